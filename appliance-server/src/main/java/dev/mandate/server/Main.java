@@ -1,0 +1,181 @@
+package dev.mandate.server;
+
+import dev.mandate.hsm.Hsm;
+import dev.mandate.server.admin.AdminAuth;
+import dev.mandate.server.admin.AdminEndpoint;
+import dev.mandate.server.admin.SecretHash;
+import dev.mandate.server.agent.AgentEndpoint;
+import dev.mandate.server.agent.LaunchTokens;
+import dev.mandate.server.agent.Nonces;
+import dev.mandate.server.agent.Registration;
+import dev.mandate.server.app.AppEndpoint;
+import dev.mandate.server.app.Apps;
+import dev.mandate.server.audit.AuditEndpoint;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Problems;
+import dev.mandate.server.http.RateLimiter;
+import dev.mandate.server.http.SecurityHeaders;
+import dev.mandate.server.keys.HsmTokenSigner;
+import dev.mandate.server.keys.KeyRing;
+import dev.mandate.server.keys.SigningKeys;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.status.StatusEndpoint;
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.TokenEndpoint;
+import dev.mandate.server.token.TokenIssuer;
+import dev.mandate.server.token.TokenVerifier;
+import dev.mandate.server.token.Tokens;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Reads the settings, builds every object by hand, starts the server. */
+public final class Main {
+
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Broker broker = start(Settings.load(System.getenv()), Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "mandate-shutdown"));
+        LOG.log(Level.INFO, "Mandate broker listening on " + broker.url());
+    }
+
+    /** Every object of a running broker. */
+    public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
+                         Revocations revocations, TokenVerifier verifier, Optional<Path> generatedAdminSecret,
+                         ScheduledExecutorService housekeeping) implements AutoCloseable {
+
+        public int port() {
+            return server.port();
+        }
+
+        public String url() {
+            return (settings.tlsCert().isPresent() ? "https://" : "http://") + settings.bind() + ":" + port();
+        }
+
+        @Override
+        public void close() {
+            housekeeping.shutdownNow();
+            server.stop();
+            db.close();
+            hsm.close();
+        }
+    }
+
+    public static Broker start(Settings settings, Clock clock) {
+        try {
+            Files.createDirectories(settings.dataDir(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + settings.dataDir() + ": " + e.getMessage());
+        }
+        Database db = Database.open(settings.dataDir());
+        Hsm hsm = null;
+        try {
+            hsm = Hsm.open(settings.hsm());
+            AuditLog audit = new AuditLog(db, clock::millis);
+            SigningKeys signingKeys = new SigningKeys(db, audit, clock);
+            HsmTokenSigner signer = new HsmTokenSigner(hsm.signer(signingKeys.activeLabel(hsm),
+                    settings.maxConcurrentSignatures()));
+            KeyRing keyRing = new KeyRing();
+            signingKeys.load(keyRing);
+
+            Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
+            TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
+            Registration[] registration = new Registration[1];
+            Tokens tokens = new Tokens(db, issuer, revocations, audit,
+                    (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
+            SecretHash hashes = new SecretHash(settings.bcryptCost());
+            Apps apps = new Apps(db, audit, tokens, hashes);
+            TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
+                    settings.clockLeeway(), clock, settings.verifiedCacheSize());
+            Bearer bearer = new Bearer(verifier, audit);
+            Nonces nonces = new Nonces(200_000, clock::millis);
+            registration[0] = new Registration(db, nonces, tokens, revocations, audit, settings.trustDomain(),
+                    settings.maxTtl(), settings.maxLifetime());
+            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
+            AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
+            Optional<Path> generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
+
+            StatusEndpoint status = new StatusEndpoint(db, audit, signer, settings.metricsEnabled())
+                    .metric("mandate_audit_events_total", audit::count)
+                    .metric("mandate_audit_events_throttled_total", audit::dropped)
+                    .metric("mandate_revocation_entries", revocations::size)
+                    .metric("mandate_tokens_issued_total", tokens::issuedCount);
+            Endpoints endpoints = new Endpoints(
+                    status,
+                    new AdminEndpoint(adminAuth, limiter(settings.adminAuthLimit(), settings)),
+                    new AppEndpoint(apps, bearer, limiter(settings.appAuthLimit(), settings)),
+                    new AgentEndpoint(nonces, registration[0], launchTokens, apps, bearer,
+                            limiter(settings.challengeLimit(), settings), limiter(settings.registerLimit(), settings)),
+                    new TokenEndpoint(verifier, tokens, bearer),
+                    new AuditEndpoint(audit, bearer));
+
+            var server = WebServer.builder()
+                    .host(settings.bind())
+                    .port(settings.port())
+                    .shutdownHook(false)
+                    .maxPayloadSize(2L * 1024 * 1024)
+                    .routing(r -> routing(r, endpoints));
+            settings.tlsCert().ifPresent(cert -> server.tls(Tls.load(cert, settings.tlsKey().orElseThrow())));
+            WebServer started = server.build().start();
+
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    revocations.prune();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
+                }
+            }, 60, 60, TimeUnit.SECONDS);
+            return new Broker(settings, started, db, hsm, audit, revocations, verifier, generated, housekeeping);
+        } catch (RuntimeException e) {
+            db.close();
+            if (hsm != null) {
+                hsm.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The endpoints the routing table is built from. */
+    public record Endpoints(StatusEndpoint status, AdminEndpoint admin, AppEndpoint apps, AgentEndpoint agents,
+                            TokenEndpoint tokens, AuditEndpoint audit) {
+    }
+
+    /** Every route of the broker, in one place. */
+    public static void routing(HttpRouting.Builder routing, Endpoints e) {
+        routing.addFilter(new SecurityHeaders())
+               .error(ApiException.class, Problems::handle)
+               .error(Throwable.class, Problems::unexpected);
+        ApiRoutes routes = new ApiRoutes(routing);
+        e.status().routing(routes);
+        e.admin().routing(routes);
+        e.apps().routing(routes);
+        e.agents().routing(routes);
+        e.tokens().routing(routes);
+        e.audit().routing(routes);
+        routes.finish();
+    }
+
+    private static RateLimiter limiter(Settings.RateLimit limit, Settings settings) {
+        return new RateLimiter(limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.mandate.server;
+
+import dev.mandate.hsm.HsmConfig;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the broker, read once at start: {@code application.yaml} on the class path, then a
+ * file named by {@code MANDATE_CONFIG}, then the {@code MANDATE_*} environment variables (SPEC §10).
+ */
+public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCert, Optional<Path> tlsKey,
+                       String issuer, String trustDomain, List<String> audience,
+                       Duration maxTtl, Duration maxLifetime, Duration clockLeeway, Duration adminTtl,
+                       int verifiedCacheSize, HsmConfig hsm, int maxConcurrentSignatures,
+                       Optional<String> adminSecret, int bcryptCost, boolean metricsEnabled,
+                       RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
+                       RateLimit registerLimit, int rateLimitMaxClients) {
+
+    /** {@code rate} requests per {@code period}, bursts up to {@code burst}. */
+    public record RateLimit(long rate, Duration period, long burst) {
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[dataDir=" + dataDir + ", bind=" + bind + ", port=" + port + ", issuer=" + issuer + "]";
+    }
+
+    /** Reads the settings; {@code env} is the process environment (tests pass their own). */
+    public static Settings load(Map<String, String> env) {
+        var sources = new ArrayList<java.util.function.Supplier<? extends io.helidon.config.spi.ConfigSource>>();
+        String extra = env.get("MANDATE_CONFIG");
+        if (extra != null && !extra.isBlank()) {
+            if (!Files.isReadable(Path.of(extra))) {
+                throw new IllegalArgumentException("MANDATE_CONFIG names " + extra + ", which cannot be read");
+            }
+            sources.add(ConfigSources.file(Path.of(extra)));
+        }
+        sources.add(ConfigSources.classpath("application.yaml"));
+        Config config = Config.builder().sources(sources)
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+        return from(config, env);
+    }
+
+    private static Settings from(Config c, Map<String, String> env) {
+        Path dataDir = Path.of(env.getOrDefault("MANDATE_DATA_DIR", text(c, "data-dir"))).toAbsolutePath().normalize();
+        String bind = env.getOrDefault("MANDATE_BIND", text(c, "server.bind"));
+        int port = integer("MANDATE_PORT", env.getOrDefault("MANDATE_PORT", text(c, "server.port")), 0, 65535);
+        Optional<Path> tlsCert = optionalPath(env.get("MANDATE_TLS_CERT"), c, "server.tls-cert");
+        Optional<Path> tlsKey = optionalPath(env.get("MANDATE_TLS_KEY"), c, "server.tls-key");
+        if (tlsCert.isPresent() != tlsKey.isPresent()) {
+            throw new IllegalArgumentException("TLS needs both a certificate and a key (MANDATE_TLS_CERT, MANDATE_TLS_KEY)");
+        }
+        String defaultIssuer = (tlsCert.isPresent() ? "https://" : "http://") + bind + ":" + port;
+        String issuer = env.getOrDefault("MANDATE_ISSUER", c.get("issuer").asString().orElse(defaultIssuer));
+        String trustDomain = env.getOrDefault("MANDATE_TRUST_DOMAIN", text(c, "trust-domain"));
+        List<String> audience = c.get("audience").asList(String.class).orElse(List.of());
+
+        Duration maxTtl = env.containsKey("MANDATE_MAX_TTL")
+                ? Duration.ofSeconds(integer("MANDATE_MAX_TTL", env.get("MANDATE_MAX_TTL"), 1, Integer.MAX_VALUE))
+                : duration(c, "token.max-ttl");
+        Duration maxLifetime = duration(c, "token.max-lifetime");
+        Duration leeway = duration(c, "token.clock-leeway");
+        if (maxTtl.isZero() || maxTtl.isNegative() || maxLifetime.isZero() || maxLifetime.isNegative() || leeway.isNegative()) {
+            throw new IllegalArgumentException("token.max-ttl and token.max-lifetime must be positive, token.clock-leeway not negative");
+        }
+
+        Path library = Path.of(env.getOrDefault("MANDATE_PKCS11_LIBRARY", text(c, "hsm.library")));
+        int slotIndex = integer("MANDATE_PKCS11_SLOT_INDEX",
+                env.getOrDefault("MANDATE_PKCS11_SLOT_INDEX", text(c, "hsm.slot-index")), 0, 1024);
+        Path hsmDir = dataDir.resolve("hsm");
+        Path pinFile = Path.of(env.getOrDefault("MANDATE_HSM_PIN_FILE",
+                c.get("hsm.pin-file").asString().orElse(hsmDir.resolve("user-pin").toString())));
+        Path softHsmConf = library.equals(HsmConfig.SOFTHSM_LIBRARY)
+                ? Path.of(env.getOrDefault("SOFTHSM2_CONF", hsmDir.resolve("softhsm2.conf").toString())) : null;
+        HsmConfig hsm = new HsmConfig("mandate", library, null, slotIndex, pinFile, softHsmConf);
+
+        String secret = env.get("MANDATE_ADMIN_SECRET");
+        return new Settings(dataDir, bind, port, tlsCert, tlsKey, issuer, trustDomain, audience,
+                maxTtl, maxLifetime, leeway, duration(c, "token.admin-ttl"),
+                integer("token.verified-cache-size", text(c, "token.verified-cache-size"), 1, 10_000_000),
+                hsm, integer("hsm.max-concurrent-signatures", text(c, "hsm.max-concurrent-signatures"), 1, 256),
+                Optional.ofNullable(secret).filter(s -> !s.isEmpty()),
+                integer("secrets.bcrypt-cost", text(c, "secrets.bcrypt-cost"), 4, 31),
+                c.get("metrics.enabled").asBoolean().orElse(true),
+                limit(c, "rate-limits.admin-auth"), limit(c, "rate-limits.app-auth"),
+                limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"),
+                integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000));
+    }
+
+    private static String text(Config c, String key) {
+        return c.get(key).asString().orElseThrow(() -> new IllegalArgumentException("setting '" + key + "' is missing"));
+    }
+
+    private static Optional<Path> optionalPath(String envValue, Config c, String key) {
+        String value = envValue != null ? envValue : c.get(key).asString().orElse("");
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
+    }
+
+    private static Duration duration(Config c, String key) {
+        String value = text(c, key);
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as PT60S, not '" + value + "'");
+        }
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", not " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static RateLimit limit(Config c, String key) {
+        return new RateLimit(integer(key + ".rate", text(c, key + ".rate"), 1, Integer.MAX_VALUE),
+                duration(c, key + ".period"), integer(key + ".burst", text(c, key + ".burst"), 1, Integer.MAX_VALUE));
+    }
+}

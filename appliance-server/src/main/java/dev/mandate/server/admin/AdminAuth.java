@@ -1,0 +1,113 @@
+package dev.mandate.server.admin;
+
+import dev.mandate.hsm.PinFile;
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.IssuedToken;
+import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.token.TokenIssuer;
+import dev.mandate.server.token.Tokens;
+
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The admin secret (hashed in H2) and admin logins. */
+public final class AdminAuth {
+
+    private static final System.Logger LOG = System.getLogger(AdminAuth.class.getName());
+    public static final List<String> ADMIN_SCOPES =
+            List.of("admin:launch-tokens:*", "admin:revoke:*", "admin:audit:*");
+    private static final String SETTING = "admin_secret_hash";
+
+    private final Database db;
+    private final AuditLog audit;
+    private final Tokens tokens;
+    private final SecretHash hashes;
+    private final Duration ttl;
+    private volatile String storedHash;
+
+    public AdminAuth(Database db, AuditLog audit, Tokens tokens, SecretHash hashes, Duration ttl) {
+        this.db = db;
+        this.audit = audit;
+        this.tokens = tokens;
+        this.hashes = hashes;
+        this.ttl = ttl;
+    }
+
+    /**
+     * Settles the admin secret at start-up: {@code configured} (MANDATE_ADMIN_SECRET) replaces the stored
+     * hash; else the stored hash stays; else a new secret is generated into {@code secretFile} (mode
+     * 0600) and only its hash is stored. Returns the file when one was written.
+     */
+    public Optional<Path> initialize(Optional<String> configured, Path secretFile) {
+        String current = db.read(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("SELECT setting_value FROM settings WHERE setting_name = ?")) {
+                ps.setString(1, SETTING);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+        Optional<Path> written = Optional.empty();
+        String secret = null;
+        if (configured.isPresent()) {
+            if (current == null || !hashes.matches(configured.get(), current)) {
+                secret = configured.get();
+            }
+        } else if (current == null) {
+            secret = SecretHash.newSecret();
+            try {
+                PinFile.create(secretFile, secret);
+            } catch (FileAlreadyExistsException e) {
+                throw new IllegalStateException(secretFile + " exists but the database has no admin secret hash; "
+                        + "set MANDATE_ADMIN_SECRET to its content or remove it");
+            } catch (UncheckedIOException e) {
+                throw new IllegalStateException("cannot write " + secretFile + ": " + e.getCause().getMessage());
+            }
+            written = Optional.of(secretFile);
+        }
+        if (secret != null) {
+            if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SecretHash.MAX_SECRET_BYTES) {
+                throw new IllegalStateException("the admin secret must be at most 72 bytes");
+            }
+            String hash = hashes.hash(secret);
+            db.write(tx -> {
+                try (PreparedStatement ps = tx.connection().prepareStatement("MERGE INTO settings (setting_name, setting_value) KEY (setting_name) VALUES (?, ?)")) {
+                    ps.setString(1, SETTING);
+                    ps.setString(2, hash);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            current = hash;
+            LOG.log(Level.INFO, written.isPresent() ? "generated the admin secret into " + secretFile
+                    : "admin secret set from MANDATE_ADMIN_SECRET (stored hashed)");
+        }
+        storedHash = current;
+        return written;
+    }
+
+    public IssuedToken authenticate(String secret) {
+        if (!hashes.matches(secret, storedHash)) {
+            audit.recordUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"));
+            throw ApiException.unauthorized("invalid credentials");
+        }
+        return db.write(tx -> {
+            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),
+                    tokens.now().plus(ttl), "", "", List.of()));
+            audit.record(tx, Audit.success("admin_auth", "jti=" + token.claims().jti()));
+            return token;
+        });
+    }
+
+}

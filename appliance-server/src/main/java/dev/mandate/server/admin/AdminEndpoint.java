@@ -1,0 +1,37 @@
+package dev.mandate.server.admin;
+
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.ClientAddress;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.http.JsonBody;
+import dev.mandate.server.http.RateLimiter;
+import dev.mandate.server.token.IssuedToken;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code POST /v1/admin/auth}. */
+public final class AdminEndpoint {
+
+    private final AdminAuth auth;
+    private final RateLimiter limiter;
+
+    public AdminEndpoint(AdminAuth auth, RateLimiter limiter) {
+        this.auth = auth;
+        this.limiter = limiter;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.post("/v1/admin/auth", this::authenticate);
+    }
+
+    private void authenticate(ServerRequest req, ServerResponse res) {
+        limiter.acquire(ClientAddress.of(req));
+        String secret = JsonBody.read(req).string("secret");
+        IssuedToken token = auth.authenticate(secret);
+        Json.ok(res, Json.object()
+                .add("access_token", token.jwt())
+                .add("expires_in", token.claims().expiresAt().getEpochSecond() - token.claims().issuedAt().getEpochSecond())
+                .add("token_type", "Bearer")
+                .build());
+    }
+}

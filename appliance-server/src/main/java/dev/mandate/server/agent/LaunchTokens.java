@@ -1,0 +1,107 @@
+package dev.mandate.server.agent;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.storage.Database;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** Creating launch tokens for the operator and for apps. */
+public final class LaunchTokens {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int DEFAULT_TTL = 30;
+    static final int DEFAULT_MAX_TTL = 300;
+
+    /** A new launch token; the token itself exists only in this answer. */
+    public record Created(String launchToken, Instant expiresAt, Scopes allowedScope, int maxTtl) {
+        @Override
+        public String toString() {
+            return "Created[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** The request, as parsed from the body. */
+    public record Request(String agentName, Scopes allowedScope, Optional<Long> maxTtl, Optional<Boolean> singleUse,
+                          Optional<Long> ttl) {
+    }
+
+    private final Database db;
+    private final AuditLog audit;
+    private final Duration maxTokenTtl;
+    private final java.time.Clock clock;
+    private final JdbcLaunchTokenStore store = new JdbcLaunchTokenStore();
+
+    public LaunchTokens(Database db, AuditLog audit, Duration maxTokenTtl, java.time.Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.maxTokenTtl = maxTokenTtl;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a launch token. {@code createdBy} is {@code admin} or {@code app:<id>}; for an app,
+     * {@code ceiling} is its scope ceiling and the allowed scope must be within it (else 403).
+     */
+    public Created create(String createdBy, String appId, Optional<Scopes> ceiling, Request r) {
+        if (r.agentName().length() > 256) {
+            throw ApiException.badRequest("'agent_name' must be at most 256 characters");
+        }
+        if (r.allowedScope().isEmpty()) {
+            throw ApiException.badRequest("'allowed_scope' must not be empty");
+        }
+        if (r.allowedScope().anyReserved()) {
+            throw ApiException.badRequest("'allowed_scope' must not hold admin: or app: scopes");
+        }
+        long ttl = r.ttl().orElse((long) DEFAULT_TTL);
+        long maxTtl = r.maxTtl().orElse((long) DEFAULT_MAX_TTL);
+        if (ttl <= 0) {
+            throw ApiException.invalidTtl("'ttl' must be positive");
+        }
+        if (maxTtl <= 0) {
+            throw ApiException.invalidTtl("'max_ttl' must be positive");
+        }
+        // Above the ceiling is capped, not refused (SPEC §2.1); a launch token never outlives it either.
+        maxTtl = Math.min(maxTtl, maxTokenTtl.toSeconds());
+        ttl = Math.min(ttl, maxTokenTtl.toSeconds());
+        if (ceiling.isPresent() && !r.allowedScope().within(ceiling.get())) {
+            audit.recordNow(Audit.denied("scope_ceiling_exceeded", "created_by=" + createdBy
+                    + " allowed_scope=" + r.allowedScope().strings() + " ceiling=" + ceiling.get().strings()));
+            throw ApiException.forbidden("'allowed_scope' exceeds the app's scope ceiling");
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = HexFormat.of().formatHex(raw);
+        Instant now = clock.instant();
+        Instant expires = now.plusSeconds(ttl);
+        LaunchPolicy policy = new LaunchPolicy(r.agentName(), r.allowedScope(), (int) maxTtl,
+                r.singleUse().orElse(true), appId);
+        long maxTtlFinal = maxTtl;
+        db.write(tx -> {
+            store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());
+            audit.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="
+                    + r.agentName() + " allowed_scope=" + r.allowedScope().strings() + " max_ttl=" + maxTtlFinal
+                    + " single_use=" + policy.singleUse()));
+            return null;
+        });
+        return new Created(token, expires, r.allowedScope(), (int) maxTtl);
+    }
+
+    static String hash(String launchToken) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(launchToken.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

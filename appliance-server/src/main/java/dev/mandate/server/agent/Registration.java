@@ -1,0 +1,181 @@
+package dev.mandate.server.agent;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.IssuedToken;
+import dev.mandate.server.token.TokenIssuer;
+import dev.mandate.server.token.Tokens;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Agent registration: launch token + nonce signed with the agent's Ed25519 key → agent id and token.
+ * Checks run cheapest first, and everything that can fail without consuming the launch token runs
+ * before it is consumed.
+ */
+public final class Registration {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The request body of {@code POST /v1/register}. */
+    public record Request(String launchToken, String nonce, String publicKey, String signature, String orchId,
+                          String taskId, List<String> requestedScope) {
+        @Override
+        public String toString() {
+            return "Request[orch=" + orchId + ", task=" + taskId + "]";
+        }
+    }
+
+    public record Registered(String agentId, IssuedToken token) {
+    }
+
+    private final Database db;
+    private final Nonces nonces;
+    private final Tokens tokens;
+    private final Revocations revocations;
+    private final AuditLog audit;
+    private final String trustDomain;
+    private final Duration maxTtl;
+    private final Duration maxLifetime;
+    private final JdbcLaunchTokenStore launchTokens = new JdbcLaunchTokenStore();
+    private final JdbcAgentStore agents = new JdbcAgentStore();
+
+    public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, AuditLog audit,
+                        String trustDomain, Duration maxTtl, Duration maxLifetime) {
+        this.db = db;
+        this.nonces = nonces;
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.trustDomain = trustDomain;
+        this.maxTtl = maxTtl;
+        this.maxLifetime = maxLifetime;
+    }
+
+    /** For renewal: when an agent's absolute lifetime ends (empty if unknown or revoked). */
+    public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException {
+        return agents.lifetimeEnd(tx, agentId);
+    }
+
+    public Registered register(Request r) {
+        checkId("orch_id", r.orchId());
+        checkId("task_id", r.taskId());
+        Scopes requested = Scopes.parse(r.requestedScope(), "requested_scope");
+        if (requested.isEmpty()) {
+            throw ApiException.badRequest("'requested_scope' must not be empty");
+        }
+        if (requested.anyReserved()) {
+            audit.recordNow(Audit.denied("registration_policy_violation", "reserved scope requested: "
+                    + requested.strings()).agent("", r.taskId(), r.orchId()));
+            throw ApiException.scopeViolation("admin: and app: scopes cannot be requested by an agent");
+        }
+        if (!HEX64.matcher(r.launchToken()).matches()) {
+            throw ApiException.unauthorized("invalid or expired launch token");
+        }
+        // The nonce is spent by this attempt whatever its outcome: a signature cannot be retried against it.
+        if (!HEX64.matcher(r.nonce()).matches() || !nonces.consume(r.nonce())) {
+            throw ApiException.unauthorized("invalid or expired nonce");
+        }
+        byte[] publicKey = verifySignature(r);
+        if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
+            audit.recordNow(Audit.denied("registration_policy_violation", "task is revoked").agent("", r.taskId(), r.orchId()));
+            throw ApiException.forbidden("task '" + r.taskId() + "' is revoked");
+        }
+
+        String tokenHash = LaunchTokens.hash(r.launchToken());
+        Outcome outcome = db.write(tx -> {
+            Instant now = tokens.now();
+            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond());
+            if (policy.isEmpty()) {
+                return Outcome.refused(ApiException.unauthorized("invalid or expired launch token"));
+            }
+            LaunchPolicy p = policy.get();
+            if (!requested.within(p.allowedScope())) {
+                audit.record(tx, Audit.denied("registration_policy_violation", "requested " + requested.strings()
+                        + " beyond allowed " + p.allowedScope().strings()).agent("", r.taskId(), r.orchId()));
+                return Outcome.refused(ApiException.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
+            }
+            String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
+            long lifetime = Math.min(Math.min(p.maxTtl(), maxTtl.toSeconds()), maxLifetime.toSeconds());
+            Instant lifetimeEnd = now.plus(maxLifetime);
+            agents.insert(tx, new JdbcAgentStore.Row(agentId, r.orchId(), r.taskId(), p.appId(), p.agentName(),
+                    Base64.getEncoder().encodeToString(publicKey), String.join(" ", requested.strings()),
+                    now.getEpochSecond(), lifetimeEnd.getEpochSecond()));
+            if (p.singleUse()) {
+                launchTokens.consume(tx, tokenHash, now.getEpochSecond());
+            }
+            audit.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
+                    + requested.strings() + (p.appId() == null ? "" : " app_id=" + p.appId()))
+                    .agent(agentId, r.taskId(), r.orchId()));
+            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime),
+                    r.taskId(), r.orchId(), List.of()));
+            return Outcome.registered(new Registered(agentId, token));
+        });
+        return outcome.get();
+    }
+
+    private static byte[] verifySignature(Request r) {
+        try {
+            byte[] publicKey = Base64.getDecoder().decode(r.publicKey());
+            byte[] signature = Base64.getDecoder().decode(r.signature());
+            if (publicKey.length == Ed25519PublicKeyParameters.KEY_SIZE && signature.length == Ed25519PublicKeyParameters.KEY_SIZE * 2) {
+                Ed25519Signer verifier = new Ed25519Signer();
+                verifier.init(false, new Ed25519PublicKeyParameters(publicKey, 0));
+                byte[] message = HexFormat.of().parseHex(r.nonce());
+                verifier.update(message, 0, message.length);
+                if (verifier.verifySignature(signature)) {
+                    return publicKey;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // Not base64, or not a point on the curve: the same answer as a bad signature.
+        }
+        throw ApiException.unauthorized("invalid public key or signature");
+    }
+
+    private static void checkId(String field, String value) {
+        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+            throw ApiException.badRequest("'" + field + "' must match [A-Za-z0-9._-]{1,128} and not be . or ..");
+        }
+    }
+
+    private static String instance() {
+        byte[] id = new byte[8];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** Either a registration or the refusal to throw once the audit of it has committed. */
+    private record Outcome(Registered registered, ApiException refusal) {
+        static Outcome refused(ApiException e) {
+            return new Outcome(null, e);
+        }
+
+        static Outcome registered(Registered r) {
+            return new Outcome(r, null);
+        }
+
+        Registered get() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return registered;
+        }
+    }
+}

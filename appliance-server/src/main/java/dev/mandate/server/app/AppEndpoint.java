@@ -1,0 +1,100 @@
+package dev.mandate.server.app;
+
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.http.JsonBody;
+import dev.mandate.server.http.RateLimiter;
+import dev.mandate.server.scope.Scope;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.IssuedToken;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.OptionalLong;
+
+/** {@code /v1/admin/apps…} (operator) and {@code POST /v1/app/auth} (apps). */
+public final class AppEndpoint {
+
+    private static final Scope MANAGE = Scope.parse("admin:launch-tokens:*");
+
+    private final Apps apps;
+    private final Bearer bearer;
+    private final RateLimiter authLimiter;
+
+    public AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter) {
+        this.apps = apps;
+        this.bearer = bearer;
+        this.authLimiter = authLimiter;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.post("/v1/admin/apps", this::create)
+              .get("/v1/admin/apps", this::list)
+              .get("/v1/admin/apps/{id}", this::get)
+              .put("/v1/admin/apps/{id}", this::update)
+              .delete("/v1/admin/apps/{id}", this::deactivate)
+              .post("/v1/app/auth", this::authenticate);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        JsonBody body = JsonBody.read(req);
+        String name = body.string("name");
+        Scopes scopes = Scopes.parse(body.stringList("scopes"), "scopes");
+        Apps.Created created = apps.create(name, scopes, boxed(body.optionalLong("token_ttl")));
+        Json.ok(res, created.app().json().add("client_secret", created.clientSecret()).build());
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        var all = apps.list();
+        var array = Json.array();
+        all.forEach(a -> array.add(a.json()));
+        Json.ok(res, Json.object().add("apps", array).add("total", all.size()).build());
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        Json.ok(res, apps.get(id(req)).json().build());
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        JsonBody body = JsonBody.read(req);
+        var scopes = body.optionalStringList("scopes").map(s -> Scopes.parse(s, "scopes"));
+        Json.ok(res, apps.update(id(req), scopes, boxed(body.optionalLong("token_ttl"))).json().build());
+    }
+
+    private void deactivate(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        App app = apps.deactivate(id(req));
+        Json.ok(res, Json.object()
+                .add("app_id", app.appId())
+                .add("status", app.status())
+                .add("deregistered_at", Json.timeOrNull(app.deregisteredAt()))
+                .build());
+    }
+
+    private void authenticate(ServerRequest req, ServerResponse res) {
+        JsonBody body = JsonBody.read(req);
+        String clientId = body.string("client_id");
+        String secret = body.string("client_secret");
+        authLimiter.acquire(clientId.length() > 128 ? clientId.substring(0, 128) : clientId);
+        IssuedToken token = apps.authenticate(clientId, secret);
+        Json.ok(res, Json.object()
+                .add("access_token", token.jwt())
+                .add("expires_in", token.claims().expiresAt().getEpochSecond() - token.claims().issuedAt().getEpochSecond())
+                .add("token_type", "Bearer")
+                .add("scopes", Json.strings(Apps.APP_SCOPES))
+                .build());
+    }
+
+    private static String id(ServerRequest req) {
+        return req.path().pathParameters().get("id");
+    }
+
+    private static java.util.Optional<Long> boxed(OptionalLong value) {
+        return value.isPresent() ? java.util.Optional.of(value.getAsLong()) : java.util.Optional.empty();
+    }
+}

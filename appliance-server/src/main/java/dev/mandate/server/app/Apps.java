@@ -1,0 +1,181 @@
+package dev.mandate.server.app;
+
+import dev.mandate.server.admin.SecretHash;
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.IssuedToken;
+import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.token.TokenIssuer;
+import dev.mandate.server.token.Tokens;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/** App registration, update, deactivation and client-credential login. */
+public final class Apps {
+
+    public static final List<String> APP_SCOPES = List.of("app:launch-tokens:*", "app:agents:*", "app:audit:read");
+    private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9](?:-?[a-z0-9]+)*$");
+    private static final int DEFAULT_TTL = 1800;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new app and its client secret, which exists only in this answer. */
+    public record Created(App app, String clientSecret) {
+        @Override
+        public String toString() {
+            return "Created[app=" + app.appId() + "]";
+        }
+    }
+
+    private final Database db;
+    private final AuditLog audit;
+    private final Tokens tokens;
+    private final SecretHash hashes;
+    private final JdbcAppStore store = new JdbcAppStore();
+    private final Set<String> inactive = ConcurrentHashMap.newKeySet();
+
+    public Apps(Database db, AuditLog audit, Tokens tokens, SecretHash hashes) {
+        this.db = db;
+        this.audit = audit;
+        this.tokens = tokens;
+        this.hashes = hashes;
+        db.read(tx -> store.all(tx)).stream().filter(a -> !a.active()).forEach(a -> inactive.add(a.appId()));
+    }
+
+    /** True when the app was deactivated: its tokens are refused. */
+    public boolean isInactive(String appId) {
+        return inactive.contains(appId);
+    }
+
+    public Created create(String name, Scopes scopes, Optional<Long> tokenTtl) {
+        checkName(name);
+        checkCeiling(scopes);
+        int ttl = checkTtl(tokenTtl.orElse((long) DEFAULT_TTL));
+        String secret = SecretHash.newSecret();
+        String hash = hashes.hash(secret);
+        Instant now = tokens.now();
+        App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, "active", now, now, null);
+        db.write(tx -> {
+            if (store.nameTaken(tx, name)) {
+                throw ApiException.conflict("an app named '" + name + "' exists");
+            }
+            store.insert(tx, app, hash);
+            audit.record(tx, Audit.success("app_registered", "app_id=" + app.appId() + " name=" + name
+                    + " scopes=" + scopes.strings()));
+            return null;
+        });
+        return new Created(app, secret);
+    }
+
+    public List<App> list() {
+        return db.read(store::all);
+    }
+
+    public App get(String appId) {
+        return db.read(tx -> store.byId(tx, appId)).orElseThrow(() -> ApiException.notFound("no such app"));
+    }
+
+    /** New ceiling and/or token TTL; status is not changed here. */
+    public App update(String appId, Optional<Scopes> scopes, Optional<Long> tokenTtl) {
+        scopes.ifPresent(Apps::checkCeiling);
+        Optional<Integer> ttl = tokenTtl.map(Apps::checkTtl);
+        return db.write(tx -> {
+            App old = store.byId(tx, appId).orElseThrow(() -> ApiException.notFound("no such app"));
+            App updated = new App(old.appId(), old.name(), old.clientId(), scopes.orElse(old.scopes()),
+                    ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt());
+            store.update(tx, updated);
+            audit.record(tx, Audit.success("app_updated", "app_id=" + appId + " scopes=" + updated.scopes().strings()
+                    + " token_ttl=" + updated.tokenTtl()));
+            return updated;
+        });
+    }
+
+    /** Deactivates the app; its tokens stop working before this returns. */
+    public App deactivate(String appId) {
+        return db.write(tx -> {
+            App old = store.byId(tx, appId).orElseThrow(() -> ApiException.notFound("no such app"));
+            if (!old.active()) {
+                return old;
+            }
+            Instant now = tokens.now();
+            App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), "inactive",
+                    old.createdAt(), now, now);
+            store.update(tx, gone);
+            audit.record(tx, Audit.success("app_deregistered", "app_id=" + appId));
+            tx.afterCommit(() -> inactive.add(appId));
+            return gone;
+        });
+    }
+
+    /** Client-credential login of an active app. */
+    public IssuedToken authenticate(String clientId, String clientSecret) {
+        Found found = db.read(tx -> {
+            Optional<App> app = store.byClientId(tx, clientId);
+            return app.isPresent() ? new Found(app.get(), store.secretHash(tx, clientId).orElse(null))
+                    : new Found(null, null);
+        });
+        boolean ok = hashes.matches(clientSecret, found.hash()) && found.app() != null && found.app().active();
+        if (!ok) {
+            audit.recordUnsolicited(Audit.denied("app_auth_failed", "client_id=" + clientId.substring(0,
+                    Math.min(clientId.length(), 64))));
+            throw ApiException.unauthorized("invalid client credentials");
+        }
+        App app = found.app();
+        return db.write(tx -> {
+            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
+                    Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(app.tokenTtl()), "", "", List.of()));
+            audit.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));
+            return token;
+        });
+    }
+
+    /** The scope ceiling of an active app (for its launch tokens). */
+    public Scopes ceiling(String appId) {
+        App app = get(appId);
+        if (!app.active()) {
+            throw ApiException.tokenVerificationFailed();
+        }
+        return app.scopes();
+    }
+
+    private record Found(App app, String hash) {
+    }
+
+    private static void checkName(String name) {
+        if (name.length() > 64 || !NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("'name' must match ^[a-z][a-z0-9](?:-?[a-z0-9]+)*$ and be at most 64 characters");
+        }
+    }
+
+    private static void checkCeiling(Scopes scopes) {
+        if (scopes.isEmpty()) {
+            throw ApiException.badRequest("'scopes' must not be empty");
+        }
+        if (scopes.anyReserved()) {
+            throw ApiException.badRequest("'scopes' must not hold admin: or app: scopes");
+        }
+    }
+
+    private static int checkTtl(long ttl) {
+        if (ttl < 60 || ttl > 86_400) {
+            throw ApiException.invalidTtl("'token_ttl' must be 60 to 86400 seconds");
+        }
+        return (int) ttl;
+    }
+
+    private static String newClientId() {
+        byte[] id = new byte[12];
+        RANDOM.nextBytes(id);
+        return "app-" + HexFormat.of().formatHex(id);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.mandate.server.http;
+
+import io.helidon.webserver.http.ServerRequest;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A request's JSON object body, read with the 1 MiB limit and checked field by field: a missing
+ * required field or a wrong type is a 400 naming the field; unknown fields are ignored; JSON
+ * {@code null} counts as absent.
+ */
+public final class JsonBody {
+
+    /** Bodies over this many bytes answer 413. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private final JsonObject object;
+
+    private JsonBody(JsonObject object) {
+        this.object = object;
+    }
+
+    public static JsonBody read(ServerRequest req) {
+        byte[] bytes = readLimited(req);
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("request body must be a JSON object");
+        }
+        try (var reader = Json.READERS.createReader(new ByteArrayInputStream(bytes))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw ApiException.badRequest("request body must be a JSON object");
+            }
+            return new JsonBody(value.asJsonObject());
+        } catch (JsonParsingException e) {
+            throw ApiException.badRequest("malformed JSON body");
+        } catch (JsonException | IllegalStateException e) {
+            throw ApiException.badRequest("malformed JSON body");
+        }
+    }
+
+    /** The raw body, at most {@link #MAX_BYTES}; more is a 413. */
+    public static byte[] readLimited(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + MAX_BYTES + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A required, non-blank string. */
+    public String string(String name) {
+        return optionalString(name).filter(s -> !s.isBlank())
+                .orElseThrow(() -> ApiException.badRequest("'" + name + "' is required"));
+    }
+
+    public Optional<String> optionalString(String name) {
+        JsonValue v = object.get(name);
+        if (v == null || v == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (v instanceof JsonString s) {
+            return Optional.of(s.getString());
+        }
+        throw ApiException.badRequest("'" + name + "' must be a string");
+    }
+
+    /** A required array of strings (possibly empty: the caller decides). */
+    public List<String> stringList(String name) {
+        return optionalStringList(name).orElseThrow(() -> ApiException.badRequest("'" + name + "' is required"));
+    }
+
+    public Optional<List<String>> optionalStringList(String name) {
+        JsonValue v = object.get(name);
+        if (v == null || v == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw ApiException.badRequest("'" + name + "' must be an array of strings");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonValue item : v.asJsonArray()) {
+            if (!(item instanceof JsonString s)) {
+                throw ApiException.badRequest("'" + name + "' must be an array of strings");
+            }
+            values.add(s.getString());
+        }
+        return Optional.of(List.copyOf(values));
+    }
+
+    /** An optional whole number; fractions, strings and numbers beyond 64 bits are a 400. */
+    public OptionalLong optionalLong(String name) {
+        JsonValue v = object.get(name);
+        if (v == null || v == JsonValue.NULL) {
+            return OptionalLong.empty();
+        }
+        if (v instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return OptionalLong.of(n.bigIntegerValueExact().longValueExact());
+            } catch (ArithmeticException e) {
+                throw ApiException.badRequest("'" + name + "' is out of range");
+            }
+        }
+        throw ApiException.badRequest("'" + name + "' must be a whole number");
+    }
+
+    public Optional<Boolean> optionalBoolean(String name) {
+        JsonValue v = object.get(name);
+        if (v == null || v == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (v == JsonValue.TRUE) {
+            return Optional.of(true);
+        }
+        if (v == JsonValue.FALSE) {
+            return Optional.of(false);
+        }
+        throw ApiException.badRequest("'" + name + "' must be true or false");
+    }
+
+    public boolean has(String name) {
+        JsonValue v = object.get(name);
+        return v != null && v != JsonValue.NULL;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.mandate.server.revocation;
+
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.ChainLink;
+import dev.mandate.server.token.TokenClaims;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/** The revocation entries in force, in memory and in H2. */
+public final class Revocations {
+
+    /**
+     * What an entry matches. {@code TOKEN}: that jti and every token delegated from it;
+     * {@code SUPERSEDED}: that jti only (renewal); {@code AGENT}: tokens whose subject or any ancestor
+     * is the agent; {@code TASK}: tokens of the task; {@code CHAIN}: every token of the tree rooted at
+     * the agent.
+     */
+    public enum Level {
+        TOKEN, SUPERSEDED, AGENT, TASK, CHAIN;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Database db;
+    private final LongSupplier epochSeconds;
+    private final Map<Level, Map<String, Long>> entries = new EnumMap<>(Level.class);
+
+    public Revocations(Database db, LongSupplier epochSeconds) {
+        this.db = db;
+        this.epochSeconds = epochSeconds;
+        for (Level level : Level.values()) {
+            entries.put(level, new ConcurrentHashMap<>());
+        }
+        load();
+    }
+
+    /** True when an entry in force matches the token. */
+    public boolean isRevoked(TokenClaims t) {
+        Map<String, Long> tokens = entries.get(Level.TOKEN);
+        Map<String, Long> agents = entries.get(Level.AGENT);
+        if (tokens.containsKey(t.jti()) || entries.get(Level.SUPERSEDED).containsKey(t.jti())
+                || agents.containsKey(t.subject()) || entries.get(Level.CHAIN).containsKey(t.rootAgent())
+                || (!t.taskId().isEmpty() && entries.get(Level.TASK).containsKey(t.taskId()))) {
+            return true;
+        }
+        for (ChainLink link : t.chain()) {
+            if (tokens.containsKey(link.jti()) || agents.containsKey(link.agent())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True while an entry for {@code target} at {@code level} is in force. */
+    public boolean contains(Level level, String target) {
+        Long expires = entries.get(level).get(target);
+        return expires != null && expires > epochSeconds.getAsLong();
+    }
+
+    /** Writes an entry in {@code tx}; it takes effect in memory when {@code tx} commits. Returns its seq. */
+    public long add(Database.Tx tx, Level level, String target, long expiresAt) throws SQLException {
+        long now = epochSeconds.getAsLong();
+        long seq;
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "INSERT INTO revocations (level, target, revoked_at, expires_at) VALUES (?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, level.wire());
+            ps.setString(2, target);
+            ps.setLong(3, now);
+            ps.setLong(4, expiresAt);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                seq = keys.getLong(1);
+            }
+        }
+        tx.afterCommit(() -> entries.get(level).merge(target, expiresAt, Math::max));
+        return seq;
+    }
+
+    /** Removes the entries that can no longer match a live token; returns how many. */
+    public int prune() {
+        long now = epochSeconds.getAsLong();
+        int removed = db.write(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM revocations WHERE expires_at <= ?")) {
+                ps.setLong(1, now);
+                return ps.executeUpdate();
+            }
+        });
+        entries.values().forEach(m -> m.values().removeIf(expires -> expires <= now));
+        return removed;
+    }
+
+    /** Entries in force, all levels together. */
+    public int size() {
+        return entries.values().stream().mapToInt(Map::size).sum();
+    }
+
+    private void load() {
+        long now = epochSeconds.getAsLong();
+        db.read(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement(
+                    "SELECT level, target, expires_at FROM revocations WHERE expires_at > ?")) {
+                ps.setLong(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Level level = Level.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
+                        entries.get(level).merge(rs.getString(2), rs.getLong(3), Math::max);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+}

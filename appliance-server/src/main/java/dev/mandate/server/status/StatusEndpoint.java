@@ -1,0 +1,68 @@
+package dev.mandate.server.status;
+
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.keys.TokenSigner;
+import dev.mandate.server.storage.Database;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/** {@code GET /v1/health} and {@code GET /v1/metrics}. */
+public final class StatusEndpoint {
+
+    public static final String VERSION = "2.0.0";
+
+    private final Database db;
+    private final AuditLog audit;
+    private final TokenSigner signer;
+    private final long startedNanos = System.nanoTime();
+    private final boolean metricsEnabled;
+    private final Map<String, LongSupplier> metrics = new LinkedHashMap<>();
+
+    public StatusEndpoint(Database db, AuditLog audit, TokenSigner signer, boolean metricsEnabled) {
+        this.db = db;
+        this.audit = audit;
+        this.signer = signer;
+        this.metricsEnabled = metricsEnabled;
+    }
+
+    /** Adds a metric line {@code name value} (a counter or gauge read at scrape time). */
+    public StatusEndpoint metric(String name, LongSupplier value) {
+        metrics.put(name, value);
+        return this;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.get("/v1/health", this::health);
+        if (metricsEnabled) {
+            routes.get("/v1/metrics", this::metrics);
+        }
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        boolean hsmUp = signer.healthy();
+        boolean dbUp = db.isConnected();
+        var body = Json.object()
+                .add("status", hsmUp && dbUp ? "ok" : "degraded")
+                .add("version", VERSION)
+                .add("uptime", (System.nanoTime() - startedNanos) / 1_000_000_000L)
+                .add("db_connected", dbUp)
+                .add("audit_events_count", audit.count())
+                .add("hsm", hsmUp ? "up" : "down");
+        Json.send(res, hsmUp && dbUp ? 200 : 503, body.build());
+    }
+
+    private void metrics(ServerRequest req, ServerResponse res) {
+        StringBuilder text = new StringBuilder();
+        metrics.forEach((name, value) -> text.append(name).append(' ').append(value.getAsLong()).append('\n'));
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.send(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

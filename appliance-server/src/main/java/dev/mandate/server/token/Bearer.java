@@ -1,0 +1,46 @@
+package dev.mandate.server.token;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.scope.Scope;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/** Bearer authentication of a request: a valid token, and optionally a scope it must grant. */
+public final class Bearer {
+
+    private static final String PREFIX = "Bearer ";
+
+    private final TokenVerifier verifier;
+    private final AuditLog audit;
+
+    public Bearer(TokenVerifier verifier, AuditLog audit) {
+        this.verifier = verifier;
+        this.audit = audit;
+    }
+
+    /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
+    public TokenClaims require(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throw ApiException.tokenVerificationFailed();
+        }
+        return verifier.verify(header.substring(PREFIX.length()).strip()).orElseGet(() -> {
+            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()));
+            throw ApiException.tokenVerificationFailed();
+        });
+    }
+
+    /** The caller's claims, which must grant {@code needed}; else 403 {@code insufficient_scope}. */
+    public TokenClaims require(ServerRequest req, Scope needed) {
+        TokenClaims caller = require(req);
+        if (!caller.scope().grants(needed)) {
+            audit.recordUnsolicited(Audit.denied("scope_violation", "path=" + req.path().path() + " required="
+                    + needed + " jti=" + caller.jti()).agent(caller.kind() == TokenClaims.Kind.AGENT
+                    ? caller.subject() : "", caller.taskId(), caller.orchId()));
+            throw ApiException.insufficientScope("token lacks the scope " + needed);
+        }
+        return caller;
+    }
+}

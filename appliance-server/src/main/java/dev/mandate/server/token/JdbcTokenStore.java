@@ -1,0 +1,56 @@
+package dev.mandate.server.token;
+
+import dev.mandate.server.storage.Database;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** The {@code tokens} table: one row per signed token, for renewal, revocation counts and the live view. */
+final class JdbcTokenStore {
+
+    private static final String INSERT = """
+            INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
+                                depth, kid, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""";
+    private static final String SET_STATE = "UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'";
+    private static final String EXPIRES = "SELECT expires_at FROM tokens WHERE jti = ?";
+
+    void insert(Database.Tx tx, TokenClaims c) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
+            ps.setString(1, c.jti());
+            ps.setString(2, c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            ps.setString(3, c.subject());
+            ps.setString(4, c.taskId());
+            ps.setString(5, c.orchId());
+            ps.setString(6, String.join(" ", c.scope().strings()));
+            ps.setLong(7, c.issuedAt().getEpochSecond());
+            ps.setLong(8, c.expiresAt().getEpochSecond());
+            ps.setString(9, c.parentJti());
+            ps.setString(10, c.rootAgent());
+            ps.setInt(11, c.depth());
+            ps.setString(12, c.kid());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Moves an active token to {@code state}; false if it was not active. */
+    boolean setState(Database.Tx tx, String jti, String state, long at) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(SET_STATE)) {
+            ps.setString(1, state);
+            ps.setLong(2, at);
+            ps.setString(3, jti);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    Optional<Long> expiresAt(Database.Tx tx, String jti) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(EXPIRES)) {
+            ps.setString(1, jti);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+}

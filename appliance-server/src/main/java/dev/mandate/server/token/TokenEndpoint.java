@@ -1,0 +1,82 @@
+package dev.mandate.server.token;
+
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.http.JsonBody;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/** {@code /v1/token/validate}, {@code /v1/token/renew}, {@code /v1/token/release}. */
+public final class TokenEndpoint {
+
+    private static final byte[] INVALID = Json.bytes(Json.object()
+            .add("valid", false).add("error", "token is invalid or expired").build());
+
+    private final TokenVerifier verifier;
+    private final Tokens tokens;
+    private final Bearer bearer;
+
+    public TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer) {
+        this.verifier = verifier;
+        this.tokens = tokens;
+        this.bearer = bearer;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.post("/v1/token/validate", this::validate)
+              .post("/v1/token/renew", this::renew)
+              .post("/v1/token/release", this::release);
+    }
+
+    private void validate(ServerRequest req, ServerResponse res) {
+        String token = JsonBody.read(req).string("token");
+        var claims = verifier.verify(token);
+        if (claims.isEmpty()) {
+            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
+            res.send(INVALID);
+            return;
+        }
+        Json.ok(res, Json.object().add("valid", true).add("claims", claims(claims.get())).build());
+    }
+
+    private void renew(ServerRequest req, ServerResponse res) {
+        TokenClaims caller = bearer.require(req);
+        IssuedToken renewed = tokens.renew(caller);
+        Json.ok(res, Json.object()
+                .add("access_token", renewed.jwt())
+                .add("expires_in", renewed.claims().expiresAt().getEpochSecond() - renewed.claims().issuedAt().getEpochSecond())
+                .build());
+    }
+
+    private void release(ServerRequest req, ServerResponse res) {
+        tokens.release(bearer.require(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** The claims as validate shows them: every documented field present, empty where not applicable. */
+    public static JsonObject claims(TokenClaims c) {
+        JsonObjectBuilder chain = Json.object();
+        var links = Json.array();
+        for (ChainLink link : c.chain()) {
+            links.add(Json.object().add("agent", link.agent()).add("jti", link.jti())
+                    .add("scope", Json.strings(link.scope())).add("delegated_at", link.delegatedAt()));
+        }
+        return chain
+                .add("iss", c.issuer())
+                .add("sub", c.subject())
+                .add("aud", Json.strings(c.audience()))
+                .add("exp", c.expiresAt().getEpochSecond())
+                .add("nbf", c.notBefore().getEpochSecond())
+                .add("iat", c.issuedAt().getEpochSecond())
+                .add("jti", c.jti())
+                .add("scope", Json.strings(c.scope().strings()))
+                .add("task_id", c.taskId())
+                .add("orch_id", c.orchId())
+                .add("delegation_chain", links)
+                .add("chain_hash", c.chainHash())
+                .build();
+    }
+}

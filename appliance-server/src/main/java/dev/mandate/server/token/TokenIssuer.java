@@ -1,0 +1,92 @@
+package dev.mandate.server.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.mandate.server.keys.TokenSigner;
+import dev.mandate.server.scope.Scopes;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the claims of SPEC §3 and has the active HSM key sign them. */
+public final class TokenIssuer {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What to issue: who, what scope, until when, in which task, below which ancestors. */
+    public record Request(String subject, Scopes scope, Instant expiresAt, String taskId, String orchId,
+                          List<ChainLink> chain) {
+        public Request {
+            chain = List.copyOf(chain);
+        }
+    }
+
+    private final TokenSigner signer;
+    private final String issuer;
+    private final List<String> audience;
+    private final Clock clock;
+
+    public TokenIssuer(TokenSigner signer, String issuer, List<String> audience, Clock clock) {
+        this.signer = signer;
+        this.issuer = issuer;
+        this.audience = List.copyOf(audience);
+        this.clock = clock;
+    }
+
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    public IssuedToken issue(Request r) {
+        Instant now = now();
+        Instant expires = r.expiresAt().truncatedTo(ChronoUnit.SECONDS);
+        String jti = newJti();
+        String kid = signer.kid();
+        TokenClaims claims = new TokenClaims(issuer, r.subject(), audience, expires, now, now, jti, r.scope(),
+                r.taskId(), r.orchId(), r.chain(), kid);
+        var builder = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(r.subject())
+                .expirationTime(Date.from(expires))
+                .notBeforeTime(Date.from(now))
+                .issueTime(Date.from(now))
+                .jwtID(jti)
+                .claim("scope", r.scope().strings());
+        if (!audience.isEmpty()) {
+            builder.audience(audience);
+        }
+        if (!claims.taskId().isEmpty()) {
+            builder.claim("task_id", claims.taskId());
+        }
+        if (!claims.orchId().isEmpty()) {
+            builder.claim("orch_id", claims.orchId());
+        }
+        if (!r.chain().isEmpty()) {
+            builder.claim("delegation_chain", r.chain().stream().map(TokenIssuer::link).toList());
+            builder.claim("chain_hash", claims.chainHash());
+        }
+        String jwt = signer.sign(builder.build());
+        return new IssuedToken(jwt, claims);
+    }
+
+    private static Map<String, Object> link(ChainLink link) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agent", link.agent());
+        m.put("jti", link.jti());
+        m.put("scope", link.scope());
+        m.put("delegated_at", link.delegatedAt());
+        return m;
+    }
+
+    private static String newJti() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mandate.server.token;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.storage.Database;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Issuing (with its record), renewal and release of tokens. */
+public final class Tokens {
+
+    /** When an agent's absolute lifetime ends ({@code token.max-lifetime} after registration). */
+    @FunctionalInterface
+    public interface AgentLifetimes {
+        Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException;
+    }
+
+    private final Database db;
+    private final TokenIssuer issuer;
+    private final Revocations revocations;
+    private final AuditLog audit;
+    private final AgentLifetimes lifetimes;
+    private final JdbcTokenStore store = new JdbcTokenStore();
+    private final java.util.concurrent.atomic.LongAdder issued = new java.util.concurrent.atomic.LongAdder();
+
+    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, AuditLog audit, AgentLifetimes lifetimes) {
+        this.db = db;
+        this.issuer = issuer;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.lifetimes = lifetimes;
+    }
+
+    public Instant now() {
+        return issuer.now();
+    }
+
+    /** Tokens signed since start. */
+    public long issuedCount() {
+        return issued.sum();
+    }
+
+    /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
+    public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) throws SQLException {
+        IssuedToken token = issuer.issue(request);
+        issued.increment();
+        store.insert(tx, token.claims());
+        TokenClaims c = token.claims();
+        audit.record(tx, Audit.success("token_issued", "jti=" + c.jti() + " scope=" + c.scope().strings()
+                + " expires_in=" + (c.expiresAt().getEpochSecond() - c.issuedAt().getEpochSecond()))
+                .agent(c.kind() == TokenClaims.Kind.AGENT ? c.subject() : "", c.taskId(), c.orchId()));
+        return token;
+    }
+
+    /**
+     * A new token with a new jti and the same lifetime length, never past the agent's absolute lifetime
+     * nor (for a delegated token) its delegator's expiry. The old jti alone is revoked: its
+     * descendants live on. When no time would remain, 401.
+     */
+    public IssuedToken renew(TokenClaims current) {
+        if (current.kind() != TokenClaims.Kind.AGENT) {
+            throw ApiException.forbidden("only agent tokens can be renewed; authenticate again");
+        }
+        Outcome outcome = db.write(tx -> {
+            Instant now = issuer.now();
+            Instant expires = now.plusSeconds(current.expiresAt().getEpochSecond() - current.issuedAt().getEpochSecond());
+            Optional<Instant> lifetimeEnd = lifetimes.lifetimeEnd(tx, current.subject());
+            if (lifetimeEnd.isPresent() && lifetimeEnd.get().isBefore(expires)) {
+                expires = lifetimeEnd.get();
+            }
+            if (current.parentJti() != null) {
+                Optional<Long> cap = store.expiresAt(tx, current.parentJti());
+                if (cap.isPresent() && cap.get() < expires.getEpochSecond()) {
+                    expires = Instant.ofEpochSecond(cap.get());
+                }
+            }
+            if (lifetimeEnd.isEmpty() || !expires.isAfter(now) || !store.setState(tx, current.jti(), "superseded",
+                    now.getEpochSecond())) {
+                audit.record(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
+                        .agent(current.subject(), current.taskId(), current.orchId()));
+                return Outcome.refused();
+            }
+            revocations.add(tx, Revocations.Level.SUPERSEDED, current.jti(), current.expiresAt().getEpochSecond());
+            IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
+                    current.taskId(), current.orchId(), current.chain()));
+            issued.increment();
+            store.insert(tx, renewed.claims());
+            audit.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
+                    + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()));
+            return Outcome.issued(renewed);
+        });
+        return outcome.orElseThrow(() -> ApiException.unauthorized("token renewal failed"));
+    }
+
+    /** Revokes the caller's token and everything delegated from it. */
+    public void release(TokenClaims current) {
+        db.write(tx -> {
+            long now = issuer.now().getEpochSecond();
+            store.setState(tx, current.jti(), "released", now);
+            revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
+            audit.record(tx, Audit.success("token_released", "jti=" + current.jti())
+                    .agent(current.kind() == TokenClaims.Kind.AGENT ? current.subject() : "", current.taskId(),
+                            current.orchId()));
+            return null;
+        });
+    }
+
+    /** A result decided inside a transaction whose refusals are audited (and so committed). */
+    private record Outcome(IssuedToken token) {
+        static Outcome refused() {
+            return new Outcome(null);
+        }
+
+        static Outcome issued(IssuedToken token) {
+            return new Outcome(token);
+        }
+
+        IssuedToken orElseThrow(java.util.function.Supplier<ApiException> failure) {
+            if (token == null) {
+                throw failure.get();
+            }
+            return token;
+        }
+    }
+}
