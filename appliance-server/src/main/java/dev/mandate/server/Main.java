@@ -17,6 +17,7 @@ import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Problems;
 import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.http.SecurityHeaders;
+import dev.mandate.server.http.TransportProblems;
 import dev.mandate.server.keys.HsmTokenSigner;
 import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.keys.SigningKeys;
@@ -133,6 +134,7 @@ public final class Main {
                     .port(settings.port())
                     .shutdownHook(false)
                     .maxPayloadSize(2L * 1024 * 1024)
+                    .directHandlers(TransportProblems.handlers())
                     .routing(r -> routing(r, endpoints));
             settings.tlsCert().ifPresent(cert -> server.tls(Tls.load(cert, settings.tlsKey().orElseThrow())));
             WebServer started = server.build().start();

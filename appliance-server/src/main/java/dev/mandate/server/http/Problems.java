@@ -16,25 +16,25 @@ public final class Problems {
     }
 
     public static void handle(ServerRequest req, ServerResponse res, ApiException e) {
-        if (e.code() == ErrorCode.RATE_LIMITED) {
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        }
-        send(req, res, e.code(), e.getMessage());
+        send(req, res, e.code(), e.getMessage(), e.retryAfterSeconds());
     }
 
     /** Anything unexpected: logged once with the request id, answered without detail. */
     public static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
-        String requestId = res.headers().first(SecurityHeaders.X_REQUEST_ID).orElse("-");
-        LOG.log(Level.ERROR, "request " + requestId + " " + req.prologue().method().text() + " "
+        LOG.log(Level.ERROR, "request " + SecurityHeaders.requestId(req) + " " + req.prologue().method().text() + " "
                 + req.path().path() + " failed: " + e.getClass().getName(), e);
-        send(req, res, ErrorCode.INTERNAL_ERROR, "internal error");
+        send(req, res, ErrorCode.INTERNAL_ERROR, "internal error", 0);
     }
 
-    public static void send(ServerRequest req, ServerResponse res, ErrorCode code, String detail) {
+    private static void send(ServerRequest req, ServerResponse res, ErrorCode code, String detail, long retryAfter) {
         if (res.isSent()) {
             return;
         }
-        String requestId = res.headers().first(SecurityHeaders.X_REQUEST_ID).orElse("");
+        // Helidon clears the response headers before an error handler runs: set them again.
+        SecurityHeaders.apply(req, res);
+        if (retryAfter > 0) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter));
+        }
         var body = Json.object()
                 .add("type", "urn:mandate:error:" + code.code())
                 .add("title", code.title())
@@ -42,7 +42,7 @@ public final class Problems {
                 .add("detail", detail)
                 .add("instance", req.path().path())
                 .add("error_code", code.code())
-                .add("request_id", requestId)
+                .add("request_id", SecurityHeaders.requestId(req))
                 .build();
         res.status(Status.create(code.status()));
         res.header(HeaderNames.CONTENT_TYPE, Json.PROBLEM_JSON);

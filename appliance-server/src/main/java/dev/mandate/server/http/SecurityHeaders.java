@@ -6,6 +6,8 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -24,22 +26,39 @@ public final class SecurityHeaders implements Filter {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final String CONTEXT_KEY = "mandate.request-id";
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String requestId = req.headers().first(X_REQUEST_ID).filter(id -> SAFE_ID.matcher(id).matches())
                 .orElseGet(SecurityHeaders::newId);
-        res.header(X_REQUEST_ID, requestId);
+        req.context().register(CONTEXT_KEY, requestId);
+        apply(req, res);
+        var length = req.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > JsonBody.MAX_BYTES) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + JsonBody.MAX_BYTES + " bytes");
+        }
+        chain.proceed();
+    }
+
+    /** This request's id (the one its response carries). */
+    public static String requestId(ServerRequest req) {
+        return req.context().get(CONTEXT_KEY, String.class).orElseGet(() -> {
+            String id = newId();
+            req.context().register(CONTEXT_KEY, id);
+            return id;
+        });
+    }
+
+    /** Sets the headers every response carries; the error path calls it again, as Helidon resets headers there. */
+    static void apply(ServerRequest req, ServerResponse res) {
+        res.header(X_REQUEST_ID, requestId(req));
         res.header(X_CONTENT_TYPE_OPTIONS, "nosniff");
         res.header(X_FRAME_OPTIONS, "DENY");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         if (req.isSecure()) {
             res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=31536000");
         }
-        var length = req.headers().contentLength();
-        if (length.isPresent() && length.getAsLong() > JsonBody.MAX_BYTES) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + JsonBody.MAX_BYTES + " bytes");
-        }
-        chain.proceed();
     }
 
     private static String newId() {
