@@ -96,9 +96,10 @@ final class JdbcAppStore {
 
     private static App app(ResultSet rs) throws SQLException {
         long deregistered = rs.getLong(9);
+        boolean active = rs.wasNull();
         return new App(rs.getString(1), rs.getString(2), rs.getString(3),
                 Scopes.trusted(Arrays.asList(rs.getString(4).split(" "))), rs.getInt(5), rs.getString(6),
                 Instant.ofEpochSecond(rs.getLong(7)), Instant.ofEpochSecond(rs.getLong(8)),
-                rs.wasNull() ? null : Instant.ofEpochSecond(deregistered));
+                active ? null : Instant.ofEpochSecond(deregistered));
     }
 }

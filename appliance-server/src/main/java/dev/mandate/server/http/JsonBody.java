@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
@@ -38,12 +39,15 @@ public final class JsonBody {
         if (bytes.length == 0) {
             throw ApiException.badRequest("request body must be a JSON object");
         }
-        try (var reader = Json.READERS.createReader(new ByteArrayInputStream(bytes))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        try (JsonParser parser = Json.PARSERS.createParser(new ByteArrayInputStream(bytes))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ApiException.badRequest("request body must be a JSON object");
             }
-            return new JsonBody(value.asJsonObject());
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw ApiException.badRequest("malformed JSON body: content after the object");
+            }
+            return new JsonBody(object);
         } catch (JsonParsingException e) {
             throw ApiException.badRequest("malformed JSON body");
         } catch (JsonException | IllegalStateException e) {
