@@ -44,7 +44,7 @@ public final class Database implements AutoCloseable {
     }
 
     private final JdbcConnectionPool pool;
-    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final ReentrantLock writeLock = new ReentrantLock();
 
     private Database(JdbcConnectionPool pool) {
         this.pool = pool;
