@@ -38,7 +38,7 @@ final class Tls {
                 Object o = pem.readObject();
                 var converter = new JcaPEMKeyConverter();
                 if (o instanceof PEMKeyPair pair) {
-                    key = converter.getKeyPair(pair).getPrivate();
+                    key = converter.getPrivateKey(pair.getPrivateKeyInfo());
                 } else if (o instanceof PrivateKeyInfo info) {
                     key = converter.getPrivateKey(info);
                 } else {
