@@ -10,6 +10,7 @@ import dev.mandate.server.agent.Nonces;
 import dev.mandate.server.agent.Registration;
 import dev.mandate.server.app.AppEndpoint;
 import dev.mandate.server.app.Apps;
+import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditEndpoint;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
@@ -122,10 +123,11 @@ public final class Main {
                     .metric("mandate_tokens_issued_total", tokens::issuedCount);
             Endpoints endpoints = new Endpoints(
                     status,
-                    new AdminEndpoint(adminAuth, limiter(settings.adminAuthLimit(), settings)),
-                    new AppEndpoint(apps, bearer, limiter(settings.appAuthLimit(), settings)),
+                    new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit)),
+                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit)),
                     new AgentEndpoint(nonces, registration[0], launchTokens, apps, bearer,
-                            limiter(settings.challengeLimit(), settings), limiter(settings.registerLimit(), settings)),
+                            limiter("challenge", settings.challengeLimit(), settings, audit),
+                            limiter("register", settings.registerLimit(), settings, audit)),
                     new TokenEndpoint(verifier, tokens, bearer),
                     new AuditEndpoint(audit, bearer));
 
@@ -177,7 +179,9 @@ public final class Main {
         routes.finish();
     }
 
-    private static RateLimiter limiter(Settings.RateLimit limit, Settings settings) {
-        return new RateLimiter(limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients());
+    private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, AuditLog audit) {
+        return new RateLimiter(name, limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients(),
+                (limiter, key) -> audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter
+                        + " client=" + (key.length() > 128 ? key.substring(0, 128) : key))));
     }
 }

@@ -34,6 +34,29 @@ class AgentFlowTest {
     }
 
     @Test
+    void renewalNeverPassesTheAgentsAbsoluteLifetime() {
+        String admin = broker.adminToken();
+        String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":3000");
+        var reg = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(),
+                "o", "lifetime", "[\"read:data:x\"]"), null).json();
+        assertEquals(3000, reg.getInt("expires_in"));
+        String token = reg.getString("access_token");
+
+        broker.clock.advance(Duration.ofSeconds(2000));       // 1600 s of the hour remain
+        var renewed = broker.post("/v1/token/renew", null, token).json();
+        assertEquals(1600, renewed.getInt("expires_in"), "capped by token.max-lifetime (1 h from registration)");
+        token = renewed.getString("access_token");
+
+        broker.clock.advance(Duration.ofSeconds(1599));       // one second of the hour remains
+        var last = broker.post("/v1/token/renew", null, token).json();
+        assertEquals(1, last.getInt("expires_in"));
+        broker.clock.advance(Duration.ofSeconds(1));
+        assertFalse(broker.valid(last.getString("access_token")));
+        assertEquals(401, broker.post("/v1/token/renew", null, last.getString("access_token")).status());
+        broker.clock.advance(Duration.ofSeconds(-3600));
+    }
+
+    @Test
     void appAuthLaunchChallengeRegisterValidateRenewRelease() {
         String admin = broker.adminToken();
         JsonObject app = broker.post("/v1/admin/apps",

@@ -29,6 +29,10 @@ class RateLimitTest {
             var limited = broker.post("/v1/admin/auth", "{\"secret\":\"" + TestBroker.ADMIN_SECRET + "\"}", null);
             assertProblem(limited, 429, "rate_limited", "/v1/admin/auth");
             assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1);
+            var audited = broker.broker().audit().query(new dev.mandate.server.audit.AuditLog.Query(null, null,
+                    "rate_limited", "denied", null, null, 10, 0));
+            assertEquals(1, audited.total());
+            assertTrue(audited.events().getFirst().detail().startsWith("limiter=admin-auth client=127.0.0.1"));
         }
     }
 

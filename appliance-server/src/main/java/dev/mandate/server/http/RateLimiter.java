@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class RateLimiter {
 
+    private final String name;
+    private final java.util.function.BiConsumer<String, String> onRefused;
     private final double tokensPerNano;
     private final double burst;
     private final int maxKeys;
@@ -22,6 +24,14 @@ public final class RateLimiter {
     }
 
     public RateLimiter(long rate, Duration period, long burst, int maxKeys) {
+        this("limiter", rate, period, burst, maxKeys, (n, k) -> { });
+    }
+
+    /** {@code onRefused} hears (limiter name, key) of every refusal, e.g. to audit it. */
+    public RateLimiter(String name, long rate, Duration period, long burst, int maxKeys,
+                       java.util.function.BiConsumer<String, String> onRefused) {
+        this.name = name;
+        this.onRefused = onRefused;
         if (rate <= 0 || burst <= 0 || period.isZero() || period.isNegative()) {
             throw new IllegalArgumentException("rate, burst and period must be positive");
         }
@@ -39,6 +49,7 @@ public final class RateLimiter {
     /** Takes one token for {@code key}, or throws 429 with the seconds until one is available. */
     public void acquire(String key) {
         long now = System.nanoTime();
+        double waitNanos;
         synchronized (buckets) {
             Bucket b = buckets.computeIfAbsent(key, k -> {
                 Bucket fresh = new Bucket();
@@ -52,9 +63,10 @@ public final class RateLimiter {
                 b.tokens -= 1;
                 return;
             }
-            double waitNanos = (1 - b.tokens) / tokensPerNano;
-            throw ApiException.rateLimited((long) Math.ceil(waitNanos / 1e9));
+            waitNanos = (1 - b.tokens) / tokensPerNano;
         }
+        onRefused.accept(name, key);
+        throw ApiException.rateLimited((long) Math.ceil(waitNanos / 1e9));
     }
 
     /** How many keys are remembered now (bounded by maxKeys). */
