@@ -61,6 +61,7 @@ CREATE TABLE tokens (
   expires_at   BIGINT NOT NULL,
   parent_jti   CHAR(32),
   root_agent   VARCHAR(600) NOT NULL,
+  chain        VARCHAR(4000) NOT NULL,
   depth        INT NOT NULL,
   kid          VARCHAR(64) NOT NULL,
   state        VARCHAR(16) NOT NULL,

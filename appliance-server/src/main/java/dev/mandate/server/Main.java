@@ -13,6 +13,12 @@ import dev.mandate.server.app.Apps;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditEndpoint;
 import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.delegation.DelegationEndpoint;
+import dev.mandate.server.delegation.Delegations;
+import dev.mandate.server.keys.KeyEndpoint;
+import dev.mandate.server.oauth.OAuthEndpoint;
+import dev.mandate.server.revocation.RevocationEndpoint;
+import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Problems;
@@ -113,6 +119,8 @@ public final class Main {
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
+            Revoker revoker = new Revoker(db, revocations, audit, clock, settings.maxTtl());
+            Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
             Optional<Path> generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
 
@@ -129,6 +137,10 @@ public final class Main {
                             limiter("challenge", settings.challengeLimit(), settings, audit),
                             limiter("register", settings.registerLimit(), settings, audit)),
                     new TokenEndpoint(verifier, tokens, bearer),
+                    new DelegationEndpoint(delegations, bearer),
+                    new RevocationEndpoint(revoker, bearer),
+                    new OAuthEndpoint(verifier, revoker, apps, bearer, settings.issuer()),
+                    new KeyEndpoint(keyRing),
                     new AuditEndpoint(audit, bearer));
 
             var server = WebServer.builder()
@@ -161,7 +173,8 @@ public final class Main {
 
     /** The endpoints the routing table is built from. */
     public record Endpoints(StatusEndpoint status, AdminEndpoint admin, AppEndpoint apps, AgentEndpoint agents,
-                            TokenEndpoint tokens, AuditEndpoint audit) {
+                            TokenEndpoint tokens, DelegationEndpoint delegation, RevocationEndpoint revocation,
+                            OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit) {
     }
 
     /** Every route of the broker, in one place. */
@@ -175,6 +188,10 @@ public final class Main {
         e.apps().routing(routes);
         e.agents().routing(routes);
         e.tokens().routing(routes);
+        e.delegation().routing(routes);
+        e.revocation().routing(routes);
+        e.oauth().routing(routes);
+        e.keys().routing(routes);
         e.audit().routing(routes);
         routes.finish();
     }

@@ -191,7 +191,7 @@ class AttackTest {
             var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(), "o", "t", reserved), null);
             assertProblem(r, 403, "scope_violation", "/v1/register");
         }
-        assertProblem(broker.post("/v1/revoke", "{}", agent.token()), 404, "not_found", "/v1/revoke");
+        assertProblem(broker.post("/v1/revoke", "{\"level\":\"chain\",\"target\":\"x\"}", agent.token()), 403, "insufficient_scope", "/v1/revoke");
         assertProblem(broker.get("/v1/admin/apps", agent.token()), 403, "insufficient_scope", "/v1/admin/apps");
         assertProblem(broker.post("/v1/admin/launch-tokens", "{\"agent_name\":\"x\",\"allowed_scope\":[\"read:data:*\"]}",
                 agent.token()), 403, "insufficient_scope", "/v1/admin/launch-tokens");

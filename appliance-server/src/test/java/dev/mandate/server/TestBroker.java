@@ -224,6 +224,46 @@ public final class TestBroker implements AutoCloseable {
                 body.getJsonNumber("expires_in").longValue(), keys);
     }
 
+    /** {@code POST /v1/delegate} with the holder's token; returns the whole response. */
+    public Response delegate(String token, String delegateTo, String scopeJson, Long ttl) {
+        return post("/v1/delegate", "{\"delegate_to\":\"" + delegateTo + "\",\"scope\":" + scopeJson
+                + (ttl == null ? "" : ",\"ttl\":" + ttl) + "}", token);
+    }
+
+    /** The delegated token, failing the test if delegation was refused. */
+    public String delegated(String token, String delegateTo, String scopeJson) {
+        Response r = delegate(token, delegateTo, scopeJson, 600L);
+        if (r.status() != 200) {
+            throw new IllegalStateException("delegate: " + r);
+        }
+        return r.json().getString("access_token");
+    }
+
+    public Response revoke(String admin, String level, String target) {
+        return post("/v1/revoke", "{\"level\":\"" + level + "\",\"target\":\"" + target + "\"}", admin);
+    }
+
+    /** RFC 7662 introspection as the operator. */
+    public JsonObject introspect(String admin, String token) {
+        Response r = send(HttpRequest.newBuilder(URI.create(url() + "/v1/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token,
+                        java.nio.charset.StandardCharsets.UTF_8))), admin, Map.of());
+        if (r.status() != 200) {
+            throw new IllegalStateException("introspect: " + r);
+        }
+        return r.json();
+    }
+
+    /** True when a Bearer route accepts the token (a delegate call with no body: 400 if accepted, 401 if not). */
+    public boolean bearerAccepts(String token) {
+        int status = post("/v1/delegate", "{}", token).status();
+        if (status != 400 && status != 401) {
+            throw new IllegalStateException("unexpected status " + status);
+        }
+        return status == 400;
+    }
+
     public JsonObject validate(String token) {
         Response r = post("/v1/token/validate", "{\"token\":\"" + token + "\"}", null);
         if (r.status() != 200) {

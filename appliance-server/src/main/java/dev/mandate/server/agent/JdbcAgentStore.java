@@ -33,6 +33,20 @@ final class JdbcAgentStore {
         }
     }
 
+    /** Empty for an unknown agent; else whether it was revoked. */
+    Optional<Boolean> revoked(Database.Tx tx, String agentId) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT revoked_at FROM agents WHERE agent_id = ?")) {
+            ps.setString(1, agentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                rs.getLong(1);
+                return Optional.of(!rs.wasNull());
+            }
+        }
+    }
+
     /** When the agent's absolute lifetime ends; empty for an unknown or revoked agent. */
     Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(

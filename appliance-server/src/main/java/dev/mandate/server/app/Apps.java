@@ -117,8 +117,8 @@ public final class Apps {
         });
     }
 
-    /** Client-credential login of an active app. */
-    public IssuedToken authenticate(String clientId, String clientSecret) {
+    /** The active app these client credentials belong to; 401 (audited) otherwise. */
+    public App checkCredentials(String clientId, String clientSecret) {
         Found found = db.read(tx -> {
             Optional<App> app = store.byClientId(tx, clientId);
             return app.isPresent() ? new Found(app.get(), store.secretHash(tx, clientId).orElse(null))
@@ -130,7 +130,29 @@ public final class Apps {
                     Math.min(clientId.length(), 64))));
             throw ApiException.unauthorized("invalid client credentials");
         }
-        App app = found.app();
+        return found.app();
+    }
+
+    /** The app that launched {@code agentId}; empty for an operator-launched or unknown agent. */
+    public Optional<App> appOfAgent(String agentId) {
+        return db.read(tx -> {
+            try (var ps = tx.connection().prepareStatement("SELECT app_id FROM agents WHERE agent_id = ?")) {
+                ps.setString(1, agentId);
+                try (var rs = ps.executeQuery()) {
+                    String appId = rs.next() ? rs.getString(1) : null;
+                    return appId == null ? Optional.<App>empty() : store.byId(tx, appId);
+                }
+            }
+        });
+    }
+
+    public Optional<App> find(String appId) {
+        return db.read(tx -> store.byId(tx, appId));
+    }
+
+    /** Client-credential login of an active app. */
+    public IssuedToken authenticate(String clientId, String clientSecret) {
+        App app = checkCredentials(clientId, clientSecret);
         return db.write(tx -> {
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
                     Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(app.tokenTtl()), "", "", List.of()));

@@ -1,8 +1,6 @@
 package dev.mandate.server.revocation;
 
 import dev.mandate.server.storage.Database;
-import dev.mandate.server.token.ChainLink;
-import dev.mandate.server.token.TokenClaims;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +42,8 @@ public final class Revocations {
         load();
     }
 
-    /** True when an entry in force matches the token. */
-    public boolean isRevoked(TokenClaims t) {
+    /** True when an entry matches the token (O(depth) look-ups, whatever the number of entries). */
+    public boolean isRevoked(Lineage t) {
         Map<String, Long> tokens = entries.get(Level.TOKEN);
         Map<String, Long> agents = entries.get(Level.AGENT);
         if (tokens.containsKey(t.jti()) || entries.get(Level.SUPERSEDED).containsKey(t.jti())
@@ -53,8 +51,8 @@ public final class Revocations {
                 || (!t.taskId().isEmpty() && entries.get(Level.TASK).containsKey(t.taskId()))) {
             return true;
         }
-        for (ChainLink link : t.chain()) {
-            if (tokens.containsKey(link.jti()) || agents.containsKey(link.agent())) {
+        for (int i = 0; i < t.depth(); i++) {
+            if (tokens.containsKey(t.ancestorJti(i)) || agents.containsKey(t.ancestorAgent(i))) {
                 return true;
             }
         }

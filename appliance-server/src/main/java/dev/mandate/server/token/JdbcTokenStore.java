@@ -12,8 +12,8 @@ final class JdbcTokenStore {
 
     private static final String INSERT = """
             INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
-                                depth, kid, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""";
+                                chain, depth, kid, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""";
     private static final String SET_STATE = "UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'";
     private static final String EXPIRES = "SELECT expires_at FROM tokens WHERE jti = ?";
 
@@ -29,8 +29,9 @@ final class JdbcTokenStore {
             ps.setLong(8, c.expiresAt().getEpochSecond());
             ps.setString(9, c.parentJti());
             ps.setString(10, c.rootAgent());
-            ps.setInt(11, c.depth());
-            ps.setString(12, c.kid());
+            ps.setString(11, c.chainColumn());
+            ps.setInt(12, c.depth());
+            ps.setString(13, c.kid());
             ps.executeUpdate();
         }
     }

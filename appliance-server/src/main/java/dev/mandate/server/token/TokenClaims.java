@@ -1,5 +1,6 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.revocation.Lineage;
 import dev.mandate.server.scope.Scopes;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import java.util.Objects;
  */
 public record TokenClaims(String issuer, String subject, List<String> audience, Instant expiresAt, Instant notBefore,
                           Instant issuedAt, String jti, Scopes scope, String taskId, String orchId,
-                          List<ChainLink> chain, String kid) {
+                          List<ChainLink> chain, String kid) implements Lineage {
 
     public static final String ADMIN = "admin";
     public static final String APP_PREFIX = "app:";
@@ -60,8 +61,28 @@ public record TokenClaims(String issuer, String subject, List<String> audience, 
         return chain.isEmpty() ? null : chain.getLast().jti();
     }
 
+    @Override
     public int depth() {
         return chain.size();
+    }
+
+    @Override
+    public String ancestorAgent(int i) {
+        return chain.get(i).agent();
+    }
+
+    @Override
+    public String ancestorJti(int i) {
+        return chain.get(i).jti();
+    }
+
+    /** The ancestors as stored in the {@code tokens} table: one {@code agent jti} per line, root first. */
+    public String chainColumn() {
+        StringBuilder s = new StringBuilder();
+        for (ChainLink link : chain) {
+            s.append(link.agent()).append(' ').append(link.jti()).append('\n');
+        }
+        return s.toString();
     }
 
     /** Hex SHA-256 over the chain's links ({@code agent|jti|scope…|delegated_at}, one per line); empty without a chain. */

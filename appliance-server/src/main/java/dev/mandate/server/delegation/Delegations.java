@@ -1,0 +1,94 @@
+package dev.mandate.server.delegation;
+
+import dev.mandate.server.agent.Registration;
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.ChainLink;
+import dev.mandate.server.token.IssuedToken;
+import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.token.TokenIssuer;
+import dev.mandate.server.token.Tokens;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code POST /v1/delegate}: scope attenuation, depth, expiry capped by the delegator. */
+public final class Delegations {
+
+    public static final int MAX_DEPTH = 5;
+    static final long DEFAULT_TTL = 60;
+
+    private final Database db;
+    private final Tokens tokens;
+    private final Registration agents;
+    private final Revocations revocations;
+    private final AuditLog audit;
+    private final Duration maxTtl;
+
+    public Delegations(Database db, Tokens tokens, Registration agents, Revocations revocations, AuditLog audit,
+                       Duration maxTtl) {
+        this.db = db;
+        this.tokens = tokens;
+        this.agents = agents;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.maxTtl = maxTtl;
+    }
+
+    public IssuedToken delegate(TokenClaims caller, String delegateTo, Scopes scope, long ttl) {
+        if (caller.kind() != TokenClaims.Kind.AGENT) {
+            throw ApiException.forbidden("only an agent token can delegate");
+        }
+        if (ttl <= 0) {
+            throw ApiException.invalidTtl("'ttl' must be positive");
+        }
+        if (scope.isEmpty()) {
+            throw ApiException.badRequest("'scope' must not be empty");
+        }
+        if (scope.anyReserved() || !scope.within(caller.scope())) {
+            audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti() + " to="
+                    + delegateTo + " requested=" + scope.strings() + " held=" + caller.scope().strings())
+                    .agent(caller.subject(), caller.taskId(), caller.orchId()));
+            throw ApiException.scopeViolation("'scope' exceeds the delegator's scope");
+        }
+        if (caller.depth() >= MAX_DEPTH) {
+            audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti()
+                    + " depth limit " + MAX_DEPTH).agent(caller.subject(), caller.taskId(), caller.orchId()));
+            throw ApiException.scopeViolation("delegation depth is limited to " + MAX_DEPTH);
+        }
+        return db.write(tx -> {
+            var status = agents.status(tx, delegateTo);
+            if (status.isEmpty()) {
+                throw ApiException.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
+            }
+            if (status.get() == Registration.AgentStatus.REVOKED
+                    || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
+                throw ApiException.forbidden("the delegate agent is revoked");
+            }
+            Instant now = tokens.now();
+            Instant expires = now.plusSeconds(Math.min(ttl, maxTtl.toSeconds()));
+            if (expires.isAfter(caller.expiresAt())) {
+                expires = caller.expiresAt();
+            }
+            List<ChainLink> chain = new ArrayList<>(caller.chain());
+            chain.add(new ChainLink(caller.subject(), caller.jti(), caller.scope().strings(), Json.time(now)));
+            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(delegateTo, scope, expires,
+                    caller.taskId(), caller.orchId(), chain));
+            audit.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
+                    + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
+                    .agent(caller.subject(), caller.taskId(), caller.orchId()));
+            return token;
+        });
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

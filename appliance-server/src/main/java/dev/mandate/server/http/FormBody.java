@@ -1,0 +1,49 @@
+package dev.mandate.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** An {@code application/x-www-form-urlencoded} body (RFC 7662 and RFC 7009 requests), 1 MiB at most. */
+public final class FormBody {
+
+    private final Map<String, String> fields;
+
+    private FormBody(Map<String, String> fields) {
+        this.fields = fields;
+    }
+
+    public static FormBody read(ServerRequest req) {
+        String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw ApiException.badRequest("the body must be application/x-www-form-urlencoded");
+        }
+        String text = new String(JsonBody.readLimited(req), StandardCharsets.UTF_8);
+        Map<String, String> fields = new HashMap<>();
+        try {
+            for (String pair : text.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (fields.putIfAbsent(name, value) != null) {
+                    throw ApiException.badRequest("'" + name + "' is given more than once");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("malformed form body");
+        }
+        return new FormBody(fields);
+    }
+
+    public Optional<String> field(String name) {
+        return Optional.ofNullable(fields.get(name)).filter(v -> !v.isEmpty());
+    }
+}

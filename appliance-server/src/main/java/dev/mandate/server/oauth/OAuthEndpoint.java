@@ -1,0 +1,108 @@
+package dev.mandate.server.oauth;
+
+import dev.mandate.server.app.Apps;
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.FormBody;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.revocation.Revoker;
+import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.token.TokenVerifier;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
+
+/** RFC 7662 introspection, RFC 7009 revocation and RFC 8414 metadata. */
+public final class OAuthEndpoint {
+
+    private static final byte[] INACTIVE = Json.bytes(Json.object().add("active", false).build());
+
+    private final TokenVerifier verifier;
+    private final Revoker revoker;
+    private final Apps apps;
+    private final Clients clients;
+    private final String issuer;
+
+    public OAuthEndpoint(TokenVerifier verifier, Revoker revoker, Apps apps, Bearer bearer, String issuer) {
+        this.verifier = verifier;
+        this.revoker = revoker;
+        this.apps = apps;
+        this.clients = new Clients(bearer, apps);
+        this.issuer = issuer;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.post("/v1/introspect", this::introspect)
+              .post("/v1/oauth/revoke", this::revoke)
+              .get("/.well-known/oauth-authorization-server", this::metadata);
+    }
+
+    private void introspect(ServerRequest req, ServerResponse res) {
+        clients.require(req);
+        Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::verify);
+        if (claims.isEmpty()) {
+            res.header(HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
+            res.send(INACTIVE);
+            return;
+        }
+        TokenClaims c = claims.get();
+        Json.ok(res, Json.object()
+                .add("active", true)
+                .add("scope", String.join(" ", c.scope().strings()))
+                .add("sub", c.subject())
+                .add("exp", c.expiresAt().getEpochSecond())
+                .add("iat", c.issuedAt().getEpochSecond())
+                .add("jti", c.jti())
+                .add("iss", c.issuer())
+                .add("task_id", c.taskId())
+                .add("orch_id", c.orchId())
+                .add("delegation_depth", c.depth())
+                .add("client_id", clientId(c))
+                .build());
+    }
+
+    /** RFC 7009 §2.2: 200 whether or not there was anything to revoke. */
+    private void revoke(ServerRequest req, ServerResponse res) {
+        Clients.Client client = clients.require(req);
+        Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::verify);
+        claims.filter(c -> client.admin() || ownedBy(c, client.appId()))
+              .ifPresent(c -> revoker.revoke(Revocations.Level.TOKEN, c.jti()));
+        res.status(200).send();
+    }
+
+    private void metadata(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        Json.ok(res, Json.object()
+                .add("issuer", issuer)
+                .add("jwks_uri", issuer + "/.well-known/jwks.json")
+                .add("introspection_endpoint", issuer + "/v1/introspect")
+                .add("revocation_endpoint", issuer + "/v1/oauth/revoke")
+                .add("introspection_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))
+                .add("revocation_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))
+                .add("token_signing_alg_values_supported", Json.strings(java.util.List.of("ES256")))
+                .add("response_types_supported", Json.array())
+                .add("scopes_supported", Json.array())
+                .build());
+    }
+
+    /** An app may revoke its own tokens and those of the agents it launched (and their delegates). */
+    private boolean ownedBy(TokenClaims c, String appId) {
+        return switch (c.kind()) {
+            case ADMIN -> false;
+            case APP -> c.appId().equals(appId);
+            case AGENT -> apps.appOfAgent(c.rootAgent()).map(a -> a.appId().equals(appId)).orElse(false);
+        };
+    }
+
+    private String clientId(TokenClaims c) {
+        var app = switch (c.kind()) {
+            case ADMIN -> Optional.<dev.mandate.server.app.App>empty();
+            case APP -> apps.find(c.appId());
+            case AGENT -> apps.appOfAgent(c.rootAgent());
+        };
+        return app.map(dev.mandate.server.app.App::clientId).orElse("");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mandate.server.revocation;
+
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.http.JsonBody;
+import dev.mandate.server.scope.Scope;
+import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.TokenClaims;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code POST /v1/revoke} (operator) and {@code GET /v1/revocations} (the feed offline validators poll). */
+public final class RevocationEndpoint {
+
+    private static final Scope REVOKE = Scope.parse("admin:revoke:*");
+    private static final int MAX_FEED = 1000;
+
+    private final Revoker revoker;
+    private final Bearer bearer;
+
+    public RevocationEndpoint(Revoker revoker, Bearer bearer) {
+        this.revoker = revoker;
+        this.bearer = bearer;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.post("/v1/revoke", this::revoke)
+              .get("/v1/revocations", this::feed);
+    }
+
+    private void revoke(ServerRequest req, ServerResponse res) {
+        bearer.require(req, REVOKE);
+        JsonBody body = JsonBody.read(req);
+        String levelName = body.string("level");
+        String target = body.string("target");
+        if (target.length() > 600) {
+            throw ApiException.badRequest("'target' is too long");
+        }
+        Revocations.Level level = switch (levelName.toLowerCase(Locale.ROOT)) {
+            case "token" -> Revocations.Level.TOKEN;
+            case "agent" -> Revocations.Level.AGENT;
+            case "task" -> Revocations.Level.TASK;
+            case "chain" -> Revocations.Level.CHAIN;
+            default -> throw ApiException.badRequest("'level' must be token, agent, task or chain");
+        };
+        Revoker.Result result = revoker.revoke(level, target);
+        Json.ok(res, Json.object()
+                .add("revoked", true)
+                .add("level", level.wire())
+                .add("target", target)
+                .add("count", result.count())
+                .build());
+    }
+
+    private void feed(ServerRequest req, ServerResponse res) {
+        TokenClaims caller = bearer.require(req);
+        if (caller.kind() == TokenClaims.Kind.AGENT) {
+            throw ApiException.insufficientScope("the revocation feed is for admin and app tokens");
+        }
+        long since = number(req.query().first("since").asOptional(), "since", 0);
+        int limit = (int) Math.min(MAX_FEED, Math.max(1, number(req.query().first("limit").asOptional(), "limit", MAX_FEED)));
+        var entries = revoker.feed(since, limit);
+        var array = Json.array();
+        for (var e : entries) {
+            array.add(Json.object()
+                    .add("seq", e.seq())
+                    .add("level", e.level())
+                    .add("target", e.target())
+                    .add("revoked_at", Json.time(Instant.ofEpochSecond(e.revokedAt())))
+                    .add("expires_at", Json.time(Instant.ofEpochSecond(e.expiresAt()))));
+        }
+        Json.ok(res, Json.object().add("entries", array)
+                .add("next", entries.isEmpty() ? since : entries.getLast().seq()).build());
+    }
+
+    private static long number(Optional<String> value, String name, long fallback) {
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(value.get());
+            if (n < 0) {
+                throw ApiException.badRequest("'" + name + "' must not be negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.mandate.server;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.mandate.server.Problem.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DelegationTest {
+
+    @TempDir
+    static Path data;
+    static TestBroker broker;
+    static String admin;
+
+    @BeforeAll
+    static void start() {
+        broker = TestBroker.start(data);
+        admin = broker.adminToken();
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void fiveHopsNarrowingOrEqualWorkAndTheSixthIsRefused() {
+        List<String> scopes = List.of(
+                "[\"read:data:*\",\"write:data:*\"]",            // A (registered)
+                "[\"read:data:*\",\"write:data:reports\"]",      // B
+                "[\"read:data:*\",\"write:data:reports\"]",      // C: equal
+                "[\"read:data:*\"]",                             // D
+                "[\"read:data:customers\"]",                     // E
+                "[\"read:data:customers\"]");                    // F: equal, depth 5
+        TestBroker.Agent a = broker.registerAgent(admin, "hops", "hops-task", scopes.getFirst());
+        List<TestBroker.Agent> agents = new ArrayList<>(List.of(a));
+        for (int i = 1; i <= 6; i++) {
+            agents.add(broker.registerAgent(admin, "hops", "hop-" + i, "[\"read:data:*\"]"));
+        }
+        String token = a.token();
+        List<String> tokens = new ArrayList<>(List.of(token));
+        for (int hop = 1; hop <= 5; hop++) {
+            var r = broker.delegate(token, agents.get(hop).agentId(), scopes.get(hop), 600L);
+            assertEquals(200, r.status(), "hop " + hop + ": " + r);
+            JsonObject body = r.json();
+            assertEquals(hop, body.getJsonArray("delegation_chain").size());
+            JsonObject lastLink = body.getJsonArray("delegation_chain").getJsonObject(hop - 1);
+            assertEquals(agents.get(hop - 1).agentId(), lastLink.getString("agent"));
+            token = body.getString("access_token");
+            tokens.add(token);
+            JsonObject claims = broker.validate(token).getJsonObject("claims");
+            assertEquals(agents.get(hop).agentId(), claims.getString("sub"));
+            assertEquals("hops-task", claims.getString("task_id"), "the delegator's task is inherited");
+            assertEquals(a.agentId(), claims.getJsonArray("delegation_chain").getJsonObject(0).getString("agent"));
+            assertTrue(claims.getString("chain_hash").matches("[0-9a-f]{64}"));
+        }
+        var sixth = broker.delegate(token, agents.get(6).agentId(), "[\"read:data:customers\"]", 600L);
+        assertProblem(sixth, 403, "scope_violation", "/v1/delegate");
+        tokens.forEach(t -> assertTrue(broker.valid(t)));
+    }
+
+    @Test
+    void wideningAtAnyHopIsRefusedAndAudited() {
+        TestBroker.Agent a = broker.registerAgent(admin, "widen", "widen-a", "[\"read:data:*\"]");
+        TestBroker.Agent b = broker.registerAgent(admin, "widen", "widen-b", "[\"read:data:*\"]");
+        TestBroker.Agent c = broker.registerAgent(admin, "widen", "widen-c", "[\"read:data:*\"]");
+        assertProblem(broker.delegate(a.token(), b.agentId(), "[\"write:data:x\"]", null), 403, "scope_violation", "/v1/delegate");
+        String ab = broker.delegated(a.token(), b.agentId(), "[\"read:data:reports\"]");
+        assertProblem(broker.delegate(ab, c.agentId(), "[\"read:data:*\"]", null), 403, "scope_violation", "/v1/delegate");
+        assertProblem(broker.delegate(ab, c.agentId(), "[\"read:data:reports\",\"read:data:other\"]", null), 403, "scope_violation", "/v1/delegate");
+        assertProblem(broker.delegate(ab, c.agentId(), "[\"admin:revoke:*\"]", null), 403, "scope_violation", "/v1/delegate");
+        var audit = broker.get("/v1/audit/events?event_type=delegation_attenuation_violation&agent_id="
+                + java.net.URLEncoder.encode(b.agentId(), java.nio.charset.StandardCharsets.UTF_8), admin).json();
+        assertEquals(3, audit.getInt("total"));
+        assertEquals(200, broker.delegate(ab, c.agentId(), "[\"read:data:reports\"]", null).status());
+    }
+
+    @Test
+    void aDelegatedTokenNeverOutlivesItsParent() {
+        String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":300");
+        var keys = TestBroker.ed25519();
+        var reg = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), keys, "ttl", "parent",
+                "[\"read:data:*\"]"), null).json();
+        String parent = reg.getString("access_token");
+        long parentExp = broker.validate(parent).getJsonObject("claims").getJsonNumber("exp").longValue();
+        TestBroker.Agent b = broker.registerAgent(admin, "ttl", "child", "[\"read:data:*\"]");
+
+        broker.clock.advance(Duration.ofSeconds(290));   // the parent has 10 s left
+        try {
+            var r = broker.delegate(parent, b.agentId(), "[\"read:data:*\"]", 3600L);
+            assertEquals(200, r.status(), r.toString());
+            assertEquals(10, r.json().getInt("expires_in"));
+            String child = r.json().getString("access_token");
+            assertEquals(parentExp, broker.validate(child).getJsonObject("claims").getJsonNumber("exp").longValue());
+            assertEquals(10, broker.delegate(parent, b.agentId(), "[\"read:data:*\"]", null).json().getInt("expires_in"),
+                    "the default ttl (60 s) is capped to the parent's 10 s too");
+
+            broker.clock.advance(Duration.ofSeconds(10));
+            assertTrue(!broker.valid(child) && !broker.valid(parent), "both expire together");
+        } finally {
+            broker.clock.advance(Duration.ofSeconds(-300));
+        }
+    }
+
+    @Test
+    void delegationErrorPaths() {
+        TestBroker.Agent a = broker.registerAgent(admin, "err", "err-a", "[\"read:data:*\"]");
+        TestBroker.Agent b = broker.registerAgent(admin, "err", "err-b", "[\"read:data:*\"]");
+        String path = "/v1/delegate";
+        assertProblem(broker.post(path, "{\"scope\":[\"read:data:x\"]}", a.token()), 400, "invalid_request", path);
+        assertProblem(broker.post(path, "{\"delegate_to\":\"" + b.agentId() + "\",\"scope\":[]}", a.token()), 400, "invalid_request", path);
+        assertProblem(broker.post(path, "{\"delegate_to\":\"" + b.agentId() + "\"}", a.token()), 400, "invalid_request", path);
+        assertProblem(broker.delegate(a.token(), b.agentId(), "[\"read:data:x\"]", 0L), 400, "invalid_ttl", path);
+        assertProblem(broker.delegate(a.token(), "spiffe://mandate.local/agent/x/y/0000000000000000", "[\"read:data:x\"]", null),
+                404, "not_found", path);
+        assertProblem(broker.delegate(admin, b.agentId(), "[\"read:data:x\"]", null), 403, "forbidden", path);
+        assertProblem(broker.delegate("garbage", b.agentId(), "[\"read:data:x\"]", null), 401, "unauthorized", path);
+
+        assertEquals(200, broker.revoke(admin, "agent", b.agentId()).status());
+        assertProblem(broker.delegate(a.token(), b.agentId(), "[\"read:data:x\"]", null), 403, "forbidden", path);
+    }
+}
