@@ -17,6 +17,7 @@ import dev.mandate.server.delegation.DelegationEndpoint;
 import dev.mandate.server.delegation.Delegations;
 import dev.mandate.server.keys.KeyEndpoint;
 import dev.mandate.server.oauth.OAuthEndpoint;
+import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.RevocationEndpoint;
 import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.http.ApiException;
@@ -62,7 +63,8 @@ public final class Main {
         LogConfig.configureRuntime();
         Broker broker = start(Settings.load(System.getenv()), Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "mandate-shutdown"));
-        LOG.log(Level.INFO, "Mandate broker listening on " + broker.url());
+        // On stdout whatever the log configuration: scripts and operators wait for this line.
+        System.out.println("Mandate broker listening on " + broker.url());
     }
 
     /** Every object of a running broker. */
@@ -106,9 +108,10 @@ public final class Main {
             signingKeys.load(keyRing);
 
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
+            LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Registration[] registration = new Registration[1];
-            Tokens tokens = new Tokens(db, issuer, revocations, audit,
+            Tokens tokens = new Tokens(db, issuer, revocations, live, audit,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, audit, tokens, hashes);
@@ -119,7 +122,7 @@ public final class Main {
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
-            Revoker revoker = new Revoker(db, revocations, audit, clock, settings.maxTtl());
+            Revoker revoker = new Revoker(db, revocations, live, audit, clock, settings.maxTtl());
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
             Optional<Path> generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
@@ -128,6 +131,7 @@ public final class Main {
                     .metric("mandate_audit_events_total", audit::count)
                     .metric("mandate_audit_events_throttled_total", audit::dropped)
                     .metric("mandate_revocation_entries", revocations::size)
+                    .metric("mandate_live_tokens", live::size)
                     .metric("mandate_tokens_issued_total", tokens::issuedCount);
             Endpoints endpoints = new Endpoints(
                     status,
@@ -157,6 +161,7 @@ public final class Main {
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     revocations.prune();
+                    live.pruneExpired(clock.instant().getEpochSecond());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
                 }

@@ -172,6 +172,26 @@ class RevocationTest {
     }
 
     @Test
+    void agentLevelReachesTheChildrenOfItsRenewedTokens() throws Exception {
+        Tree tree = new Tree();
+        var renewed = broker.post("/v1/token/renew", null, tree.tokens.get("ab"));
+        tree.tokens.put("ab2", renewed.json().getString("access_token"));
+        assertEquals(5, revoke("agent", tree.id("B")), "b, ab2, bc, cd, bd: ab was already dead");
+        tree.expectDead(Set.of("b", "ab", "ab2", "bc", "cd", "bd"));
+    }
+
+    @Test
+    void countsStayExactAcrossARestart() throws Exception {
+        Tree tree = new Tree();
+        assertEquals(3, revoke("token", tree.jti("ab")));
+        broker.restart();
+        admin = broker.adminToken();
+        assertEquals(1, revoke("chain", tree.id("A")), "only a was still alive in A's tree");
+        tree.expectDead(Set.of("a", "ab", "bc", "cd"));
+        assertEquals(0, revoke("task", tree.task1 + "-unused"));
+    }
+
+    @Test
     void revokeRequestErrors() {
         String path = "/v1/revoke";
         assertProblem(broker.post(path, "{\"level\":\"galaxy\",\"target\":\"x\"}", admin), 400, "invalid_request", path);

@@ -68,23 +68,29 @@ public final class TestBroker implements AutoCloseable {
     public final Path dataDir;
     public final MutableClock clock = new MutableClock();
     private final Map<String, String> env;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private Main.Broker broker;
+    private String remoteUrl;
 
     private TestBroker(Path dataDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         Map<String, String> e = new HashMap<>();
+        if (dataDir.toString().equals("remote")) {
+            this.env = Map.of();
+            return;
+        }
         e.put("MANDATE_DATA_DIR", dataDir.toString());
         e.put("MANDATE_BIND", "127.0.0.1");
         e.put("MANDATE_PORT", "0");
         e.put("MANDATE_ISSUER", "http://mandate.test");
         e.put("MANDATE_ADMIN_SECRET", ADMIN_SECRET);
         e.put("MANDATE_HSM_PIN_FILE", TestToken.config().pinFile().toString());
+        SECRETS.add(readPin());
         e.put("SOFTHSM2_CONF", System.getenv("SOFTHSM2_CONF"));
         e.put("MANDATE_CONFIG", Path.of("src/test/resources/test-broker.yaml").toAbsolutePath().toString());
         e.putAll(extraEnv);
         this.env = Map.copyOf(e);
-        SECRETS.add(readPin());
     }
 
     public static TestBroker start(Path dataDir) {
@@ -114,7 +120,14 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + broker.port();
+        return remoteUrl != null ? remoteUrl : "http://127.0.0.1:" + broker.port();
+    }
+
+    /** A client of a broker running in another process (nothing is started here). */
+    public static TestBroker remote(String url) {
+        TestBroker b = new TestBroker(Path.of("remote"), Map.of());
+        b.remoteUrl = url;
+        return b;
     }
 
     public Response get(String path, String bearer) {
@@ -309,7 +322,9 @@ public final class TestBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        collectAudit();
-        broker.close();
+        if (broker != null) {
+            collectAudit();
+            broker.close();
+        }
     }
 }

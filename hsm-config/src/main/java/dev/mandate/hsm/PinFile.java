@@ -31,7 +31,7 @@ public final class PinFile {
     }
 
     /** Reads the PIN; refuses a file that group or others can read. The message never holds the PIN. */
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {

@@ -64,13 +64,15 @@ public final class AdminAuth {
             if (current == null || !hashes.matches(configured.get(), current)) {
                 secret = configured.get();
             }
+        } else if (current == null && java.nio.file.Files.exists(secretFile)) {
+            // A fresh database next to an existing secret file (e.g. written by the installer): adopt it.
+            secret = PinFile.read(secretFile);
         } else if (current == null) {
             secret = SecretHash.newSecret();
             try {
                 PinFile.create(secretFile, secret);
             } catch (FileAlreadyExistsException e) {
-                throw new IllegalStateException(secretFile + " exists but the database has no admin secret hash; "
-                        + "set MANDATE_ADMIN_SECRET to its content or remove it");
+                throw new IllegalStateException(secretFile + " appeared while starting; start again");
             } catch (UncheckedIOException e) {
                 throw new IllegalStateException("cannot write " + secretFile + ": " + e.getCause().getMessage());
             }
@@ -91,7 +93,8 @@ public final class AdminAuth {
             });
             current = hash;
             LOG.log(Level.INFO, written.isPresent() ? "generated the admin secret into " + secretFile
-                    : "admin secret set from MANDATE_ADMIN_SECRET (stored hashed)");
+                    : configured.isPresent() ? "admin secret set from MANDATE_ADMIN_SECRET (stored hashed)"
+                    : "admin secret taken from " + secretFile + " (stored hashed)");
         }
         storedHash = current;
         return written;

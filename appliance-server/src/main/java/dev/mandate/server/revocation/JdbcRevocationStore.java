@@ -17,58 +17,42 @@ import java.util.Set;
  */
 final class JdbcRevocationStore {
 
-    /** A token row as revocation sees it. */
-    record TokenRow(String jti, String subject, String taskId, String rootAgent, String chain, long expiresAt)
-            implements Lineage {
-
-        private String[] link(int i) {
-            return chain.split("\n")[i].split(" ");
-        }
-
-        @Override
-        public int depth() {
-            return chain.isEmpty() ? 0 : (int) chain.chars().filter(c -> c == '\n').count();
-        }
-
-        @Override
-        public String ancestorAgent(int i) {
-            return link(i)[0];
-        }
-
-        @Override
-        public String ancestorJti(int i) {
-            return link(i)[1];
-        }
-    }
-
     /** One entry of the feed. */
     record Entry(long seq, String level, String target, long revokedAt, long expiresAt) {
     }
 
-    private static final String COLUMNS = "t.jti, t.sub, t.task_id, t.root_agent, t.chain, t.expires_at";
-    private static final String LIVE = " AND t.state = 'active' AND t.expires_at > ?";
-
-    Optional<TokenRow> token(Database.Tx tx, String jti) throws SQLException {
-        List<TokenRow> rows = rows(tx, "SELECT " + COLUMNS + " FROM tokens t WHERE t.jti = ?", jti);
-        return rows.stream().findFirst();
+    /** A token's expiry (epoch seconds), if the broker issued it. */
+    Optional<Long> expiresAt(Database.Tx tx, String jti) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT expires_at FROM tokens WHERE jti = ?")) {
+            ps.setString(1, jti);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
     }
 
-    /** Live tokens of the tree below (and including) {@code jti}. */
-    List<TokenRow> liveFromToken(Database.Tx tx, String jti, long now) throws SQLException {
-        return rows(tx, descendants("SELECT jti FROM tokens WHERE jti = ?") + LIVE, jti, now);
+    /** The root agent of a token's tree, if the broker issued it. */
+    Optional<String> rootOf(Database.Tx tx, String jti) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT root_agent FROM tokens WHERE jti = ?")) {
+            ps.setString(1, jti);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
-    /** Live tokens held by {@code agent}, and everything delegated from any of its tokens. */
-    List<TokenRow> liveFromAgent(Database.Tx tx, String agent, long now) throws SQLException {
-        return rows(tx, descendants("SELECT jti FROM tokens WHERE sub = ?") + LIVE, agent, now);
-    }
-
-    List<TokenRow> liveOfTask(Database.Tx tx, String taskId, long now) throws SQLException {
-        return rows(tx, "SELECT " + COLUMNS + " FROM tokens t WHERE t.task_id = ?" + LIVE, taskId, now);
-    }
-
-    List<TokenRow> liveOfTree(Database.Tx tx, String rootAgent, long now) throws SQLException {
-        return rows(tx, "SELECT " + COLUMNS + " FROM tokens t WHERE t.root_agent = ?" + LIVE, rootAgent, now);
+    /** Every token (live or not) ever issued to {@code agent}. */
+    Set<String> tokensOf(Database.Tx tx, String agent) throws SQLException {
+        Set<String> jtis = new LinkedHashSet<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT jti FROM tokens WHERE sub = ?")) {
+            ps.setString(1, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jtis.add(rs.getString(1));
+                }
+            }
+        }
+        return jtis;
     }
 
     /** The roots of every tree holding a token whose subject is {@code agent}. */
@@ -110,25 +94,4 @@ final class JdbcRevocationStore {
         return entries;
     }
 
-    private static String descendants(String start) {
-        return "WITH RECURSIVE tree(jti) AS (" + start
-                + " UNION ALL SELECT c.jti FROM tokens c JOIN tree ON c.parent_jti = tree.jti) "
-                + "SELECT " + COLUMNS + " FROM tokens t JOIN tree ON t.jti = tree.jti WHERE 1=1";
-    }
-
-    private static List<TokenRow> rows(Database.Tx tx, String sql, Object... args) throws SQLException {
-        List<TokenRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getLong(6)));
-                }
-            }
-        }
-        return rows;
-    }
 }

@@ -6,7 +6,6 @@ import dev.mandate.server.storage.Database;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,9 +13,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Revocation at token, agent, task or chain level (SPEC §4): O(1) entries written durably, then in
- * force in memory before the call returns. {@code count} is the number of live tokens the call killed:
- * tokens that were active, unexpired and not already dead by an earlier entry.
+ * Revocation at token, agent, task or chain level (SPEC §4): O(1) entries written durably, in force in
+ * memory before the call returns. {@code count} is the number of live tokens the call killed, found in
+ * {@link LiveTokens} rather than by a query, so a tree of 10,000 costs a walk over memory.
  */
 public final class Revoker {
 
@@ -28,14 +27,16 @@ public final class Revoker {
 
     private final Database db;
     private final Revocations revocations;
+    private final LiveTokens live;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
 
-    public Revoker(Database db, Revocations revocations, AuditLog audit, Clock clock, Duration maxTtl) {
+    public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, Clock clock, Duration maxTtl) {
         this.db = db;
         this.revocations = revocations;
+        this.live = live;
         this.audit = audit;
         this.clock = clock;
         this.maxTtl = maxTtl;
@@ -44,50 +45,51 @@ public final class Revoker {
     public Result revoke(Revocations.Level level, String target) {
         return db.write(tx -> {
             long now = clock.instant().getEpochSecond();
+            // No token issued before now outlives now + max-ttl: the safe expiry of an entry.
             long bound = now + maxTtl.toSeconds();
-            List<JdbcRevocationStore.TokenRow> reached = switch (level) {
+            Set<LiveTokens.Live> reached = switch (level) {
                 case TOKEN -> {
-                    long expires = store.token(tx, target).map(JdbcRevocationStore.TokenRow::expiresAt).orElse(bound);
-                    revocations.add(tx, level, target, Math.max(expires, now + 1));
-                    yield store.liveFromToken(tx, target, now);
+                    revocations.add(tx, level, target, Math.max(store.expiresAt(tx, target).orElse(bound), now + 1));
+                    yield live.fromToken(target);
                 }
                 case AGENT -> {
                     store.markAgentRevoked(tx, target, now);
                     revocations.add(tx, level, target, bound);
-                    yield store.liveFromAgent(tx, target, now);
+                    yield live.fromTokens(store.tokensOf(tx, target));
                 }
                 case TASK -> {
                     revocations.add(tx, level, target, bound);
-                    yield store.liveOfTask(tx, target, now);
+                    yield live.ofTask(target);
                 }
                 case CHAIN -> {
                     // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
                     Set<String> roots = new LinkedHashSet<>();
                     if (JTI.matcher(target).matches()) {
-                        store.token(tx, target).ifPresent(t -> roots.add(t.rootAgent()));
+                        store.rootOf(tx, target).ifPresent(roots::add);
                     } else {
                         roots.add(target);
                         roots.addAll(store.treesOf(tx, target));
                     }
-                    List<JdbcRevocationStore.TokenRow> trees = new ArrayList<>();
+                    Set<LiveTokens.Live> trees = new HashSet<>();
                     for (String root : roots) {
                         revocations.add(tx, level, root, bound);
-                        trees.addAll(store.liveOfTree(tx, root, now));
+                        trees.addAll(live.ofTree(root));
                     }
                     yield trees;
                 }
                 case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
             };
-            Set<String> killed = new HashSet<>();
-            for (JdbcRevocationStore.TokenRow row : reached) {
-                if (!revocations.isRevoked(row)) {
-                    killed.add(row.jti());
+            int killed = 0;
+            for (LiveTokens.Live t : reached) {
+                if (t.expiresAt() > now && !revocations.isRevoked(t)) {
+                    killed++;
                 }
             }
+            tx.afterCommit(() -> live.remove(reached));
             audit.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
-                    + " count=" + killed.size()).agent(level == Revocations.Level.AGENT ? target : "",
+                    + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
                     level == Revocations.Level.TASK ? target : "", ""));
-            return new Result(level, target, killed.size());
+            return new Result(level, target, killed);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.mandate.server.token;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
 
@@ -22,13 +23,16 @@ public final class Tokens {
     private final Database db;
     private final TokenIssuer issuer;
     private final Revocations revocations;
+    private final LiveTokens live;
     private final AuditLog audit;
     private final AgentLifetimes lifetimes;
     private final JdbcTokenStore store = new JdbcTokenStore();
     private final java.util.concurrent.atomic.LongAdder issued = new java.util.concurrent.atomic.LongAdder();
 
-    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, AuditLog audit, AgentLifetimes lifetimes) {
+    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, AuditLog audit,
+                  AgentLifetimes lifetimes) {
         this.db = db;
+        this.live = live;
         this.issuer = issuer;
         this.revocations = revocations;
         this.audit = audit;
@@ -49,6 +53,7 @@ public final class Tokens {
         IssuedToken token = issuer.issue(request);
         issued.increment();
         store.insert(tx, token.claims());
+        tx.afterCommit(() -> live.add(token.claims(), token.claims().expiresAt().getEpochSecond()));
         TokenClaims c = token.claims();
         audit.record(tx, Audit.success("token_issued", "jti=" + c.jti() + " scope=" + c.scope().strings()
                 + " expires_in=" + (c.expiresAt().getEpochSecond() - c.issuedAt().getEpochSecond()))
@@ -89,6 +94,10 @@ public final class Tokens {
                     current.taskId(), current.orchId(), current.chain()));
             issued.increment();
             store.insert(tx, renewed.claims());
+            tx.afterCommit(() -> {
+                live.remove(current.jti());
+                live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
+            });
             audit.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
                     + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()));
             return Outcome.issued(renewed);
@@ -102,6 +111,7 @@ public final class Tokens {
             long now = issuer.now().getEpochSecond();
             store.setState(tx, current.jti(), "released", now);
             revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
+            tx.afterCommit(() -> live.remove(live.fromToken(current.jti())));
             audit.record(tx, Audit.success("token_released", "jti=" + current.jti())
                     .agent(current.kind() == TokenClaims.Kind.AGENT ? current.subject() : "", current.taskId(),
                             current.orchId()));

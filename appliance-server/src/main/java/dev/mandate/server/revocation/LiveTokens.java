@@ -1,0 +1,195 @@
+package dev.mandate.server.revocation;
+
+import dev.mandate.server.storage.Database;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every token that is alive now (issued, unexpired, not released, renewed or revoked), indexed by
+ * holder, task, tree and parent. Revocation reads what it reaches from here, so revoking a tree of
+ * 10,000 tokens is a walk over memory, not a query; the durable truth stays the revocation entries.
+ * Changed only inside the write transaction (after commit), read from anywhere.
+ */
+public final class LiveTokens {
+
+    /** A live token, as revocation sees it; {@code ancestors} alternates agent, jti, root first. */
+    public record Live(String jti, String subject, String taskId, String rootAgent, String parentJti,
+                       String[] ancestors, long expiresAt) implements Lineage {
+        @Override
+        public int depth() {
+            return ancestors.length / 2;
+        }
+
+        @Override
+        public String ancestorAgent(int i) {
+            return ancestors[2 * i];
+        }
+
+        @Override
+        public String ancestorJti(int i) {
+            return ancestors[2 * i + 1];
+        }
+    }
+
+    private final Map<String, Live> byJti = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> bySubject = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> byTask = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> byRoot = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> children = new ConcurrentHashMap<>();
+
+    /** The live tokens of the database: active, unexpired, and matched by no revocation entry. */
+    public static LiveTokens load(Database db, Revocations revocations, long now) {
+        LiveTokens live = new LiveTokens();
+        db.read(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("""
+                    SELECT jti, sub, task_id, root_agent, parent_jti, chain, expires_at FROM tokens
+                    WHERE state = 'active' AND expires_at > ?""")) {
+                ps.setLong(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String chain = rs.getString(6);
+                        Live t = new Live(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), chain.isEmpty() ? new String[0] : chain.split("[ \\n]"), rs.getLong(7));
+                        if (!revocations.isRevoked(t)) {
+                            live.put(t);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return live;
+    }
+
+    /** Adds a token just issued. */
+    public void add(Lineage t, long expiresAt) {
+        String[] ancestors = new String[2 * t.depth()];
+        for (int i = 0; i < t.depth(); i++) {
+            ancestors[2 * i] = t.ancestorAgent(i);
+            ancestors[2 * i + 1] = t.ancestorJti(i);
+        }
+        put(new Live(t.jti(), t.subject(), t.taskId(), t.rootAgent(),
+                t.depth() == 0 ? null : t.ancestorJti(t.depth() - 1), ancestors, expiresAt));
+    }
+
+    /** The token and everything delegated from it. */
+    public Set<Live> fromToken(String jti) {
+        return withDescendants(Set.of(jti));
+    }
+
+    /** The tokens {@code jtis} (live or not) and everything delegated from them that is alive. */
+    public Set<Live> fromTokens(Set<String> jtis) {
+        return withDescendants(jtis);
+    }
+
+    /** Forgets one token (renewed: its descendants stay). */
+    public void remove(String jti) {
+        Live t = byJti.get(jti);
+        if (t != null) {
+            remove(Set.of(t));
+        }
+    }
+
+    public Set<Live> ofTask(String taskId) {
+        return resolve(byTask.getOrDefault(taskId, Set.of()));
+    }
+
+    public Set<Live> ofTree(String rootAgent) {
+        return resolve(byRoot.getOrDefault(rootAgent, Set.of()));
+    }
+
+    /** Roots of the trees in which the agent holds a live token. */
+    public Set<String> treesOf(String agent) {
+        Set<String> roots = new HashSet<>();
+        resolve(bySubject.getOrDefault(agent, Set.of())).forEach(t -> roots.add(t.rootAgent()));
+        return roots;
+    }
+
+    public void remove(Collection<Live> tokens) {
+        for (Live t : tokens) {
+            if (byJti.remove(t.jti()) != null) {
+                unindex(bySubject, t.subject(), t.jti());
+                unindex(byTask, t.taskId(), t.jti());
+                unindex(byRoot, t.rootAgent(), t.jti());
+                if (t.parentJti() != null) {
+                    unindex(children, t.parentJti(), t.jti());
+                }
+            }
+        }
+    }
+
+    /** Forgets tokens that expired; returns how many. */
+    public int pruneExpired(long now) {
+        var expired = byJti.values().stream().filter(t -> t.expiresAt() <= now).toList();
+        remove(expired);
+        return expired.size();
+    }
+
+    public int size() {
+        return byJti.size();
+    }
+
+    private void put(Live t) {
+        byJti.put(t.jti(), t);
+        index(bySubject, t.subject(), t.jti());
+        index(byTask, t.taskId(), t.jti());
+        index(byRoot, t.rootAgent(), t.jti());
+        if (t.parentJti() != null) {
+            index(children, t.parentJti(), t.jti());
+        }
+    }
+
+    private Set<Live> withDescendants(Set<String> start) {
+        Set<Live> found = new HashSet<>();
+        ArrayDeque<String> queue = new ArrayDeque<>(start);
+        Set<String> seen = new HashSet<>(start);
+        while (!queue.isEmpty()) {
+            String jti = queue.poll();
+            Live t = byJti.get(jti);
+            if (t != null) {
+                found.add(t);
+            }
+            // A dead (renewed, released) token's children may still be alive: walk through it.
+            for (String child : children.getOrDefault(jti, Set.of())) {
+                if (seen.add(child)) {
+                    queue.add(child);
+                }
+            }
+        }
+        return found;
+    }
+
+    private Set<Live> resolve(Set<String> jtis) {
+        Set<Live> found = new HashSet<>();
+        for (String jti : jtis) {
+            Live t = byJti.get(jti);
+            if (t != null) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
+    private static void index(Map<String, Set<String>> index, String key, String jti) {
+        if (key != null && !key.isEmpty()) {
+            index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(jti);
+        }
+    }
+
+    private static void unindex(Map<String, Set<String>> index, String key, String jti) {
+        if (key == null || key.isEmpty()) {
+            return;
+        }
+        index.computeIfPresent(key, (k, set) -> {
+            set.remove(jti);
+            return set.isEmpty() ? null : set;
+        });
+    }
+}
