@@ -3,7 +3,6 @@ package dev.mandate.server.bench;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.hsm.Hsm;
 import dev.mandate.hsm.HsmSigner;
-import dev.mandate.hsm.SoftHsmProvisioner;
 import dev.mandate.server.Main;
 import dev.mandate.server.Settings;
 import dev.mandate.server.http.Json;
@@ -13,17 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,27 +34,10 @@ public final class BrokerBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
-    interface Call {
-        void run() throws Exception;
-    }
-
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-broker");
-        var token = new SoftHsmProvisioner().provision(dir.resolve("hsm"), "mandate-bench");
-        Path data = Files.createTempDirectory("mandate-bench");
-        Path limits = data.resolve("bench.yaml");
-        Files.writeString(limits, """
-                secrets:
-                  bcrypt-cost: 4
-                rate-limits:
-                  challenge: { rate: 1000000, period: PT1S, burst: 1000000 }
-                  register: { rate: 1000000, period: PT1S, burst: 1000000 }
-                """);
-        Settings settings = Settings.load(Map.of(
-                "MANDATE_DATA_DIR", data.toString(), "MANDATE_PORT", "0", "MANDATE_ISSUER", "http://bench",
-                "MANDATE_ADMIN_SECRET", "bench-secret", "MANDATE_CONFIG", limits.toString(),
-                "MANDATE_HSM_PIN_FILE", token.config().pinFile().toString(),
-                "SOFTHSM2_CONF", token.config().softHsmConf().toString()));
+        var token = BenchSetup.token(dir);
+        Settings settings = BenchSetup.settings(token);
 
         System.out.printf("Mandate broker benchmark: %d cores, %d concurrent clients, %d s per figure%n",
                 Runtime.getRuntime().availableProcessors(), CLIENTS, MEASURE.toSeconds());
@@ -82,7 +60,7 @@ public final class BrokerBenchmark {
 
         try (Main.Broker broker = Main.start(settings, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + broker.port();
-            String admin = Json.parse(post(base + "/v1/admin/auth", "{\"secret\":\"bench-secret\"}", 200)).getString("access_token");
+            String admin = Json.parse(post(base + "/v1/admin/auth", "{\"secret\":\"" + BenchSetup.ADMIN_SECRET + "\"}", 200)).getString("access_token");
             String launch = Json.parse(post(base + "/v1/admin/launch-tokens", "{\"agent_name\":\"bench\",\"allowed_scope\":"
                     + "[\"read:data:*\"],\"single_use\":false,\"ttl\":3600,\"max_ttl\":3600}", 201, admin)).getString("launch_token");
             // Bouncy Castle signs Ed25519 several times faster than the JDK: the client should not be the bottleneck.
@@ -131,39 +109,17 @@ public final class BrokerBenchmark {
         System.out.printf("%-34s %12.0f %10.2f %12.2f%n", name, rate, rate / hsm, rate / empty);
     }
 
-    private static double rate(int threads, Call call) throws Exception {
-        run(threads, WARMUP, Long.MAX_VALUE, call);
-        long n = run(threads, MEASURE, Long.MAX_VALUE, call);
+    private static double rate(int threads, BenchSetup.Call call) throws Exception {
+        BenchSetup.run(threads, Long.MAX_VALUE, WARMUP.toMillis(), call);
+        long n = BenchSetup.run(threads, Long.MAX_VALUE, MEASURE.toMillis(), call);
         return n * 1000.0 / MEASURE.toMillis();
     }
 
     /** Runs {@code count} calls once each and returns their rate. */
-    private static double once(int threads, long count, Call call) throws Exception {
+    private static double once(int threads, long count, BenchSetup.Call call) throws Exception {
         long start = System.nanoTime();
-        long n = run(threads, Duration.ofMinutes(5), count, call);
+        long n = BenchSetup.run(threads, count, Duration.ofMinutes(5).toMillis(), call);
         return n * 1e9 / (System.nanoTime() - start);
-    }
-
-    private static long run(int threads, Duration length, long limit, Call call) throws Exception {
-        AtomicLong done = new AtomicLong();
-        AtomicLong started = new AtomicLong();
-        long deadline = System.nanoTime() + length.toNanos();
-        List<Future<?>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    while (System.nanoTime() < deadline && started.incrementAndGet() <= limit) {
-                        call.run();
-                        done.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
-        return done.get();
     }
 
     private static String get(String url) throws Exception {

@@ -1,23 +1,14 @@
 package dev.mandate.server.bench;
 
-import dev.mandate.hsm.SoftHsmProvisioner;
 import dev.mandate.server.Main;
 import dev.mandate.server.Settings;
 import dev.mandate.server.TestBroker;
 import dev.mandate.server.revocation.Revocations;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 4's targets: validate throughput with 0 and with 100,000 revocation entries (target: less than
@@ -32,25 +23,11 @@ public final class RevocationBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-broker");
-        var token = new SoftHsmProvisioner().provision(dir.resolve("hsm"), "mandate-bench");
-        Path data = Files.createTempDirectory("mandate-revocation-bench");
-        Path limits = data.resolve("bench.yaml");
-        Files.writeString(limits, """
-                secrets:
-                  bcrypt-cost: 4
-                rate-limits:
-                  challenge: { rate: 1000000, period: PT1S, burst: 1000000 }
-                  register: { rate: 1000000, period: PT1S, burst: 1000000 }
-                """);
-        Settings settings = Settings.load(Map.of(
-                "MANDATE_DATA_DIR", data.toString(), "MANDATE_PORT", "0", "MANDATE_ISSUER", "http://bench",
-                "MANDATE_ADMIN_SECRET", "bench-secret", "MANDATE_CONFIG", limits.toString(),
-                "MANDATE_HSM_PIN_FILE", token.config().pinFile().toString(),
-                "SOFTHSM2_CONF", token.config().softHsmConf().toString()));
+        Settings settings = BenchSetup.settings(BenchSetup.token(dir));
 
         try (Main.Broker broker = Main.start(settings, Clock.systemUTC())) {
             TestBroker api = TestBroker.remote("http://127.0.0.1:" + broker.port());
-            String admin = api.post("/v1/admin/auth", "{\"secret\":\"bench-secret\"}", null).json().getString("access_token");
+            String admin = api.post("/v1/admin/auth", "{\"secret\":\"" + BenchSetup.ADMIN_SECRET + "\"}", null).json().getString("access_token");
             System.out.printf("Mandate revocation benchmark: %d cores%n", Runtime.getRuntime().availableProcessors());
 
             // A depth-3 delegated token: the check looks at its own jti, subject, task, root and 3 ancestors.
@@ -64,7 +41,7 @@ public final class RevocationBenchmark {
             var validate = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url() + "/v1/token/validate"))
                     .header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"token\":\"" + deep + "\"}")).build();
-            Call overHttp = () -> {
+            BenchSetup.Call overHttp = () -> {
                 var r = http.send(validate, java.net.http.HttpResponse.BodyHandlers.ofString());
                 if (!r.body().startsWith("{\"valid\":true")) {
                     throw new IllegalStateException(r.body());
@@ -133,11 +110,7 @@ public final class RevocationBenchmark {
         }
     }
 
-    interface Call {
-        void run() throws Exception;
-    }
-
-    private static double[] rounds(Call call) throws Exception {
+    private static double[] rounds(BenchSetup.Call call) throws Exception {
         run(CLIENTS, Long.MAX_VALUE, ROUND_MS, call);
         double[] rates = new double[ROUNDS];
         for (int i = 0; i < ROUNDS; i++) {
@@ -152,29 +125,11 @@ public final class RevocationBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static void run(int threads, long count, Call call) throws Exception {
-        run(threads, count, 600_000, call);
+    private static void run(int threads, long count, BenchSetup.Call call) throws Exception {
+        BenchSetup.run(threads, count, 600_000, call);
     }
 
-    private static long run(int threads, long count, long millis, Call call) throws Exception {
-        AtomicLong started = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        List<Future<?>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int t = 0; t < threads; t++) {
-                futures.add(pool.submit(() -> {
-                    while (System.nanoTime() < deadline && started.incrementAndGet() <= count) {
-                        call.run();
-                        done.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        }
-        return done.get();
+    private static long run(int threads, long count, long millis, BenchSetup.Call call) throws Exception {
+        return BenchSetup.run(threads, count, millis, call);
     }
 }
