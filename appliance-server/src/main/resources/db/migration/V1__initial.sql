@@ -91,6 +91,7 @@ CREATE TABLE signing_keys (
   public_jwk    VARCHAR(2000) NOT NULL,
   state         VARCHAR(16) NOT NULL,
   created_at    BIGINT NOT NULL,
+  activates_at  BIGINT,
   activated_at  BIGINT,
   retired_at    BIGINT
 );

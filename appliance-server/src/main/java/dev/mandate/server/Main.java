@@ -26,9 +26,9 @@ import dev.mandate.server.http.Problems;
 import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.http.SecurityHeaders;
 import dev.mandate.server.http.TransportProblems;
-import dev.mandate.server.keys.HsmTokenSigner;
+import dev.mandate.server.keys.KeyLifecycle;
+import dev.mandate.server.keys.TokenSigner;
 import dev.mandate.server.keys.KeyRing;
-import dev.mandate.server.keys.SigningKeys;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.status.StatusEndpoint;
 import dev.mandate.server.storage.Database;
@@ -69,7 +69,8 @@ public final class Main {
 
     /** Every object of a running broker. */
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
-                         Revocations revocations, TokenVerifier verifier, Optional<Path> generatedAdminSecret,
+                         Revocations revocations, TokenVerifier verifier, KeyLifecycle keys,
+                         Optional<Path> generatedAdminSecret,
                          ScheduledExecutorService housekeeping) implements AutoCloseable {
 
         public int port() {
@@ -101,14 +102,12 @@ public final class Main {
         try {
             hsm = Hsm.open(settings.hsm());
             AuditLog audit = new AuditLog(db, clock::millis);
-            SigningKeys signingKeys = new SigningKeys(db, audit, clock);
-            HsmTokenSigner signer = new HsmTokenSigner(hsm.signer(signingKeys.activeLabel(hsm),
-                    settings.maxConcurrentSignatures()));
-            KeyRing keyRing = new KeyRing();
-            signingKeys.load(keyRing);
-
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
             LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
+            KeyRing keyRing = new KeyRing();
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, keyRing, live, clock, settings.publishLead(),
+                    settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures());
+            TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Registration[] registration = new Registration[1];
             Tokens tokens = new Tokens(db, issuer, revocations, live, audit,
@@ -144,7 +143,7 @@ public final class Main {
                     new DelegationEndpoint(delegations, bearer),
                     new RevocationEndpoint(revoker, bearer),
                     new OAuthEndpoint(verifier, revoker, apps, bearer, settings.issuer()),
-                    new KeyEndpoint(keyRing),
+                    new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer));
 
             var server = WebServer.builder()
@@ -166,7 +165,14 @@ public final class Main {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
                 }
             }, 60, 60, TimeUnit.SECONDS);
-            return new Broker(settings, started, db, hsm, audit, revocations, verifier, generated, housekeeping);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    keys.tick();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "key lifecycle step failed: " + e.getMessage());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, generated, housekeeping);
         } catch (RuntimeException e) {
             db.close();
             if (hsm != null) {

@@ -23,7 +23,8 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                        int verifiedCacheSize, HsmConfig hsm, int maxConcurrentSignatures,
                        Optional<String> adminSecret, int bcryptCost, boolean metricsEnabled,
                        RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
-                       RateLimit registerLimit, int rateLimitMaxClients) {
+                       RateLimit registerLimit, int rateLimitMaxClients,
+                       Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys) {
 
     /** {@code rate} requests per {@code period}, bursts up to {@code burst}. */
     public record RateLimit(long rate, Duration period, long burst) {
@@ -93,7 +94,9 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 c.get("metrics.enabled").asBoolean().orElse(true),
                 limit(c, "rate-limits.admin-auth"), limit(c, "rate-limits.app-auth"),
                 limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"),
-                integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000));
+                integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000),
+                c.get("keys.rotation-period").asString().filter(v -> !v.isBlank()).map(v -> positive("keys.rotation-period", v)),
+                duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")));
     }
 
     private static String text(Config c, String key) {
@@ -112,6 +115,26 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as PT60S, not '" + value + "'");
         }
+    }
+
+    private static Duration positive(String key, String value) {
+        try {
+            Duration d = Duration.parse(value);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("setting '" + key + "' must be positive");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as P7D, not '" + value + "'");
+        }
+    }
+
+    private static boolean retiredAction(String value) {
+        return switch (value) {
+            case "destroy" -> true;
+            case "keep" -> false;
+            default -> throw new IllegalArgumentException("keys.retired-action must be destroy or keep, not '" + value + "'");
+        };
     }
 
     private static int integer(String name, String value, int min, int max) {

@@ -26,7 +26,7 @@ public final class AdminAuth {
 
     private static final System.Logger LOG = System.getLogger(AdminAuth.class.getName());
     public static final List<String> ADMIN_SCOPES =
-            List.of("admin:launch-tokens:*", "admin:revoke:*", "admin:audit:*");
+            List.of("admin:launch-tokens:*", "admin:revoke:*", "admin:audit:*", "admin:keys:*");
     private static final String SETTING = "admin_secret_hash";
 
     private final Database db;

@@ -7,7 +7,10 @@ import dev.mandate.server.http.ApiException;
 
 import java.lang.System.Logger.Level;
 
-/** The active HSM key as a {@link TokenSigner}; HSM failures become 503 and are logged without secrets. */
+/**
+ * The active HSM key as a {@link TokenSigner}; rotation swaps the key underneath without a pause.
+ * HSM failures become 503 and are logged once per outage, without secrets.
+ */
 public final class HsmTokenSigner implements TokenSigner {
 
     private static final System.Logger LOG = System.getLogger(HsmTokenSigner.class.getName());
@@ -17,16 +20,29 @@ public final class HsmTokenSigner implements TokenSigner {
     private volatile boolean healthy = true;
     private volatile long lastProbeNanos;
 
-    public HsmTokenSigner(HsmSigner signer) {
+    HsmTokenSigner(HsmSigner signer) {
         this.signer = signer;
     }
 
+    /** From now on, sign with {@code next}. */
+    void use(HsmSigner next) {
+        this.signer = next;
+    }
+
+    String kid() {
+        return signer.kid();
+    }
+
     @Override
-    public String sign(JWTClaimsSet claims) {
+    public Signed sign(JWTClaimsSet claims) {
+        HsmSigner current = signer;
         try {
-            String jwt = signer.sign(claims);
+            String jwt = current.sign(claims);
+            if (!healthy) {
+                LOG.log(Level.INFO, "HSM signing works again");
+            }
             healthy = true;
-            return jwt;
+            return new Signed(jwt, current.kid());
         } catch (HsmException e) {
             if (healthy) {
                 LOG.log(Level.ERROR, "HSM signing failed: " + e.getMessage());
@@ -37,14 +53,10 @@ public final class HsmTokenSigner implements TokenSigner {
     }
 
     @Override
-    public String kid() {
-        return signer.kid();
-    }
-
-    @Override
     public boolean healthy() {
         long now = System.nanoTime();
-        if (now - lastProbeNanos > PROBE_INTERVAL_NANOS) {
+        // While healthy a probe a second is enough; while down, every call looks again.
+        if (!healthy || now - lastProbeNanos > PROBE_INTERVAL_NANOS) {
             lastProbeNanos = now;
             try {
                 signer.sign(new JWTClaimsSet.Builder().subject("health-probe").build());

@@ -3,6 +3,9 @@ package dev.mandate.server.keys;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
+import dev.mandate.server.http.JsonBody;
+import dev.mandate.server.scope.Scope;
+import dev.mandate.server.token.Bearer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -12,15 +15,49 @@ import java.util.Comparator;
 /** The JWKS (RFC 7517): every public key that may still verify a live token. */
 public final class KeyEndpoint {
 
-    private final KeyRing ring;
+    private static final Scope MANAGE = Scope.parse("admin:keys:*");
 
-    public KeyEndpoint(KeyRing ring) {
+    private final KeyRing ring;
+    private final KeyLifecycle lifecycle;
+    private final Bearer bearer;
+
+    public KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
         this.ring = ring;
+        this.lifecycle = lifecycle;
+        this.bearer = bearer;
     }
 
     public void routing(ApiRoutes routes) {
         routes.get("/.well-known/jwks.json", this::jwks)
-              .get("/v1/jwks", this::jwks);
+              .get("/v1/jwks", this::jwks)
+              .get("/v1/admin/keys", this::list)
+              .post("/v1/admin/keys/rotate", this::rotate)
+              .post("/v1/admin/keys/{kid}/revoke", this::revoke);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        var keys = Json.array();
+        lifecycle.list().forEach(k -> keys.add(k.json()));
+        Json.ok(res, Json.object().add("keys", keys).build());
+    }
+
+    private void rotate(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        boolean immediate = req.content().hasEntity() && JsonBody.read(req).optionalBoolean("immediate").orElse(false);
+        KeyRecord key = lifecycle.rotate(immediate);
+        Json.send(res, 202, Json.object()
+                .add("kid", key.kid())
+                .add("state", key.state())
+                .add("activates_at", Json.time(key.activatesAt()))
+                .build());
+    }
+
+    private void revoke(ServerRequest req, ServerResponse res) {
+        bearer.require(req, MANAGE);
+        String kid = req.path().pathParameters().get("kid");
+        int count = lifecycle.revoke(kid);
+        Json.ok(res, Json.object().add("kid", kid).add("state", "revoked").add("count", count).build());
     }
 
     private void jwks(ServerRequest req, ServerResponse res) {

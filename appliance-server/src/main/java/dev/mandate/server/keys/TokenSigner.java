@@ -5,12 +5,17 @@ import com.nimbusds.jwt.JWTClaimsSet;
 /** Signs token claims as a compact ES256 JWS with the active key. */
 public interface TokenSigner {
 
+    /** A signed token and the kid of the key that signed it. */
+    record Signed(String jwt, String kid) {
+        @Override
+        public String toString() {
+            return "Signed[kid=" + kid + "]";
+        }
+    }
+
     /** Throws {@link dev.mandate.server.http.ApiException} 503 when the HSM cannot sign. */
-    String sign(JWTClaimsSet claims);
+    Signed sign(JWTClaimsSet claims);
 
-    /** The kid the next signature will carry. */
-    String kid();
-
-    /** True when the last signature (or a probe, at most once a second) succeeded. */
+    /** True when the HSM signs (a real signature, at most once a second while healthy). */
     boolean healthy();
 }

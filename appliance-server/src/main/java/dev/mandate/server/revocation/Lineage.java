@@ -18,4 +18,7 @@ public interface Lineage {
     String ancestorAgent(int i);
 
     String ancestorJti(int i);
+
+    /** The key that signed it. */
+    String kid();
 }

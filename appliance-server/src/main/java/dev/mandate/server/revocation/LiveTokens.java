@@ -21,7 +21,7 @@ public final class LiveTokens {
 
     /** A live token, as revocation sees it; {@code ancestors} alternates agent, jti, root first. */
     public record Live(String jti, String subject, String taskId, String rootAgent, String parentJti,
-                       String[] ancestors, long expiresAt) implements Lineage {
+                       String[] ancestors, long expiresAt, String kid) implements Lineage {
         @Override
         public int depth() {
             return ancestors.length / 2;
@@ -49,14 +49,15 @@ public final class LiveTokens {
         LiveTokens live = new LiveTokens();
         db.read(tx -> {
             try (PreparedStatement ps = tx.connection().prepareStatement("""
-                    SELECT jti, sub, task_id, root_agent, parent_jti, chain, expires_at FROM tokens
+                    SELECT jti, sub, task_id, root_agent, parent_jti, chain, expires_at, kid FROM tokens
                     WHERE state = 'active' AND expires_at > ?""")) {
                 ps.setLong(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String chain = rs.getString(6);
                         Live t = new Live(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), chain.isEmpty() ? new String[0] : chain.split("[ \\n]"), rs.getLong(7));
+                                rs.getString(5), chain.isEmpty() ? new String[0] : chain.split("[ \\n]"), rs.getLong(7),
+                                rs.getString(8));
                         if (!revocations.isRevoked(t)) {
                             live.put(t);
                         }
@@ -76,7 +77,7 @@ public final class LiveTokens {
             ancestors[2 * i + 1] = t.ancestorJti(i);
         }
         put(new Live(t.jti(), t.subject(), t.taskId(), t.rootAgent(),
-                t.depth() == 0 ? null : t.ancestorJti(t.depth() - 1), ancestors, expiresAt));
+                t.depth() == 0 ? null : t.ancestorJti(t.depth() - 1), ancestors, expiresAt, t.kid()));
     }
 
     /** The token and everything delegated from it. */
@@ -103,6 +104,17 @@ public final class LiveTokens {
 
     public Set<Live> ofTree(String rootAgent) {
         return resolve(byRoot.getOrDefault(rootAgent, Set.of()));
+    }
+
+    /** The live tokens a key signed (a scan: key revocation is rare). */
+    public Set<Live> ofKey(String kid) {
+        Set<Live> found = new HashSet<>();
+        byJti.values().forEach(t -> {
+            if (t.kid().equals(kid)) {
+                found.add(t);
+            }
+        });
+        return found;
     }
 
     /** Roots of the trees in which the agent holds a live token. */

@@ -19,6 +19,7 @@ public record TokenClaims(String issuer, String subject, List<String> audience, 
                           Instant issuedAt, String jti, Scopes scope, String taskId, String orchId,
                           List<ChainLink> chain, String kid) implements Lineage {
 
+
     public static final String ADMIN = "admin";
     public static final String APP_PREFIX = "app:";
 
@@ -90,7 +91,7 @@ public record TokenClaims(String issuer, String subject, List<String> audience, 
         return chainHash(chain);
     }
 
-    static String chainHash(List<ChainLink> chain) {
+    public static String chainHash(List<ChainLink> chain) {
         if (chain.isEmpty()) {
             return "";
         }

@@ -47,9 +47,6 @@ public final class TokenIssuer {
         Instant now = now();
         Instant expires = r.expiresAt().truncatedTo(ChronoUnit.SECONDS);
         String jti = newJti();
-        String kid = signer.kid();
-        TokenClaims claims = new TokenClaims(issuer, r.subject(), audience, expires, now, now, jti, r.scope(),
-                r.taskId(), r.orchId(), r.chain(), kid);
         var builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(r.subject())
@@ -61,18 +58,19 @@ public final class TokenIssuer {
         if (!audience.isEmpty()) {
             builder.audience(audience);
         }
-        if (!claims.taskId().isEmpty()) {
-            builder.claim("task_id", claims.taskId());
+        if (r.taskId() != null && !r.taskId().isEmpty()) {
+            builder.claim("task_id", r.taskId());
         }
-        if (!claims.orchId().isEmpty()) {
-            builder.claim("orch_id", claims.orchId());
+        if (r.orchId() != null && !r.orchId().isEmpty()) {
+            builder.claim("orch_id", r.orchId());
         }
         if (!r.chain().isEmpty()) {
             builder.claim("delegation_chain", r.chain().stream().map(TokenIssuer::link).toList());
-            builder.claim("chain_hash", claims.chainHash());
+            builder.claim("chain_hash", TokenClaims.chainHash(r.chain()));
         }
-        String jwt = signer.sign(builder.build());
-        return new IssuedToken(jwt, claims);
+        TokenSigner.Signed signed = signer.sign(builder.build());
+        return new IssuedToken(signed.jwt(), new TokenClaims(issuer, r.subject(), audience, expires, now, now, jti,
+                r.scope(), r.taskId(), r.orchId(), r.chain(), signed.kid()));
     }
 
     private static Map<String, Object> link(ChainLink link) {

@@ -67,6 +67,10 @@ public final class TokenVerifier {
         if (!now.isBefore(claims.expiresAt().plus(leeway)) || now.plus(leeway).isBefore(claims.notBefore())) {
             return Optional.empty();
         }
+        // A cached verdict is only as good as the key: a revoked or retired key takes its tokens with it.
+        if (keys.verifier(claims.kid()).isEmpty()) {
+            return Optional.empty();
+        }
         if (revocations.isRevoked(claims)) {
             return Optional.empty();
         }

@@ -1,0 +1,232 @@
+package dev.mandate.server.keys;
+
+import com.nimbusds.jose.jwk.ECKey;
+import dev.mandate.hsm.Hsm;
+import dev.mandate.hsm.HsmException;
+import dev.mandate.hsm.SigningKey;
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.revocation.LiveTokens;
+import dev.mandate.server.storage.Database;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The signing keys' lifecycle (SPEC §5): {@code next} → {@code active} → {@code retiring} →
+ * {@code retired}, plus {@code revoked} for a compromised key. Keys are generated inside the HSM;
+ * H2 keeps their metadata and public JWKs. Exactly one key is active. A new key is published in the
+ * JWKS {@code publish-lead} before it signs; a retiring key verifies until the last token it signed
+ * has expired, then leaves the JWKS and (per {@code keys.retired-action}) the HSM.
+ */
+public final class KeyLifecycle {
+
+    private static final System.Logger LOG = System.getLogger(KeyLifecycle.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final List<String> VERIFYING = List.of("next", "active", "retiring");
+
+    private final Database db;
+    private final Hsm hsm;
+    private final AuditLog audit;
+    private final KeyRing ring;
+    private final LiveTokens live;
+    private final Clock clock;
+    private final Duration publishLead;
+    private final Optional<Duration> rotationPeriod;
+    private final boolean destroyRetired;
+    private final int maxConcurrentSignatures;
+    private final JdbcKeyStore store = new JdbcKeyStore();
+    private final HsmTokenSigner signer;
+
+    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, KeyRing ring, LiveTokens live, Clock clock,
+                        Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
+                        int maxConcurrentSignatures) {
+        this.db = db;
+        this.hsm = hsm;
+        this.audit = audit;
+        this.ring = ring;
+        this.live = live;
+        this.clock = clock;
+        this.publishLead = publishLead;
+        this.rotationPeriod = rotationPeriod;
+        this.destroyRetired = destroyRetired;
+        this.maxConcurrentSignatures = maxConcurrentSignatures;
+        KeyRecord active = list().stream().filter(k -> k.state().equals("active")).findFirst()
+                .orElseGet(() -> generate(true));
+        db.read(tx -> store.publicJwks(tx, VERIFYING)).forEach(jwk -> ring.add(parse(jwk)));
+        this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures));
+        tick();
+    }
+
+    /** The signer of the active key; it follows rotations. */
+    public TokenSigner signer() {
+        return signer;
+    }
+
+    public List<KeyRecord> list() {
+        return db.read(store::all);
+    }
+
+    /**
+     * Rotates: a new key published now that signs after the publish lead, or at once when
+     * {@code immediate} (a key already waiting is then activated instead of making another).
+     */
+    public synchronized KeyRecord rotate(boolean immediate) {
+        Optional<KeyRecord> waiting = find("next");
+        if (waiting.isPresent()) {
+            if (!immediate) {
+                throw ApiException.conflict("key " + waiting.get().kid() + " is already waiting to activate");
+            }
+            return activate(waiting.get());
+        }
+        return generate(immediate);
+    }
+
+    /** Compromise: every token the key signed is refused from now on. Returns the live tokens it had signed. */
+    public synchronized int revoke(String kid) {
+        KeyRecord key = list().stream().filter(k -> k.kid().equals(kid)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no key with kid " + kid));
+        if (key.state().equals("revoked") || key.state().equals("retired")) {
+            return 0;
+        }
+        if (key.state().equals("active")) {
+            rotate(true);
+        }
+        long now = clock.instant().getEpochSecond();
+        var signed = live.ofKey(kid);
+        int count = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
+        KeyRecord revoked = with(key, "revoked", key.activatesAt(), key.activatedAt(), clock.instant());
+        db.write(tx -> {
+            store.update(tx, revoked);
+            audit.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + count));
+            tx.afterCommit(() -> {
+                ring.remove(kid);
+                live.remove(signed);
+            });
+            return null;
+        });
+        removeFromHsm(key);
+        return count;
+    }
+
+    /** Activates keys whose publish lead has passed, retires keys whose tokens have all expired, rotates on schedule. */
+    public synchronized void tick() {
+        Instant now = clock.instant();
+        for (KeyRecord k : list()) {
+            if (k.state().equals("next") && k.activatesAt() != null && !k.activatesAt().isAfter(now)) {
+                activate(k);
+            }
+        }
+        for (KeyRecord k : list()) {
+            if (k.state().equals("retiring")) {
+                Optional<Long> last = db.read(tx -> store.lastTokenExpiry(tx, k.kid()));
+                if (last.isEmpty() || last.get() <= now.getEpochSecond()) {
+                    retire(k);
+                }
+            }
+        }
+        if (rotationPeriod.isPresent() && find("next").isEmpty()) {
+            KeyRecord active = find("active").orElseThrow();
+            if (!active.activatedAt().plus(rotationPeriod.get()).isAfter(now)) {
+                LOG.log(Level.INFO, "scheduled key rotation: " + active.kid() + " has been active for " + rotationPeriod.get());
+                generate(false);
+            }
+        }
+    }
+
+    private KeyRecord generate(boolean activeNow) {
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        Instant now = clock.instant();
+        String label = "mandate-" + now.getEpochSecond() + "-" + HexFormat.of().formatHex(suffix);
+        SigningKey key;
+        ECKey jwk;
+        try {
+            key = hsm.generateSigningKey(label);
+            jwk = hsm.publicJwk(label);
+        } catch (HsmException e) {
+            LOG.log(Level.ERROR, "generating a signing key failed: " + e.getMessage());
+            throw ApiException.hsmUnavailable();
+        }
+        KeyRecord next = new KeyRecord(key.kid(), label, "ES256", "next", key.createdAt(),
+                now.plus(publishLead), null, null);
+        db.write(tx -> {
+            store.insert(tx, next, jwk.toPublicJWK().toJSONString());
+            audit.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
+            tx.afterCommit(() -> ring.add(jwk));
+            return null;
+        });
+        LOG.log(Level.INFO, "generated signing key " + key.kid() + (activeNow ? "" : ", signing from " + next.activatesAt()));
+        return activeNow ? activate(next) : next;
+    }
+
+    private KeyRecord activate(KeyRecord next) {
+        Instant now = clock.instant();
+        Optional<KeyRecord> previous = find("active");
+        KeyRecord active = with(next, "active", now, now, null);
+        var nextSigner = signer == null ? null : hsm.signer(next.label(), maxConcurrentSignatures);
+        db.write(tx -> {
+            if (previous.isPresent()) {
+                store.update(tx, with(previous.get(), "retiring", previous.get().activatesAt(),
+                        previous.get().activatedAt(), null));
+            }
+            store.update(tx, active);
+            audit.record(tx, Audit.success("key_activated", "kid=" + next.kid()
+                    + previous.map(p -> " previous=" + p.kid()).orElse("")));
+            if (nextSigner != null) {
+                tx.afterCommit(() -> signer.use(nextSigner));
+            }
+            return null;
+        });
+        LOG.log(Level.INFO, "signing key " + next.kid() + " is active");
+        return active;
+    }
+
+    private void retire(KeyRecord key) {
+        KeyRecord retired = with(key, "retired", key.activatesAt(), key.activatedAt(), clock.instant());
+        db.write(tx -> {
+            store.update(tx, retired);
+            audit.record(tx, Audit.success("key_retired", "kid=" + key.kid()
+                    + (destroyRetired ? " destroyed in the HSM" : " kept in the HSM")));
+            tx.afterCommit(() -> ring.remove(key.kid()));
+            return null;
+        });
+        removeFromHsm(key);
+        LOG.log(Level.INFO, "signing key " + key.kid() + " retired");
+    }
+
+    private void removeFromHsm(KeyRecord key) {
+        if (!destroyRetired) {
+            return;
+        }
+        try {
+            hsm.destroy(key.label());
+        } catch (HsmException e) {
+            LOG.log(Level.WARNING, "could not destroy key " + key.kid() + " in the HSM: " + e.getMessage());
+        }
+    }
+
+    private Optional<KeyRecord> find(String state) {
+        return list().stream().filter(k -> k.state().equals(state)).findFirst();
+    }
+
+    private static KeyRecord with(KeyRecord k, String state, Instant activatesAt, Instant activatedAt, Instant retiredAt) {
+        return new KeyRecord(k.kid(), k.label(), k.alg(), state, k.createdAt(), activatesAt, activatedAt, retiredAt);
+    }
+
+    private static ECKey parse(String jwk) {
+        try {
+            return ECKey.parse(jwk);
+        } catch (ParseException e) {
+            throw new IllegalStateException("stored public JWK is not a JWK", e);
+        }
+    }
+}
