@@ -113,3 +113,19 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_type ON audit_events (event_type);
 CREATE INDEX audit_agent ON audit_events (agent_id);
 CREATE INDEX audit_time ON audit_events (ts_millis);
+
+-- Lifecycle events for the operator console's stream (GET /v1/admin/events), written with the change.
+CREATE TABLE events (
+  seq         BIGINT AUTO_INCREMENT PRIMARY KEY,
+  event_type  VARCHAR(32) NOT NULL,
+  at_millis   BIGINT NOT NULL,
+  agent_id    VARCHAR(600),
+  jti         CHAR(32),
+  task_id     VARCHAR(128),
+  orch_id     VARCHAR(128),
+  level       VARCHAR(16),
+  target      VARCHAR(600),
+  count       INT,
+  kid         VARCHAR(64)
+);
+CREATE INDEX events_time ON events (at_millis);

@@ -27,6 +27,11 @@ import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.http.SecurityHeaders;
 import dev.mandate.server.http.TransportProblems;
 import dev.mandate.server.keys.KeyLifecycle;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
+import dev.mandate.server.live.EventStream;
+import dev.mandate.server.live.OperatorEndpoint;
+import dev.mandate.server.live.OperatorViews;
 import dev.mandate.server.keys.TokenSigner;
 import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
@@ -69,7 +74,7 @@ public final class Main {
 
     /** Every object of a running broker. */
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
-                         Revocations revocations, TokenVerifier verifier, KeyLifecycle keys,
+                         Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
                          Optional<Path> generatedAdminSecret,
                          ScheduledExecutorService housekeeping) implements AutoCloseable {
 
@@ -102,15 +107,16 @@ public final class Main {
         try {
             hsm = Hsm.open(settings.hsm());
             AuditLog audit = new AuditLog(db, clock::millis);
+            EventLog events = new EventLog(db, clock);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
             LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
-            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, keyRing, live, clock, settings.publishLead(),
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures());
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Registration[] registration = new Registration[1];
-            Tokens tokens = new Tokens(db, issuer, revocations, live, audit,
+            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, audit, tokens, hashes);
@@ -118,11 +124,12 @@ public final class Main {
                     settings.clockLeeway(), clock, settings.verifiedCacheSize());
             Bearer bearer = new Bearer(verifier, audit);
             Nonces nonces = new Nonces(200_000, clock::millis);
-            registration[0] = new Registration(db, nonces, tokens, revocations, audit, settings.trustDomain(),
+            registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
-            Revoker revoker = new Revoker(db, revocations, live, audit, clock, settings.maxTtl());
-            Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, settings.maxTtl());
+            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl());
+            Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
+                    settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
             Optional<Path> generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
 
@@ -144,7 +151,9 @@ public final class Main {
                     new RevocationEndpoint(revoker, bearer),
                     new OAuthEndpoint(verifier, revoker, apps, bearer, settings.issuer()),
                     new KeyEndpoint(keyRing, keys, bearer),
-                    new AuditEndpoint(audit, bearer));
+                    new AuditEndpoint(audit, bearer),
+                    new EventStream(events, bearer, settings.eventHeartbeat(), 10_000),
+                    new OperatorEndpoint(new OperatorViews(db, live, revocations, clock), bearer));
 
             var server = WebServer.builder()
                     .host(settings.bind())
@@ -160,11 +169,18 @@ public final class Main {
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     revocations.prune();
-                    live.pruneExpired(clock.instant().getEpochSecond());
+                    events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
                 }
             }, 60, 60, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    expire(db, live, events, clock);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "expiring tokens failed: " + e.getMessage());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     keys.tick();
@@ -172,7 +188,8 @@ public final class Main {
                     LOG.log(Level.WARNING, "key lifecycle step failed: " + e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, generated, housekeeping);
+            return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
+                    housekeeping);
         } catch (RuntimeException e) {
             db.close();
             if (hsm != null) {
@@ -182,10 +199,28 @@ public final class Main {
         }
     }
 
+    /** Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within 5 s). */
+    static void expire(Database db, LiveTokens live, EventLog events, Clock clock) {
+        var expired = live.pruneExpired(clock.instant().getEpochSecond());
+        if (expired.isEmpty()) {
+            return;
+        }
+        db.write(tx -> {
+            for (var t : expired) {
+                if (!t.subject().equals(dev.mandate.server.token.TokenClaims.ADMIN)
+                        && !t.subject().startsWith(dev.mandate.server.token.TokenClaims.APP_PREFIX)) {
+                    events.record(tx, Event.of("token_expired").agent(t.subject(), t.taskId(), null).jti(t.jti()));
+                }
+            }
+            return null;
+        });
+    }
+
     /** The endpoints the routing table is built from. */
     public record Endpoints(StatusEndpoint status, AdminEndpoint admin, AppEndpoint apps, AgentEndpoint agents,
                             TokenEndpoint tokens, DelegationEndpoint delegation, RevocationEndpoint revocation,
-                            OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit) {
+                            OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit, EventStream events,
+                            OperatorEndpoint operator) {
     }
 
     /** Every route of the broker, in one place. */
@@ -204,6 +239,8 @@ public final class Main {
         e.oauth().routing(routes);
         e.keys().routing(routes);
         e.audit().routing(routes);
+        e.events().routing(routes);
+        e.operator().routing(routes);
         routes.finish();
     }
 

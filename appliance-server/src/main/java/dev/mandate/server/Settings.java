@@ -24,7 +24,8 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                        Optional<String> adminSecret, int bcryptCost, boolean metricsEnabled,
                        RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
                        RateLimit registerLimit, int rateLimitMaxClients,
-                       Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys) {
+                       Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys,
+                       Duration eventHeartbeat) {
 
     /** {@code rate} requests per {@code period}, bursts up to {@code burst}. */
     public record RateLimit(long rate, Duration period, long burst) {
@@ -96,7 +97,8 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"),
                 integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000),
                 c.get("keys.rotation-period").asString().filter(v -> !v.isBlank()).map(v -> positive("keys.rotation-period", v)),
-                duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")));
+                duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
+                positive("events.heartbeat", text(c, "events.heartbeat")));
     }
 
     private static String text(Config c, String key) {

@@ -3,6 +3,8 @@ package dev.mandate.server.agent;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -50,6 +52,7 @@ public final class Registration {
     private final Tokens tokens;
     private final Revocations revocations;
     private final AuditLog audit;
+    private final EventLog events;
     private final String trustDomain;
     private final Duration maxTtl;
     private final Duration maxLifetime;
@@ -57,8 +60,9 @@ public final class Registration {
     private final JdbcAgentStore agents = new JdbcAgentStore();
 
     public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, AuditLog audit,
-                        String trustDomain, Duration maxTtl, Duration maxLifetime) {
+                        EventLog events, String trustDomain, Duration maxTtl, Duration maxLifetime) {
         this.db = db;
+        this.events = events;
         this.nonces = nonces;
         this.tokens = tokens;
         this.revocations = revocations;
@@ -127,6 +131,7 @@ public final class Registration {
             if (p.singleUse()) {
                 launchTokens.consume(tx, tokenHash, now.getEpochSecond());
             }
+            events.record(tx, Event.of("agent_registered").agent(agentId, r.taskId(), r.orchId()));
             audit.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
                     + requested.strings() + (p.appId() == null ? "" : " app_id=" + p.appId()))
                     .agent(agentId, r.taskId(), r.orchId()));

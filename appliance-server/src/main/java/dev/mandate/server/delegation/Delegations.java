@@ -5,6 +5,8 @@ import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.Json;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -30,11 +32,13 @@ public final class Delegations {
     private final Registration agents;
     private final Revocations revocations;
     private final AuditLog audit;
+    private final EventLog events;
     private final Duration maxTtl;
 
     public Delegations(Database db, Tokens tokens, Registration agents, Revocations revocations, AuditLog audit,
-                       Duration maxTtl) {
+                       EventLog events, Duration maxTtl) {
         this.db = db;
+        this.events = events;
         this.tokens = tokens;
         this.agents = agents;
         this.revocations = revocations;
@@ -81,6 +85,8 @@ public final class Delegations {
             chain.add(new ChainLink(caller.subject(), caller.jti(), caller.scope().strings(), Json.time(now)));
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(delegateTo, scope, expires,
                     caller.taskId(), caller.orchId(), chain));
+            events.record(tx, Event.of("delegation_created").agent(delegateTo, caller.taskId(), caller.orchId())
+                    .jti(token.claims().jti()));
             audit.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()));

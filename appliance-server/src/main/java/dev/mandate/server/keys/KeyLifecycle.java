@@ -7,6 +7,8 @@ import dev.mandate.hsm.SigningKey;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.storage.Database;
 
@@ -36,6 +38,7 @@ public final class KeyLifecycle {
     private final Database db;
     private final Hsm hsm;
     private final AuditLog audit;
+    private final EventLog events;
     private final KeyRing ring;
     private final LiveTokens live;
     private final Clock clock;
@@ -46,10 +49,11 @@ public final class KeyLifecycle {
     private final JdbcKeyStore store = new JdbcKeyStore();
     private final HsmTokenSigner signer;
 
-    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, KeyRing ring, LiveTokens live, Clock clock,
+    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, EventLog events, KeyRing ring, LiveTokens live, Clock clock,
                         Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
                         int maxConcurrentSignatures) {
         this.db = db;
+        this.events = events;
         this.hsm = hsm;
         this.audit = audit;
         this.ring = ring;
@@ -107,6 +111,7 @@ public final class KeyLifecycle {
         db.write(tx -> {
             store.update(tx, revoked);
             audit.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + count));
+            events.record(tx, Event.of("key_revoked").kid(kid).revocation("key", kid, count));
             tx.afterCommit(() -> {
                 ring.remove(kid);
                 live.remove(signed);
@@ -179,6 +184,7 @@ public final class KeyLifecycle {
                         previous.get().activatedAt(), null));
             }
             store.update(tx, active);
+            events.record(tx, Event.of("key_rotated").kid(next.kid()));
             audit.record(tx, Audit.success("key_activated", "kid=" + next.kid()
                     + previous.map(p -> " previous=" + p.kid()).orElse("")));
             if (nextSigner != null) {

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,15 +138,19 @@ public final class LiveTokens {
         }
     }
 
-    /** Forgets tokens that expired; returns how many. */
-    public int pruneExpired(long now) {
+    /** Forgets tokens that expired, and returns them. */
+    public List<Live> pruneExpired(long now) {
         var expired = byJti.values().stream().filter(t -> t.expiresAt() <= now).toList();
         remove(expired);
-        return expired.size();
+        return expired;
     }
 
     public int size() {
         return byJti.size();
+    }
+
+    public boolean contains(String jti) {
+        return byJti.containsKey(jti);
     }
 
     private void put(Live t) {

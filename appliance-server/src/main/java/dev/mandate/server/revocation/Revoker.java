@@ -2,6 +2,8 @@ package dev.mandate.server.revocation;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
 import dev.mandate.server.storage.Database;
 
 import java.time.Clock;
@@ -29,12 +31,15 @@ public final class Revoker {
     private final Revocations revocations;
     private final LiveTokens live;
     private final AuditLog audit;
+    private final EventLog events;
     private final Clock clock;
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
 
-    public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, Clock clock, Duration maxTtl) {
+    public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, EventLog events, Clock clock,
+                   Duration maxTtl) {
         this.db = db;
+        this.events = events;
         this.revocations = revocations;
         this.live = live;
         this.audit = audit;
@@ -79,13 +84,18 @@ public final class Revoker {
                 }
                 case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
             };
-            int killed = 0;
+            int dead = 0;
             for (LiveTokens.Live t : reached) {
                 if (t.expiresAt() > now && !revocations.isRevoked(t)) {
-                    killed++;
+                    dead++;
                 }
             }
+            int killed = dead;
             tx.afterCommit(() -> live.remove(reached));
+            events.record(tx, Event.of("token_revoked").revocation(level.wire(), target, killed)
+                    .agent(level == Revocations.Level.AGENT ? target : null,
+                            level == Revocations.Level.TASK ? target : null, null)
+                    .jti(level == Revocations.Level.TOKEN ? target : null));
             audit.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
                     + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
                     level == Revocations.Level.TASK ? target : "", ""));

@@ -3,6 +3,8 @@ package dev.mandate.server.token;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.live.Event;
+import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
@@ -24,14 +26,16 @@ public final class Tokens {
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final LiveTokens live;
+    private final EventLog events;
     private final AuditLog audit;
     private final AgentLifetimes lifetimes;
     private final JdbcTokenStore store = new JdbcTokenStore();
     private final java.util.concurrent.atomic.LongAdder issued = new java.util.concurrent.atomic.LongAdder();
 
     public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, AuditLog audit,
-                  AgentLifetimes lifetimes) {
+                  EventLog events, AgentLifetimes lifetimes) {
         this.db = db;
+        this.events = events;
         this.live = live;
         this.issuer = issuer;
         this.revocations = revocations;
@@ -55,6 +59,9 @@ public final class Tokens {
         store.insert(tx, token.claims());
         tx.afterCommit(() -> live.add(token.claims(), token.claims().expiresAt().getEpochSecond()));
         TokenClaims c = token.claims();
+        if (c.kind() == TokenClaims.Kind.AGENT && c.depth() == 0) {
+            events.record(tx, Event.of("token_issued").agent(c.subject(), c.taskId(), c.orchId()).jti(c.jti()));
+        }
         audit.record(tx, Audit.success("token_issued", "jti=" + c.jti() + " scope=" + c.scope().strings()
                 + " expires_in=" + (c.expiresAt().getEpochSecond() - c.issuedAt().getEpochSecond()))
                 .agent(c.kind() == TokenClaims.Kind.AGENT ? c.subject() : "", c.taskId(), c.orchId()));
@@ -98,6 +105,8 @@ public final class Tokens {
                 live.remove(current.jti());
                 live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
             });
+            events.record(tx, Event.of("token_renewed").agent(current.subject(), current.taskId(), current.orchId())
+                    .jti(renewed.claims().jti()));
             audit.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
                     + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()));
             return Outcome.issued(renewed);
@@ -112,6 +121,10 @@ public final class Tokens {
             store.setState(tx, current.jti(), "released", now);
             revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
             tx.afterCommit(() -> live.remove(live.fromToken(current.jti())));
+            if (current.kind() == TokenClaims.Kind.AGENT) {
+                events.record(tx, Event.of("token_released").agent(current.subject(), current.taskId(), current.orchId())
+                        .jti(current.jti()));
+            }
             audit.record(tx, Audit.success("token_released", "jti=" + current.jti())
                     .agent(current.kind() == TokenClaims.Kind.AGENT ? current.subject() : "", current.taskId(),
                             current.orchId()));

@@ -1,0 +1,107 @@
+package dev.mandate.server.live;
+
+import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Json;
+import dev.mandate.server.scope.Scope;
+import dev.mandate.server.token.Bearer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /v1/admin/events}: Server-Sent Events. Replays retained events after {@code Last-Event-ID}
+ * (or {@code ?since=}), then streams new ones; a comment every {@code heartbeat}.
+ */
+public final class EventStream {
+
+    private static final Scope AUDIT = Scope.parse("admin:audit:*");
+    private static final int REPLAY_PAGE = 1000;
+
+    private final EventLog log;
+    private final Bearer bearer;
+    private final Duration heartbeat;
+    private final int queueCapacity;
+
+    public EventStream(EventLog log, Bearer bearer, Duration heartbeat, int queueCapacity) {
+        this.log = log;
+        this.bearer = bearer;
+        this.heartbeat = heartbeat;
+        this.queueCapacity = queueCapacity;
+    }
+
+    public void routing(ApiRoutes routes) {
+        routes.get("/v1/admin/events", this::stream);
+    }
+
+    private void stream(ServerRequest req, ServerResponse res) {
+        bearer.require(req, AUDIT);
+        long last = lastEventId(req);
+        // Subscribe before replaying so nothing committed in between is missed; duplicates are skipped by seq.
+        EventLog.Subscriber subscriber = log.subscribe(queueCapacity);
+        try {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+            try (OutputStream out = res.outputStream()) {
+                write(out, ": mandate event stream\n\n");
+                while (true) {
+                    List<Event> page = log.since(last, REPLAY_PAGE);
+                    for (Event e : page) {
+                        last = send(out, e);
+                    }
+                    if (page.size() < REPLAY_PAGE) {
+                        break;
+                    }
+                }
+                while (!subscriber.overflowed) {
+                    Event e = subscriber.queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                    if (e == null) {
+                        write(out, ": heartbeat\n\n");
+                    } else if (e.seq() > last) {
+                        last = send(out, e);
+                    }
+                }
+                // Too slow: drop it; it resumes from its last id.
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The client went away.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            log.unsubscribe(subscriber);
+        }
+    }
+
+    private static long send(OutputStream out, Event e) throws IOException {
+        write(out, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: "
+                + new String(Json.bytes(e.json()), StandardCharsets.UTF_8) + "\n\n");
+        return e.seq();
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static long lastEventId(ServerRequest req) {
+        String value = req.headers().first(HeaderNames.create("Last-Event-ID"))
+                .or(() -> req.query().first("since").asOptional()).orElse("0");
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n < 0) {
+                throw ApiException.badRequest("Last-Event-ID must not be negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Last-Event-ID must be a whole number");
+        }
+    }
+}
