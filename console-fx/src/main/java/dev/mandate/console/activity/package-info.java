@@ -1,0 +1,2 @@
+/** The live event feed, newest first, bounded. */
+package dev.mandate.console.activity;

@@ -1,0 +1,89 @@
+package dev.mandate.console.agents;
+
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import java.time.Instant;
+
+/** One row of the agents table: an agent and the token it currently holds. */
+public final class AgentRow {
+
+    private final String agentId;
+    private final ReadOnlyStringWrapper orchId = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper taskId = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper scope = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper();
+    private volatile String jti;
+    private volatile Instant issuedAt;
+    private volatile Instant expiresAt;
+
+    AgentRow(String agentId) {
+        this.agentId = agentId;
+    }
+
+    void update(String orch, String task, String scopeText, String stateText, String tokenJti, Instant issued,
+                Instant expires) {
+        orchId.set(orch);
+        taskId.set(task);
+        scope.set(scopeText);
+        state.set(stateText);
+        jti = tokenJti;
+        issuedAt = issued;
+        expiresAt = expires;
+    }
+
+    void markState(String newState) {
+        state.set(newState);
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public ReadOnlyStringProperty orchIdProperty() {
+        return orchId.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty taskIdProperty() {
+        return taskId.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty scopeProperty() {
+        return scope.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public String state() {
+        return state.get();
+    }
+
+    public String jti() {
+        return jti;
+    }
+
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** Share of the token's lifetime left at {@code now}, 0 to 1. */
+    public double remaining(Instant now) {
+        if (issuedAt == null || expiresAt == null) {
+            return 0;
+        }
+        double total = expiresAt.toEpochMilli() - issuedAt.toEpochMilli();
+        double left = expiresAt.toEpochMilli() - now.toEpochMilli();
+        return total <= 0 ? 0 : Math.max(0, Math.min(1, left / total));
+    }
+
+    /** {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */
+    public String ttlLevel(Instant now) {
+        double left = remaining(now);
+        if (!"active".equals(state()) || left <= 0) {
+            return "expired";
+        }
+        return left < 0.10 ? "red" : left < 0.30 ? "amber" : "ok";
+    }
+}

@@ -1,0 +1,216 @@
+package dev.mandate.console.agents;
+
+import dev.mandate.console.client.BrokerClient;
+import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.Model;
+import dev.mandate.console.ui.Tasks;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The live agents: rows kept in step with the event stream, one shared clock for every countdown,
+ * and revocation at four levels behind a confirmation that names what dies. Never touches a Node.
+ */
+public final class AgentsViewModel {
+
+    /** What a revocation will do, shown before it is sent. */
+    public record Confirmation(String level, String target, String description, int liveTokens) {
+    }
+
+    private final BrokerClient client;
+    private final Tasks tasks;
+    private final Duration refreshDelay;
+    private final ObservableList<AgentRow> rows = FXCollections.observableArrayList();
+    private final Map<String, AgentRow> byAgent = new HashMap<>();
+    private final FilteredList<AgentRow> visible = new FilteredList<>(rows);
+    private final StringProperty filter = new SimpleStringProperty("");
+    private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
+    private final ReadOnlyObjectWrapper<Forest> forest = new ReadOnlyObjectWrapper<>(new Forest(List.of()));
+    private final ReadOnlyLongWrapper liveAgents = new ReadOnlyLongWrapper();
+    private final ReadOnlyLongWrapper liveTokens = new ReadOnlyLongWrapper();
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
+
+    public AgentsViewModel(BrokerClient client, Tasks tasks, Duration refreshDelay) {
+        this.client = client;
+        this.tasks = tasks;
+        this.refreshDelay = refreshDelay;
+        filter.addListener((o, was, text) -> visible.setPredicate(row -> matches(row, text)));
+    }
+
+    public ObservableList<AgentRow> visibleRows() {
+        return visible;
+    }
+
+    public ObservableList<AgentRow> allRows() {
+        return FXCollections.unmodifiableObservableList(rows);
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    /** The one clock every countdown binds to; the view's single timeline moves it. */
+    public ObjectProperty<Instant> nowProperty() {
+        return now;
+    }
+
+    public ReadOnlyObjectProperty<Forest> forestProperty() {
+        return forest.getReadOnlyProperty();
+    }
+
+    public ReadOnlyLongProperty liveAgentsProperty() {
+        return liveAgents.getReadOnlyProperty();
+    }
+
+    public ReadOnlyLongProperty liveTokensProperty() {
+        return liveTokens.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    /** Loads every agent in the background and updates the rows on the FX thread. */
+    public void refresh() {
+        tasks.background(() -> {
+            try {
+                List<Model.AgentView> agents = client.agents();
+                tasks.fx(() -> apply(agents));
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set(e.getMessage()));
+            }
+        });
+    }
+
+    /** An event from the stream: what it says is shown at once, then the rows are reloaded (coalesced). */
+    public void onEvent(Model.LiveEvent e) {
+        tasks.fx(() -> {
+            switch (e.type()) {
+                case "token_revoked" -> mark(forest.get().dying(e.level(), e.target()), "revoked");
+                case "token_released" -> mark(forest.get().dying("token", e.jti()), "released");
+                case "token_expired" -> mark(Set.of(e.jti()), "expired");
+                default -> { }
+            }
+        });
+        if (refreshPending.compareAndSet(false, true)) {
+            tasks.later(refreshDelay, () -> {
+                refreshPending.set(false);
+                refresh();
+            });
+        }
+    }
+
+    /** The confirmation for revoking {@code row} at {@code level}; nothing is sent yet. */
+    public Confirmation prepare(AgentRow row, String level) {
+        Forest f = forest.get();
+        String target = switch (level) {
+            case "token" -> row.jti();
+            case "agent", "chain" -> row.agentId();
+            case "task" -> f.taskOf(row.jti());
+            default -> throw new IllegalArgumentException(level);
+        };
+        return prepare(level, target);
+    }
+
+    public Confirmation prepare(String level, String target) {
+        int dying = forest.get().dying(level, target).size();
+        String what = switch (level) {
+            case "token" -> "token " + target + " and every token delegated from it";
+            case "agent" -> "every token of agent " + target + " and everything delegated from them; the agent can never renew, delegate or receive a delegation";
+            case "task" -> "every token of task " + target + "; new registrations for it are refused";
+            case "chain" -> "every delegation tree " + target + " takes part in, whole";
+            default -> throw new IllegalArgumentException(level);
+        };
+        return new Confirmation(level, target, "Revoke " + what + ": " + dying + " live token"
+                + (dying == 1 ? "" : "s") + " will die.", dying);
+    }
+
+    /** Sends the confirmed revocation; the affected rows turn revoked when the broker has answered. */
+    public void confirm(Confirmation c) {
+        Set<String> dying = forest.get().dying(c.level(), c.target());
+        tasks.background(() -> {
+            try {
+                int count = client.revoke(c.level(), c.target());
+                tasks.fx(() -> {
+                    mark(dying, "revoked");
+                    message.set("Revoked " + c.level() + " " + c.target() + ": " + count + " live token"
+                            + (count == 1 ? "" : "s") + " killed.");
+                });
+                refresh();
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set("Revocation failed: " + e.getMessage()));
+            }
+        });
+    }
+
+    private void apply(List<Model.AgentView> agents) {
+        Forest f = new Forest(agents);
+        Set<String> seen = new HashSet<>();
+        List<AgentRow> added = new java.util.ArrayList<>();
+        for (Model.AgentView a : agents) {
+            seen.add(a.agentId());
+            AgentRow row = byAgent.get(a.agentId());
+            if (row == null) {
+                row = new AgentRow(a.agentId());
+                byAgent.put(a.agentId(), row);
+                added.add(row);
+            }
+            var current = f.current(a.agentId());
+            String state = a.state().equals("revoked") ? "revoked"
+                    : current.map(n -> n.token().state()).orElse(a.state());
+            row.update(a.orchId(), a.taskId(), current.map(n -> String.join(" ", n.token().scope())).orElse(""),
+                    state, current.map(Forest.Node::jti).orElse(null),
+                    current.map(n -> n.token().issuedAt()).orElse(null),
+                    current.map(n -> n.token().effectiveExpiresAt()).orElse(null));
+        }
+        rows.addAll(added);
+        rows.removeIf(r -> !seen.contains(r.agentId()));
+        byAgent.keySet().retainAll(seen);
+        forest.set(f);
+        liveAgents.set(rows.stream().filter(r -> "active".equals(r.state())).count());
+        liveTokens.set(f.liveTokens());
+    }
+
+    private void mark(Set<String> jtis, String state) {
+        for (AgentRow row : rows) {
+            if (row.jti() != null && jtis.contains(row.jti()) && "active".equals(row.state())) {
+                row.markState(state);
+            }
+        }
+        liveAgents.set(rows.stream().filter(r -> "active".equals(r.state())).count());
+    }
+
+    private static boolean matches(AgentRow row, String text) {
+        if (text == null || text.isBlank()) {
+            return true;
+        }
+        String t = text.toLowerCase(Locale.ROOT);
+        return row.agentId().toLowerCase(Locale.ROOT).contains(t)
+                || row.orchIdProperty().get().toLowerCase(Locale.ROOT).contains(t)
+                || row.taskIdProperty().get().toLowerCase(Locale.ROOT).contains(t)
+                || row.scopeProperty().get().toLowerCase(Locale.ROOT).contains(t)
+                || row.stateProperty().get().toLowerCase(Locale.ROOT).contains(t);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.mandate.console.agents;
+
+import dev.mandate.console.client.Model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every agent's tokens as delegation trees, for the console's rows, trees and confirmations: which
+ * live tokens a revocation at each level would kill (SPEC §4), computed from what the console holds.
+ */
+public final class Forest {
+
+    /** A token with its holder. */
+    public record Node(Model.TokenView token, String holder) {
+        public String jti() {
+            return token.jti();
+        }
+
+        public boolean alive() {
+            return token.state().equals("active");
+        }
+    }
+
+    private final Map<String, Model.AgentView> agents = new HashMap<>();
+    private final Map<String, Node> byJti = new HashMap<>();
+    private final Map<String, List<Node>> children = new HashMap<>();
+
+    public Forest(List<Model.AgentView> views) {
+        for (Model.AgentView a : views) {
+            agents.put(a.agentId(), a);
+            for (Model.TokenView t : a.tokens()) {
+                Node n = new Node(t, a.agentId());
+                byJti.put(t.jti(), n);
+            }
+        }
+        for (Node n : byJti.values()) {
+            if (n.token().parentJti() != null) {
+                children.computeIfAbsent(n.token().parentJti(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        children.values().forEach(list -> list.sort(Comparator.comparing(n -> n.token().issuedAt())));
+    }
+
+    public Optional<Node> token(String jti) {
+        return Optional.ofNullable(byJti.get(jti));
+    }
+
+    public List<Node> childrenOf(String jti) {
+        return children.getOrDefault(jti, List.of());
+    }
+
+    /** The agent whose registration token started this token's tree. */
+    public String rootOf(String jti) {
+        Node n = byJti.get(jti);
+        while (n != null && n.token().parentJti() != null && byJti.containsKey(n.token().parentJti())) {
+            n = byJti.get(n.token().parentJti());
+        }
+        return n == null ? null : n.holder();
+    }
+
+    /** A token's task: that of its tree's root agent (delegated tokens inherit it). */
+    public String taskOf(String jti) {
+        Model.AgentView root = agents.get(rootOf(jti));
+        return root == null ? "" : root.taskId();
+    }
+
+    /** The tokens an agent holds, newest last. */
+    public List<Node> heldBy(String agentId) {
+        Model.AgentView a = agents.get(agentId);
+        return a == null ? List.of() : a.tokens().stream().map(t -> byJti.get(t.jti())).toList();
+    }
+
+    /** The token the agents table shows: the newest live one, else the newest. */
+    public Optional<Node> current(String agentId) {
+        List<Node> held = heldBy(agentId);
+        return held.stream().filter(Node::alive).max(Comparator.comparing(n -> n.token().issuedAt()))
+                .or(() -> held.stream().max(Comparator.comparing(n -> n.token().issuedAt())));
+    }
+
+    /** Root agents: those with tokens of their own, each shown by its newest own token. */
+    public List<Node> roots() {
+        List<Node> roots = new ArrayList<>();
+        for (Model.AgentView a : agents.values()) {
+            a.tokens().stream().filter(t -> t.depth() == 0).max(Comparator.comparing(Model.TokenView::issuedAt))
+                    .ifPresent(t -> roots.add(byJti.get(t.jti())));
+        }
+        roots.sort(Comparator.comparing(Node::holder));
+        return roots;
+    }
+
+    /** The children shown below a root: everything delegated from any of its own tokens. */
+    public List<Node> rootChildren(String agentId) {
+        List<Node> list = new ArrayList<>();
+        for (Node own : heldBy(agentId)) {
+            if (own.token().depth() == 0) {
+                list.addAll(childrenOf(own.jti()));
+            }
+        }
+        return list;
+    }
+
+    /** The live tokens a revocation at {@code level} of {@code target} kills. */
+    public Set<String> dying(String level, String target) {
+        Set<String> all = switch (level) {
+            case "token" -> closure(Set.of(target));
+            case "agent" -> closure(jtis(heldBy(target)));
+            case "task" -> filter(n -> taskOf(n.jti()).equals(target));
+            case "chain" -> {
+                Set<String> roots = new HashSet<>();
+                if (byJti.containsKey(target)) {
+                    roots.add(rootOf(target));
+                } else {
+                    roots.add(target);
+                    heldBy(target).forEach(n -> roots.add(rootOf(n.jti())));
+                }
+                yield filter(n -> roots.contains(rootOf(n.jti())));
+            }
+            default -> throw new IllegalArgumentException("unknown level " + level);
+        };
+        Set<String> alive = new LinkedHashSet<>();
+        for (String jti : all) {
+            Node n = byJti.get(jti);
+            if (n != null && n.alive()) {
+                alive.add(jti);
+            }
+        }
+        return alive;
+    }
+
+    public long liveTokens() {
+        return byJti.values().stream().filter(Node::alive).count();
+    }
+
+    private Set<String> closure(Set<String> start) {
+        Set<String> found = new LinkedHashSet<>(start);
+        ArrayDeque<String> queue = new ArrayDeque<>(start);
+        while (!queue.isEmpty()) {
+            for (Node c : childrenOf(queue.poll())) {
+                if (found.add(c.jti())) {
+                    queue.add(c.jti());
+                }
+            }
+        }
+        return found;
+    }
+
+    private Set<String> filter(java.util.function.Predicate<Node> p) {
+        Set<String> found = new LinkedHashSet<>();
+        byJti.values().stream().filter(p).forEach(n -> found.add(n.jti()));
+        return found;
+    }
+
+    private static Set<String> jtis(List<Node> nodes) {
+        Set<String> jtis = new LinkedHashSet<>();
+        nodes.forEach(n -> jtis.add(n.jti()));
+        return jtis;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.mandate.console.chains;
+
+import dev.mandate.console.agents.AgentsViewModel;
+import dev.mandate.console.agents.Forest;
+import dev.mandate.console.ui.Confirm;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.TreeCell;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** The delegation trees, rebuilt from the agents view-model's forest whenever it changes. */
+public final class ChainsView extends BorderPane {
+
+    public ChainsView(AgentsViewModel vm) {
+        TreeView<Forest.Node> tree = new TreeView<>(new TreeItem<>());
+        tree.setId("chains-tree");
+        tree.setShowRoot(false);
+        tree.setCellFactory(t -> new TreeCell<>() {
+            {
+                vm.nowProperty().addListener((o, was, now) -> show(getItem(), now));
+            }
+
+            @Override
+            protected void updateItem(Forest.Node node, boolean empty) {
+                super.updateItem(node, empty);
+                show(empty ? null : node, vm.nowProperty().get());
+            }
+
+            private void show(Forest.Node node, Instant now) {
+                if (node == null) {
+                    setText(null);
+                    return;
+                }
+                long left = Duration.between(now, node.token().expiresAt()).toSeconds();
+                setText(node.holder() + "  [" + String.join(" ", node.token().scope()) + "]  " + node.token().state()
+                        + (node.alive() && left > 0 ? "  " + left + " s left" : ""));
+            }
+        });
+        vm.forestProperty().addListener((o, was, forest) -> tree.setRoot(build(forest)));
+        tree.setRoot(build(vm.forestProperty().get()));
+
+        Button revokeNode = new Button("Revoke node");
+        revokeNode.setId("revoke-node");
+        revokeNode.setOnAction(e -> selected(tree).ifPresent(n ->
+                Confirm.ask(getScene().getWindow(), vm.prepare("token", n.jti())).ifPresent(vm::confirm)));
+        Button revokeChain = new Button("Revoke chain");
+        revokeChain.setId("revoke-chain");
+        revokeChain.setOnAction(e -> selected(tree).ifPresent(n ->
+                Confirm.ask(getScene().getWindow(), vm.prepare("chain", n.jti())).ifPresent(vm::confirm)));
+        HBox bar = new HBox(8, revokeNode, revokeChain);
+        bar.setPadding(new Insets(6));
+        setTop(bar);
+        setCenter(tree);
+    }
+
+    private static java.util.Optional<Forest.Node> selected(TreeView<Forest.Node> tree) {
+        var item = tree.getSelectionModel().getSelectedItem();
+        return item == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(item.getValue());
+    }
+
+    static TreeItem<Forest.Node> build(Forest forest) {
+        TreeItem<Forest.Node> invisibleRoot = new TreeItem<>();
+        for (Forest.Node root : forest.roots()) {
+            TreeItem<Forest.Node> item = new TreeItem<>(root);
+            item.setExpanded(true);
+            forest.rootChildren(root.holder()).forEach(c -> item.getChildren().add(branch(forest, c)));
+            invisibleRoot.getChildren().add(item);
+        }
+        return invisibleRoot;
+    }
+
+    private static TreeItem<Forest.Node> branch(Forest forest, Forest.Node node) {
+        TreeItem<Forest.Node> item = new TreeItem<>(node);
+        item.setExpanded(true);
+        forest.childrenOf(node.jti()).forEach(c -> item.getChildren().add(branch(forest, c)));
+        return item;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.mandate.console.client;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The operator's calls to a broker, authenticated with the admin secret. */
+public final class BrokerClient {
+
+    private final URI base;
+    private final HttpClient http;
+    private final String secret;
+    private volatile String token;
+    private volatile Instant tokenExpires = Instant.EPOCH;
+
+    /** {@code pinned}: the broker's certificate, trusted alone, when it serves TLS with its own certificate. */
+    public BrokerClient(URI base, String adminSecret, Optional<X509Certificate> pinned) {
+        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        this.secret = adminSecret;
+        var builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        pinned.ifPresent(cert -> builder.sslContext(trusting(cert)));
+        this.http = builder.build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    /** Logs in (again) when there is no admin token or it expires within 30 s. */
+    public synchronized String token() {
+        if (token == null || Instant.now().plusSeconds(30).isAfter(tokenExpires)) {
+            JsonObject r = send("POST", "/v1/admin/auth", Json.createObjectBuilder().add("secret", secret).build().toString(), false);
+            token = r.getString("access_token");
+            tokenExpires = Instant.now().plusSeconds(r.getInt("expires_in"));
+        }
+        return token;
+    }
+
+    public Model.Health health() {
+        JsonObject h = send("GET", "/v1/health", null, false);
+        return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"));
+    }
+
+    /** Every agent with its tokens (all pages). */
+    public List<Model.AgentView> agents() {
+        List<Model.AgentView> all = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            JsonObject page = send("GET", "/v1/admin/agents?limit=1000&offset=" + offset, null, true);
+            for (JsonValue v : page.getJsonArray("agents")) {
+                JsonObject a = v.asJsonObject();
+                List<Model.TokenView> tokens = new ArrayList<>();
+                for (JsonValue t : a.getJsonArray("tokens")) {
+                    JsonObject o = t.asJsonObject();
+                    tokens.add(new Model.TokenView(o.getString("jti"), strings(o, "scope"), time(o, "issued_at"),
+                            time(o, "expires_at"), time(o, "effective_expires_at"), o.getString("state"),
+                            o.isNull("parent_jti") ? null : o.getString("parent_jti"), o.getInt("depth")));
+                }
+                all.add(new Model.AgentView(a.getString("agent_id"), a.isNull("app_id") ? null : a.getString("app_id"),
+                        a.getString("orch_id"), a.getString("task_id"), a.getString("state"), List.copyOf(tokens)));
+            }
+            offset += page.getJsonArray("agents").size();
+            if (page.getJsonArray("agents").isEmpty() || offset >= page.getInt("total")) {
+                return all;
+            }
+        }
+    }
+
+    /** {@code POST /v1/revoke}; returns the count of live tokens killed. */
+    public int revoke(String level, String target) {
+        JsonObject r = send("POST", "/v1/revoke", Json.createObjectBuilder().add("level", level).add("target", target)
+                .build().toString(), true);
+        return r.getInt("count");
+    }
+
+    public List<Model.KeyView> keys() {
+        List<Model.KeyView> keys = new ArrayList<>();
+        for (JsonValue v : send("GET", "/v1/admin/keys", null, true).getJsonArray("keys")) {
+            JsonObject k = v.asJsonObject();
+            keys.add(new Model.KeyView(k.getString("kid"), k.getString("state"), k.getString("label"),
+                    time(k, "created_at"), optionalTime(k, "activated_at"), optionalTime(k, "retired_at")));
+        }
+        return keys;
+    }
+
+    public String rotateNow() {
+        return send("POST", "/v1/admin/keys/rotate", "{\"immediate\":true}", true).getString("kid");
+    }
+
+    public List<Model.AuditRow> audit(String eventType) {
+        String query = eventType == null || eventType.isBlank() ? "" : "&event_type=" + URLEncoder.encode(eventType, StandardCharsets.UTF_8);
+        JsonObject total = send("GET", "/v1/audit/events?limit=1" + query, null, true);
+        long offset = Math.max(0, total.getJsonNumber("total").longValue() - 200);
+        List<Model.AuditRow> rows = new ArrayList<>();
+        for (JsonValue v : send("GET", "/v1/audit/events?limit=200&offset=" + offset + query, null, true).getJsonArray("events")) {
+            JsonObject e = v.asJsonObject();
+            rows.add(new Model.AuditRow(e.getJsonNumber("id").longValue(), e.getString("timestamp"), e.getString("event_type"),
+                    e.getString("agent_id"), e.getString("task_id"), e.getString("detail"), e.getString("outcome")));
+        }
+        return rows.reversed();
+    }
+
+    public Model.Verification verify() {
+        JsonObject v = send("GET", "/v1/audit/verify", null, true);
+        return new Model.Verification(v.getBoolean("valid"), v.getJsonNumber("events").longValue(),
+                v.isNull("first_broken_id") ? null : v.getJsonNumber("first_broken_id").longValue());
+    }
+
+    JsonObject send(String method, String path, String body, boolean authenticated) {
+        var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authenticated) {
+            request.header("Authorization", "Bearer " + token());
+        }
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonObject json = r.body().startsWith("{") ? parse(r.body()) : Json.createObjectBuilder().build();
+            if (r.statusCode() >= 400) {
+                throw new BrokerException(r.statusCode(), json.getString("detail", "HTTP " + r.statusCode()));
+            }
+            return json;
+        } catch (IOException e) {
+            throw new BrokerException("cannot reach the broker at " + base + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException("interrupted", e);
+        }
+    }
+
+    static JsonObject parse(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    static Instant time(JsonObject o, String name) {
+        return Instant.parse(o.getString(name));
+    }
+
+    static Instant optionalTime(JsonObject o, String name) {
+        return !o.containsKey(name) || o.isNull(name) ? null : Instant.parse(o.getString(name));
+    }
+
+    static List<String> strings(JsonObject o, String name) {
+        return o.getJsonArray(name).getValuesAs(JsonString::getString);
+    }
+
+    private static SSLContext trusting(X509Certificate cert) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("broker", cert);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot trust the given certificate", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.mandate.console.client;
+
+import jakarta.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * Follows {@code /v1/admin/events}: reconnects after any failure (a broker restart included) and
+ * resumes with {@code Last-Event-ID}, so every event reaches the listener once, in order.
+ */
+public final class EventFeed implements AutoCloseable {
+
+    /** Connection state, for the status bar. */
+    public enum State { CONNECTING, CONNECTED, RECONNECTING, CLOSED }
+
+    private final BrokerClient client;
+    private final Consumer<Model.LiveEvent> listener;
+    private final Consumer<State> states;
+    private final Duration retry;
+    private volatile long lastSeq;
+    private volatile boolean closed;
+    private volatile InputStream current;
+    private final Thread thread;
+
+    public EventFeed(BrokerClient client, long lastSeq, Consumer<Model.LiveEvent> listener, Consumer<State> states,
+                     Duration retry) {
+        this.client = client;
+        this.lastSeq = lastSeq;
+        this.listener = listener;
+        this.states = states;
+        this.retry = retry;
+        this.thread = Thread.ofVirtual().name("mandate-events").start(this::run);
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    private void run() {
+        states.accept(State.CONNECTING);
+        while (!closed) {
+            try {
+                var request = HttpRequest.newBuilder(client.base().resolve("/v1/admin/events"))
+                        .header("Authorization", "Bearer " + client.token())
+                        .header("Last-Event-ID", Long.toString(lastSeq)).build();
+                HttpResponse<InputStream> r = client.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    throw new IOException("HTTP " + r.statusCode());
+                }
+                current = r.body();
+                states.accept(State.CONNECTED);
+                read(r.body());
+            } catch (IOException | RuntimeException e) {
+                // Lost: retry below and resume from lastSeq.
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!closed) {
+                states.accept(State.RECONNECTING);
+                try {
+                    Thread.sleep(retry);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+        states.accept(State.CLOSED);
+    }
+
+    private void read(InputStream body) throws IOException {
+        try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null && !closed; line = reader.readLine()) {
+                if (line.startsWith("data: ")) {
+                    JsonObject d = BrokerClient.parse(line.substring(6));
+                    Model.LiveEvent e = new Model.LiveEvent(d.getJsonNumber("seq").longValue(), d.getString("type"),
+                            Instant.parse(d.getString("at")), d.getString("agent_id", null), d.getString("jti", null),
+                            d.getString("task_id", null), d.getString("orch_id", null), d.getString("level", null),
+                            d.getString("target", null), d.containsKey("count") ? d.getInt("count") : null,
+                            d.getString("kid", null));
+                    if (e.seq() > lastSeq) {
+                        lastSeq = e.seq();
+                        listener.accept(e);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        InputStream in = current;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mandate.console.client;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The broker's operator views, as records. */
+public final class Model {
+
+    private Model() {
+    }
+
+    public record TokenView(String jti, List<String> scope, Instant issuedAt, Instant expiresAt,
+                            Instant effectiveExpiresAt, String state, String parentJti, int depth) {
+    }
+
+    public record AgentView(String agentId, String appId, String orchId, String taskId, String state,
+                            List<TokenView> tokens) {
+    }
+
+    /** One event of {@code /v1/admin/events}; absent fields are null. */
+    public record LiveEvent(long seq, String type, Instant at, String agentId, String jti, String taskId,
+                            String orchId, String level, String target, Integer count, String kid) {
+    }
+
+    public record KeyView(String kid, String state, String label, Instant createdAt, Instant activatedAt,
+                          Instant retiredAt) {
+    }
+
+    public record AuditRow(long id, String timestamp, String type, String agentId, String taskId, String detail,
+                           String outcome) {
+    }
+
+    public record Verification(boolean valid, long events, Long firstBrokenId) {
+    }
+
+    public record Health(String status, String hsm, boolean dbConnected) {
+    }
+}

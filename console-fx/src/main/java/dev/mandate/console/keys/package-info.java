@@ -1,0 +1,2 @@
+/** Signing keys: states, kids, dates, and "rotate now". */
+package dev.mandate.console.keys;

@@ -1,0 +1,29 @@
+package dev.mandate.console.ui;
+
+import dev.mandate.console.agents.AgentsViewModel;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.stage.Window;
+
+import java.util.Optional;
+
+/** The confirmation every revocation goes through: it names what will die and how many live tokens. */
+public final class Confirm {
+
+    public static final ButtonType REVOKE = new ButtonType("Revoke", ButtonBar.ButtonData.OK_DONE);
+
+    private Confirm() {
+    }
+
+    public static Optional<AgentsViewModel.Confirmation> ask(Window owner, AgentsViewModel.Confirmation c) {
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.initOwner(owner);
+        dialog.setTitle("Revoke at " + c.level() + " level");
+        dialog.setHeaderText("Revoke " + c.level() + "?");
+        dialog.setContentText(c.description());
+        dialog.getDialogPane().setId("confirm-revoke");
+        dialog.getDialogPane().getButtonTypes().addAll(REVOKE, ButtonType.CANCEL);
+        return dialog.showAndWait().filter(REVOKE::equals).map(b -> c);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.mandate.console.ui;
+
+import dev.mandate.console.activity.ActivityView;
+import dev.mandate.console.agents.AgentsView;
+import dev.mandate.console.agents.AgentsViewModel;
+import dev.mandate.console.audit.AuditView;
+import dev.mandate.console.chains.ChainsView;
+import dev.mandate.console.client.BrokerClient;
+import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.EventFeed;
+import dev.mandate.console.keys.KeysView;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.util.Duration;
+
+import java.time.Clock;
+
+/** Tabs and status bar of a connected console. */
+public final class MainView extends BorderPane implements AutoCloseable {
+
+    private final AgentsViewModel agents;
+    private final EventFeed feed;
+    private final Timeline ticker;
+    private final Label broker = new Label("broker: …");
+    private final Label hsm = new Label("HSM: …");
+    private final Label connection = new Label("events: connecting");
+    private final Label counts = new Label();
+
+    public MainView(BrokerClient client, Tasks tasks, Clock clock) {
+        agents = new AgentsViewModel(client, tasks, java.time.Duration.ofMillis(300));
+        ActivityView activity = new ActivityView();
+        KeysView keys = new KeysView(client, tasks);
+        AuditView audit = new AuditView(client, tasks);
+        TabPane tabs = new TabPane(
+                tab("Agents", new AgentsView(agents)),
+                tab("Delegation trees", new ChainsView(agents)),
+                tab("Activity", activity),
+                tab("Audit", audit),
+                tab("Keys", keys));
+        tabs.setId("tabs");
+        connection.setId("status-connection");
+        counts.setId("status-counts");
+        counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
+                .concat(agents.liveTokensProperty().asString("   live tokens: %d")));
+        HBox status = new HBox(24, broker, hsm, connection, counts);
+        status.getStyleClass().add("status-bar");
+        setCenter(tabs);
+        setBottom(status);
+
+        // One timeline drives every countdown: each visible TTL cell is bound to this one clock.
+        agents.nowProperty().set(clock.instant());
+        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            agents.nowProperty().set(clock.instant());
+            health(client, tasks);
+        }));
+        ticker.setCycleCount(Timeline.INDEFINITE);
+        ticker.play();
+
+        agents.refresh();
+        keys.refresh();
+        audit.refresh();
+        health(client, tasks);
+        feed = new EventFeed(client, 0, e -> {
+            agents.onEvent(e);
+            tasks.fx(() -> activity.add(e));
+            if (e.type().startsWith("key_")) {
+                keys.refresh();
+            }
+        }, state -> tasks.fx(() -> connection.setText("events: " + state.name().toLowerCase(java.util.Locale.ROOT))),
+                java.time.Duration.ofSeconds(1));
+    }
+
+    public AgentsViewModel agents() {
+        return agents;
+    }
+
+    private int healthTick;
+
+    private void health(BrokerClient client, Tasks tasks) {
+        if (healthTick++ % 5 != 0) {
+            return;
+        }
+        tasks.background(() -> {
+            try {
+                var h = client.health();
+                tasks.fx(() -> {
+                    broker.setText("broker: " + h.status());
+                    hsm.setText("HSM: " + h.hsm());
+                });
+            } catch (BrokerException e) {
+                tasks.fx(() -> {
+                    broker.setText("broker: " + (e.status() == 503 ? "degraded" : "unreachable"));
+                    hsm.setText(e.status() == 503 ? "HSM: down" : "HSM: ?");
+                });
+            }
+        });
+    }
+
+    private static Tab tab(String title, javafx.scene.Node content) {
+        Tab t = new Tab(title, content);
+        t.setClosable(false);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        ticker.stop();
+        feed.close();
+    }
+}
