@@ -93,10 +93,20 @@ public final class OperatorViews {
                     args.add(like);
                 }
             }
+            // Without a state filter the database pages; a state filter needs every candidate's state first.
+            boolean pageInSql = q.state() == null;
+            String order = " ORDER BY a.registered_at DESC, a.agent_id";
+            List<Object> pageArgs = new ArrayList<>(args);
+            String limit = "";
+            if (pageInSql) {
+                limit = " LIMIT ? OFFSET ?";
+                pageArgs.add(q.limit());
+                pageArgs.add(q.offset());
+            }
             Map<String, AgentRow> agents = new LinkedHashMap<>();
             try (PreparedStatement ps = bind(tx.connection().prepareStatement(
                     "SELECT a.agent_id, a.app_id, a.orch_id, a.task_id, a.registered_at, a.revoked_at FROM agents a"
-                            + where + " ORDER BY a.registered_at DESC, a.agent_id"), args);
+                            + where + order + limit), pageArgs);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rs.getLong(6);
@@ -105,15 +115,7 @@ public final class OperatorViews {
                             rs.getString(4), rs.getLong(5), revoked));
                 }
             }
-            Map<String, List<TokenRow>> tokens = new HashMap<>();
-            try (PreparedStatement ps = bind(tx.connection().prepareStatement("SELECT " + TOKEN_COLUMNS
-                    + " FROM tokens t WHERE t.sub IN (SELECT a.agent_id FROM agents a" + where + ") ORDER BY issued_at"), args);
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TokenRow t = token(rs);
-                    tokens.computeIfAbsent(t.sub(), k -> new ArrayList<>()).add(t);
-                }
-            }
+            Map<String, List<TokenRow>> tokens = tokensOf(tx, new ArrayList<>(agents.keySet()));
             List<AgentRow> matching = new ArrayList<>();
             Map<String, String> states = new HashMap<>();
             for (AgentRow a : agents.values()) {
@@ -123,8 +125,20 @@ public final class OperatorViews {
                     matching.add(a);
                 }
             }
-            List<AgentRow> page = matching.subList(Math.min(q.offset(), matching.size()),
-                    Math.min(q.offset() + q.limit(), matching.size()));
+            long total;
+            List<AgentRow> page;
+            if (pageInSql) {
+                try (PreparedStatement ps = bind(tx.connection().prepareStatement("SELECT COUNT(*) FROM agents a" + where), args);
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+                page = matching;
+            } else {
+                total = matching.size();
+                page = matching.subList(Math.min(q.offset(), matching.size()),
+                        Math.min(q.offset() + q.limit(), matching.size()));
+            }
             Map<String, Long> expiries = ancestorExpiries(tx, page.stream()
                     .flatMap(a -> tokens.getOrDefault(a.agentId(), List.of()).stream()).toList());
             JsonArrayBuilder array = Json.array();
@@ -156,7 +170,7 @@ public final class OperatorViews {
                         .add("state", states.get(a.agentId()))
                         .add("tokens", list));
             }
-            return Json.object().add("agents", array).add("total", matching.size())
+            return Json.object().add("agents", array).add("total", total)
                     .add("limit", q.limit()).add("offset", q.offset()).build();
         });
     }
@@ -237,6 +251,23 @@ public final class OperatorViews {
         }
         return tokens.stream().filter(t -> t.depth() == 0).max(LATEST)
                 .map(t -> tokenState(t, now)).map(s -> s.equals("superseded") ? "active" : s).orElse("expired");
+    }
+
+    /** The tokens held by each of {@code agentIds}, oldest first. */
+    private static Map<String, List<TokenRow>> tokensOf(Database.Tx tx, List<String> agentIds) throws SQLException {
+        Map<String, List<TokenRow>> tokens = new HashMap<>();
+        for (int from = 0; from < agentIds.size(); from += 500) {
+            List<String> batch = agentIds.subList(from, Math.min(from + 500, agentIds.size()));
+            try (PreparedStatement ps = bind(tx.connection().prepareStatement("SELECT " + TOKEN_COLUMNS
+                    + " FROM tokens WHERE sub IN (" + "?,".repeat(batch.size() - 1) + "?) ORDER BY issued_at"),
+                    new ArrayList<>(batch)); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TokenRow t = token(rs);
+                    tokens.computeIfAbsent(t.sub(), k -> new ArrayList<>()).add(t);
+                }
+            }
+        }
+        return tokens;
     }
 
     private static Map<String, Long> ancestorExpiries(Database.Tx tx, List<TokenRow> tokens) throws SQLException {

@@ -51,6 +51,7 @@ public final class AgentsViewModel {
     private final ReadOnlyLongWrapper liveTokens = new ReadOnlyLongWrapper();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final AtomicBoolean refreshPending = new AtomicBoolean();
+    private static final int APPLY_SLICE = 500;
 
     public AgentsViewModel(BrokerClient client, Tasks tasks, Duration refreshDelay) {
         this.client = client;
@@ -97,7 +98,14 @@ public final class AgentsViewModel {
         tasks.background(() -> {
             try {
                 List<Model.AgentView> agents = client.agents();
-                tasks.fx(() -> apply(agents));
+                Snapshot snapshot = snapshot(agents);       // the heavy part, off the FX thread
+                // Applied in slices, so one refresh of 10,000 rows never holds the FX thread for long.
+                List<RowData> rowData = snapshot.rows();
+                for (int from = 0; from < rowData.size(); from += APPLY_SLICE) {
+                    List<RowData> slice = rowData.subList(from, Math.min(from + APPLY_SLICE, rowData.size()));
+                    tasks.fx(() -> applyRows(slice));
+                }
+                tasks.fx(() -> finish(snapshot));
             } catch (BrokerException e) {
                 tasks.fx(() -> message.set(e.getMessage()));
             }
@@ -165,32 +173,52 @@ public final class AgentsViewModel {
         });
     }
 
-    private void apply(List<Model.AgentView> agents) {
+    /** What one refresh shows, computed in the background. */
+    private record Snapshot(Forest forest, List<RowData> rows) {
+    }
+
+    private record RowData(String agentId, String orchId, String taskId, String scope, String state, String jti,
+                           Instant issuedAt, Instant expiresAt) {
+    }
+
+    private static Snapshot snapshot(List<Model.AgentView> agents) {
         Forest f = new Forest(agents);
-        Set<String> seen = new HashSet<>();
-        List<AgentRow> added = new java.util.ArrayList<>();
+        List<RowData> rows = new java.util.ArrayList<>(agents.size());
         for (Model.AgentView a : agents) {
-            seen.add(a.agentId());
-            AgentRow row = byAgent.get(a.agentId());
+            var current = f.current(a.agentId());
+            String state = a.state().equals("revoked") ? "revoked" : current.map(n -> n.token().state()).orElse(a.state());
+            rows.add(new RowData(a.agentId(), a.orchId(), a.taskId(),
+                    current.map(n -> String.join(" ", n.token().scope())).orElse(""), state,
+                    current.map(Forest.Node::jti).orElse(null), current.map(n -> n.token().issuedAt()).orElse(null),
+                    current.map(n -> n.token().effectiveExpiresAt()).orElse(null)));
+        }
+        return new Snapshot(f, rows);
+    }
+
+    private void applyRows(List<RowData> slice) {
+        List<AgentRow> added = new java.util.ArrayList<>();
+        for (RowData d : slice) {
+            AgentRow row = byAgent.get(d.agentId());
             if (row == null) {
-                row = new AgentRow(a.agentId());
-                byAgent.put(a.agentId(), row);
+                row = new AgentRow(d.agentId());
+                byAgent.put(d.agentId(), row);
                 added.add(row);
             }
-            var current = f.current(a.agentId());
-            String state = a.state().equals("revoked") ? "revoked"
-                    : current.map(n -> n.token().state()).orElse(a.state());
-            row.update(a.orchId(), a.taskId(), current.map(n -> String.join(" ", n.token().scope())).orElse(""),
-                    state, current.map(Forest.Node::jti).orElse(null),
-                    current.map(n -> n.token().issuedAt()).orElse(null),
-                    current.map(n -> n.token().effectiveExpiresAt()).orElse(null));
+            row.update(d.orchId(), d.taskId(), d.scope(), d.state(), d.jti(), d.issuedAt(), d.expiresAt());
         }
         rows.addAll(added);
-        rows.removeIf(r -> !seen.contains(r.agentId()));
-        byAgent.keySet().retainAll(seen);
-        forest.set(f);
+    }
+
+    private void finish(Snapshot snapshot) {
+        if (rows.size() != snapshot.rows().size()) {
+            Set<String> seen = new HashSet<>();
+            snapshot.rows().forEach(d -> seen.add(d.agentId()));
+            rows.removeIf(r -> !seen.contains(r.agentId()));
+            byAgent.keySet().retainAll(seen);
+        }
+        forest.set(snapshot.forest());
         liveAgents.set(rows.stream().filter(r -> "active".equals(r.state())).count());
-        liveTokens.set(f.liveTokens());
+        liveTokens.set(snapshot.forest().liveTokens());
     }
 
     private void mark(Set<String> jtis, String state) {

@@ -42,7 +42,16 @@ public final class ChainsView extends BorderPane {
                         + (node.alive() && left > 0 ? "  " + left + " s left" : ""));
             }
         });
-        vm.forestProperty().addListener((o, was, forest) -> tree.setRoot(build(forest)));
+        // Rebuilding thousands of tree items is the costly part: only while the trees are on screen.
+        vm.forestProperty().addListener((o, was, forest) -> {
+            if (showing()) {
+                tree.setRoot(build(forest));
+            } else {
+                stale = true;
+            }
+        });
+        sceneProperty().addListener((o, was, scene) -> catchUp(tree, vm));
+        visibleProperty().addListener((o, was, visible) -> catchUp(tree, vm));
         tree.setRoot(build(vm.forestProperty().get()));
 
         Button revokeNode = new Button("Revoke node");
@@ -57,6 +66,19 @@ public final class ChainsView extends BorderPane {
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(tree);
+    }
+
+    private boolean stale;
+
+    private boolean showing() {
+        return getScene() != null && isVisible();
+    }
+
+    private void catchUp(TreeView<Forest.Node> tree, AgentsViewModel vm) {
+        if (stale && showing()) {
+            stale = false;
+            tree.setRoot(build(vm.forestProperty().get()));
+        }
     }
 
     private static java.util.Optional<Forest.Node> selected(TreeView<Forest.Node> tree) {

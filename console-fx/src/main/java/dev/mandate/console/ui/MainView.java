@@ -32,7 +32,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final Label counts = new Label();
 
     public MainView(BrokerClient client, Tasks tasks, Clock clock) {
-        agents = new AgentsViewModel(client, tasks, java.time.Duration.ofMillis(300));
+        agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityView activity = new ActivityView();
         KeysView keys = new KeysView(client, tasks);
         AuditView audit = new AuditView(client, tasks);

@@ -1,0 +1,124 @@
+package dev.mandate.console;
+
+import dev.mandate.console.agents.AgentRow;
+import dev.mandate.console.agents.Forest;
+import dev.mandate.console.ui.ConsoleApp;
+import dev.mandate.console.ui.MainView;
+import dev.mandate.console.ui.Tasks;
+import dev.mandate.server.TestBroker;
+import javafx.scene.Scene;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeCell;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real console on a real broker: agents and a delegation chain made through the API appear, the
+ * robot revokes the chain on the middle node, and the broker then rejects every token of that tree
+ * while an unrelated agent stays valid. Also writes the README's screenshot.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleEndToEndTest {
+
+    @TempDir
+    static Path dir;
+    static TestBroker broker;
+    MainView main;
+    Stage stage;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = Fixture.broker(dir.resolve("e2e"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        main = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC());
+        Scene scene = new Scene(main, 1280, 720);
+        scene.getStylesheets().add(ConsoleApp.CSS);
+        stage.setScene(scene);
+        stage.setTitle("Mandate console");
+        stage.show();
+    }
+
+    @Stop
+    void stop() {
+        main.close();
+    }
+
+    @Test
+    void revokingTheChainOnAMiddleNodeKillsTheWholeTreeAndNothingElse(FxRobot robot) throws Exception {
+        String admin = broker.adminToken();
+        var a = broker.registerAgent(admin, "research", "summarise-q3", "[\"read:data:*\",\"write:reports:*\"]");
+        var b = broker.registerAgent(admin, "research", "fetch-sources", "[\"read:data:*\"]");
+        var c = broker.registerAgent(admin, "research", "extract-tables", "[\"read:data:*\"]");
+        var u = broker.registerAgent(admin, "billing", "reconcile-invoices", "[\"read:invoices:*\"]");
+        var w = broker.registerAgent(admin, "billing", "send-reminders", "[\"send:email:customers\"]");
+        String ab = broker.delegated(a.token(), b.agentId(), "[\"read:data:*\"]");
+        String bc = broker.delegated(ab, c.agentId(), "[\"read:data:tables\"]");
+
+        // The console learns of all of it from the event stream.
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> main.agents().forestProperty().get()
+                .childrenOf(main.agents().forestProperty().get().rootChildren(a.agentId()).stream().findFirst()
+                        .map(Forest.Node::jti).orElse("none")).size() == 1);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        robot.clickOn("Delegation trees");
+        WaitForAsyncUtils.waitForFxEvents();
+        TreeCell<?> middle = robot.lookup(".tree-cell").queryAllAs(TreeCell.class).stream()
+                .filter(cell -> cell.getItem() instanceof Forest.Node n && n.holder().equals(b.agentId())
+                        && n.token().depth() == 1)
+                .findFirst().orElseThrow(() -> new AssertionError("the middle node is not shown"));
+        robot.clickOn(middle);
+        robot.clickOn("#revoke-chain");
+        assertTrue(robot.lookup(".content").queryLabeled().getText().contains("3 live tokens will die"),
+                robot.lookup(".content").queryLabeled().getText());
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
+                .lookupButton(dev.mandate.console.ui.Confirm.REVOKE));
+
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !broker.valid(bc));
+        assertFalse(broker.valid(a.token()), "the root's own token");
+        assertFalse(broker.valid(ab));
+        assertFalse(broker.valid(bc));
+        assertTrue(broker.valid(u.token()), "an unrelated agent stays valid");
+        assertTrue(broker.valid(w.token()));
+        assertTrue(broker.valid(b.token()), "b's own registration token is not part of A's tree");
+
+        robot.clickOn("Agents");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+            return table.getItems().stream().anyMatch(r -> r.agentId().equals(a.agentId()) && r.state().equals("revoked"));
+        });
+        robot.interact(() -> main.agents().nowProperty().set(java.time.Instant.now()));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            try {
+                Screenshots.write(stage.getScene().getRoot(), Path.of("target/screenshots/console.png"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mandate.console;
+
+import dev.mandate.console.agents.AgentRow;
+import dev.mandate.console.agents.AgentsView;
+import dev.mandate.console.agents.AgentsViewModel;
+import dev.mandate.console.chains.ChainsView;
+import dev.mandate.console.ui.ConsoleApp;
+import dev.mandate.console.ui.Tasks;
+import dev.mandate.server.TestBroker;
+import javafx.scene.Scene;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agents table and the trees under TestFX (headless Monocle), on a real broker. */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleViewTest {
+
+    @TempDir
+    static Path dir;
+    static TestBroker broker;
+    static String admin;
+    static TestBroker.Agent a;
+    static TestBroker.Agent b;
+    static String ab;
+    AgentsViewModel vm;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = Fixture.broker(dir.resolve("view"));
+        admin = broker.adminToken();
+        a = broker.registerAgent(admin, "view", "view-a", "[\"read:data:*\"]");
+        b = broker.registerAgent(admin, "view", "view-b", "[\"read:data:*\"]");
+        ab = broker.delegated(a.token(), b.agentId(), "[\"read:data:x\"]");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Start
+    void start(Stage stage) {
+        vm = new AgentsViewModel(Fixture.client(broker), Tasks.inline(), Duration.ZERO);
+        vm.refresh();
+        VBox root = new VBox(new AgentsView(vm), new ChainsView(vm));
+        Scene scene = new Scene(root, 1200, 800);
+        scene.getStylesheets().add(ConsoleApp.CSS);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private int rowIndex(FxRobot robot, String agentId) {
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        for (int i = 0; i < table.getItems().size(); i++) {
+            if (table.getItems().get(i).agentId().equals(agentId)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row for " + agentId);
+    }
+
+    @Test
+    void countdownBarsChangeColourAsTheClockMoves(FxRobot robot) {
+        AgentRow row = robot.lookup("#agents-table").<TableView<AgentRow>>query().getItems().get(rowIndex(robot, a.agentId()));
+        var start = row.expiresAt().minusSeconds(a.expiresIn());
+        for (var step : List.of(new Object[]{0.5, "ttl-ok"}, new Object[]{0.8, "ttl-amber"}, new Object[]{0.95, "ttl-red"},
+                new Object[]{1.0, "ttl-expired"})) {
+            robot.interact(() -> vm.nowProperty().set(start.plusMillis((long) (a.expiresIn() * 1000 * (double) step[0]))));
+            List<ProgressBar> bars = robot.lookup(".progress-bar").queryAllAs(ProgressBar.class).stream().toList();
+            assertTrue(bars.stream().anyMatch(p -> p.getStyleClass().contains((String) step[1])), step[1] + " shown");
+        }
+        robot.interact(() -> vm.nowProperty().set(java.time.Instant.now()));
+    }
+
+    @Test
+    void theFilterNarrowsTheTable(FxRobot robot) {
+        robot.clickOn("#agents-filter").write("view-b");
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        assertEquals(List.of(b.agentId()), table.getItems().stream().map(AgentRow::agentId).toList());
+        robot.interact(() -> robot.lookup("#agents-filter").queryTextInputControl().clear());
+    }
+
+    @Test
+    void theTreeShowsParentAndChild(FxRobot robot) {
+        TreeView<?> tree = robot.lookup("#chains-tree").query();
+        TreeItem<?> rootA = tree.getRoot().getChildren().stream()
+                .filter(i -> i.getValue().toString().contains(a.agentId())).findFirst().orElseThrow();
+        assertEquals(1, rootA.getChildren().size());
+        assertTrue(rootA.getChildren().getFirst().getValue().toString().contains(b.agentId()));
+    }
+
+    @Test
+    void cancellingTheConfirmationSendsNothingAndConfirmingRevokes(FxRobot robot) {
+        TestBroker.Agent c = broker.registerAgent(admin, "view", "view-c", "[\"read:data:*\"]");
+        robot.interact(vm::refresh);
+        int index = rowIndex(robot, c.agentId());
+        var buttons = robot.lookup(".revoke-agent").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(btn -> btn.getParent().getParent() instanceof javafx.scene.control.TableCell<?, ?> cell
+                        && cell.getIndex() == index).toList();
+        assertEquals(1, buttons.size());
+
+        robot.clickOn(buttons.getFirst());
+        assertTrue(robot.lookup("#confirm-revoke").tryQuery().isPresent(), "a confirmation is shown");
+        assertTrue(robot.lookup(".content").queryLabeled().getText().contains("1 live token will die"));
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
+                .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        assertTrue(broker.valid(c.token()), "cancel sends nothing");
+
+        robot.clickOn(buttons.getFirst());
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
+                .lookupButton(dev.mandate.console.ui.Confirm.REVOKE));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(broker.valid(c.token()), "the agent's token died");
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        assertEquals("revoked", table.getItems().get(rowIndex(robot, c.agentId())).state());
+    }
+}
