@@ -288,7 +288,7 @@ class KeyLifecycleTest {
             String admin = broker.adminToken();
             assertEquals(3, broker.get("/v1/audit/events?event_type=key_generated", admin).json().getInt("total"));
             assertEquals(3, broker.get("/v1/audit/events?event_type=key_activated", admin).json().getInt("total"));
-            String log = Files.readString(Path.of("target/test-logs/broker-0.log"));
+            String log = Files.readString(Path.of("target/test-broker-0.log"));
             assertTrue(log.split("scheduled key rotation", -1).length - 1 >= 2, "each rotation is logged");
         }
     }

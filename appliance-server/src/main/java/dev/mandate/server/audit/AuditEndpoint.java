@@ -3,6 +3,7 @@ package dev.mandate.server.audit;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
+import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.token.Bearer;
 import io.helidon.webserver.http.ServerRequest;
@@ -35,8 +36,8 @@ public final class AuditEndpoint {
     private void events(ServerRequest req, ServerResponse res) {
         bearer.require(req, AUDIT);
         var q = req.query();
-        int limit = (int) Math.min(MAX_LIMIT, number(q.first("limit").asOptional(), "limit", 100, 1));
-        int offset = (int) Math.min(Integer.MAX_VALUE, number(q.first("offset").asOptional(), "offset", 0, 0));
+        int limit = (int) Math.min(MAX_LIMIT, QueryParameter.number(q.first("limit").asOptional(), "limit", 100, 1));
+        int offset = (int) Math.min(Integer.MAX_VALUE, QueryParameter.number(q.first("offset").asOptional(), "offset", 0, 0));
         var page = log.query(new AuditLog.Query(
                 q.first("agent_id").asOptional().orElse(null),
                 q.first("task_id").asOptional().orElse(null),
@@ -76,21 +77,6 @@ public final class AuditEndpoint {
                 .add("prev_hash", e.prevHash())
                 .add("hash", e.hash())
                 .build();
-    }
-
-    private static long number(Optional<String> value, String name, long fallback, long min) {
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.get());
-            if (n < min) {
-                throw ApiException.badRequest("'" + name + "' must be at least " + min);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("'" + name + "' must be a whole number");
-        }
     }
 
     private static Instant time(Optional<String> value, String name) {

@@ -3,6 +3,7 @@ package dev.mandate.server.live;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
+import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.token.Bearer;
 import io.helidon.webserver.http.ServerRequest;
@@ -40,8 +41,8 @@ public final class OperatorEndpoint {
         if (state != null && !STATES.contains(state)) {
             throw ApiException.badRequest("'state' must be one of " + STATES);
         }
-        int limit = (int) Math.min(1000, number(q.first("limit").asOptional(), "limit", 100, 1));
-        int offset = (int) Math.min(Integer.MAX_VALUE, number(q.first("offset").asOptional(), "offset", 0, 0));
+        int limit = (int) Math.min(1000, QueryParameter.number(q.first("limit").asOptional(), "limit", 100, 1));
+        int offset = (int) Math.min(Integer.MAX_VALUE, QueryParameter.number(q.first("offset").asOptional(), "offset", 0, 0));
         Json.ok(res, views.agents(new OperatorViews.AgentQuery(
                 blankToNull(q.first("app_id").asOptional()), blankToNull(q.first("orch_id").asOptional()),
                 blankToNull(q.first("task_id").asOptional()), state, blankToNull(q.first("q").asOptional()),
@@ -61,20 +62,5 @@ public final class OperatorEndpoint {
 
     private static String blankToNull(Optional<String> value) {
         return value.filter(v -> !v.isBlank()).orElse(null);
-    }
-
-    private static long number(Optional<String> value, String name, long fallback, long min) {
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.get());
-            if (n < min) {
-                throw ApiException.badRequest("'" + name + "' must be at least " + min);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("'" + name + "' must be a whole number");
-        }
     }
 }

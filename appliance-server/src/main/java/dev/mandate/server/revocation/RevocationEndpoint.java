@@ -3,6 +3,7 @@ package dev.mandate.server.revocation;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
+import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.token.Bearer;
@@ -62,8 +63,8 @@ public final class RevocationEndpoint {
         if (caller.kind() == TokenClaims.Kind.AGENT) {
             throw ApiException.insufficientScope("the revocation feed is for admin and app tokens");
         }
-        long since = number(req.query().first("since").asOptional(), "since", 0);
-        int limit = (int) Math.min(MAX_FEED, Math.max(1, number(req.query().first("limit").asOptional(), "limit", MAX_FEED)));
+        long since = QueryParameter.number(req.query().first("since").asOptional(), "since", 0, 0);
+        int limit = (int) Math.min(MAX_FEED, Math.max(1, QueryParameter.number(req.query().first("limit").asOptional(), "limit", MAX_FEED, 0)));
         var entries = revoker.feed(since, limit);
         var array = Json.array();
         for (var e : entries) {
@@ -76,20 +77,5 @@ public final class RevocationEndpoint {
         }
         Json.ok(res, Json.object().add("entries", array)
                 .add("next", entries.isEmpty() ? since : entries.getLast().seq()).build());
-    }
-
-    private static long number(Optional<String> value, String name, long fallback) {
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.get());
-            if (n < 0) {
-                throw ApiException.badRequest("'" + name + "' must not be negative");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("'" + name + "' must be a whole number");
-        }
     }
 }
