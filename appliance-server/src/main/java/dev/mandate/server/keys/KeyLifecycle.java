@@ -64,7 +64,7 @@ public final class KeyLifecycle {
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
         KeyRecord active = list().stream().filter(k -> k.state().equals("active")).findFirst()
-                .orElseGet(() -> generate(true));
+                .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true)));
         db.read(tx -> store.publicJwks(tx, VERIFYING)).forEach(jwk -> ring.add(parse(jwk)));
         this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures));
         tick();
@@ -145,6 +145,29 @@ public final class KeyLifecycle {
                 generate(false);
             }
         }
+    }
+
+    /** The installer's key ceremony leaves {@value #INITIAL_LABEL} in the HSM: a first start signs with it. */
+    public static final String INITIAL_LABEL = "mandate-initial";
+
+    private Optional<KeyRecord> adoptInitial() {
+        if (list().stream().anyMatch(k -> k.label().equals(INITIAL_LABEL))) {
+            return Optional.empty();
+        }
+        return hsm.listKeys().stream().filter(k -> k.label().equals(INITIAL_LABEL)).findFirst().map(key -> {
+            ECKey jwk = hsm.publicJwk(key.label());
+            Instant now = clock.instant();
+            KeyRecord next = new KeyRecord(key.kid(), key.label(), "ES256", "next", key.createdAt(), now, null, null);
+            db.write(tx -> {
+                store.insert(tx, next, jwk.toPublicJWK().toJSONString());
+                audit.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
+                        + " (key ceremony)"));
+                tx.afterCommit(() -> ring.add(jwk));
+                return null;
+            });
+            LOG.log(Level.INFO, "adopted the key ceremony's signing key " + key.kid());
+            return activate(next);
+        });
     }
 
     private KeyRecord generate(boolean activeNow) {
