@@ -37,6 +37,7 @@ public final class ConsoleBenchmark {
             Platform.startup(started::countDown);
             started.await();
             MainView[] main = new MainView[1];
+            CountDownLatch shown = new CountDownLatch(1);
             Platform.runLater(() -> {
                 main[0] = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC());
                 Stage stage = new Stage();
@@ -44,7 +45,10 @@ public final class ConsoleBenchmark {
                 scene.getStylesheets().add(ConsoleApp.CSS);
                 stage.setScene(scene);
                 stage.show();
+                shown.countDown();
             });
+            shown.await();
+            Thread.sleep(2000);   // the first show (class loading, CSS) is start-up, not what is measured
 
             Probe probe = new Probe();
             String admin = broker.adminToken();

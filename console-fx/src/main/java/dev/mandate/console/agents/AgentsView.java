@@ -50,6 +50,8 @@ public final class AgentsView extends BorderPane {
         table.getColumns().add(expiryColumn(vm));
         table.getColumns().add(actions(vm));
         table.setPlaceholder(new Label("No agents yet"));
+        // A fixed row height spares the virtual flow from measuring rows when thousands arrive at once.
+        table.setFixedCellSize(26);
         setTop(top);
         setCenter(table);
     }

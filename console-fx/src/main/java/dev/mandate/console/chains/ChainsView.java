@@ -21,6 +21,7 @@ public final class ChainsView extends BorderPane {
         TreeView<Forest.Node> tree = new TreeView<>(new TreeItem<>());
         tree.setId("chains-tree");
         tree.setShowRoot(false);
+        tree.setFixedCellSize(24);
         tree.setCellFactory(t -> new TreeCell<>() {
             {
                 vm.nowProperty().addListener((o, was, now) -> show(getItem(), now));
@@ -50,8 +51,9 @@ public final class ChainsView extends BorderPane {
                 stale = true;
             }
         });
-        sceneProperty().addListener((o, was, scene) -> catchUp(tree, vm));
-        visibleProperty().addListener((o, was, visible) -> catchUp(tree, vm));
+        this.tree = tree;
+        this.vm = vm;
+        sceneProperty().addListener((o, was, scene) -> shown());
         tree.setRoot(build(vm.forestProperty().get()));
 
         Button revokeNode = new Button("Revoke node");
@@ -68,13 +70,22 @@ public final class ChainsView extends BorderPane {
         setCenter(tree);
     }
 
+    private final TreeView<Forest.Node> tree;
+    private final AgentsViewModel vm;
     private boolean stale;
 
+    /** On screen: in a scene, and neither this view nor any parent (a hidden tab's region) invisible. */
     private boolean showing() {
-        return getScene() != null && isVisible();
+        for (javafx.scene.Node n = this; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return getScene() != null;
     }
 
-    private void catchUp(TreeView<Forest.Node> tree, AgentsViewModel vm) {
+    /** Call when this view becomes visible (its tab selected): brings the trees up to date. */
+    public void shown() {
         if (stale && showing()) {
             stale = false;
             tree.setRoot(build(vm.forestProperty().get()));

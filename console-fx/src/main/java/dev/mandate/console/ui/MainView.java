@@ -34,15 +34,21 @@ public final class MainView extends BorderPane implements AutoCloseable {
     public MainView(BrokerClient client, Tasks tasks, Clock clock) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityView activity = new ActivityView();
+        ChainsView chains = new ChainsView(agents);
         KeysView keys = new KeysView(client, tasks);
         AuditView audit = new AuditView(client, tasks);
         TabPane tabs = new TabPane(
                 tab("Agents", new AgentsView(agents)),
-                tab("Delegation trees", new ChainsView(agents)),
+                tab("Delegation trees", chains),
                 tab("Activity", activity),
                 tab("Audit", audit),
                 tab("Keys", keys));
         tabs.setId("tabs");
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
+            if (tab != null && tab.getContent() == chains) {
+                javafx.application.Platform.runLater(chains::shown);   // after the tab's region is visible
+            }
+        });
         connection.setId("status-connection");
         counts.setId("status-counts");
         counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
@@ -67,7 +73,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         health(client, tasks);
         feed = new EventFeed(client, 0, e -> {
             agents.onEvent(e);
-            tasks.fx(() -> activity.add(e));
+            activity.offer(e);
             if (e.type().startsWith("key_")) {
                 keys.refresh();
             }
