@@ -92,6 +92,9 @@ class ConsoleEndToEndTest {
                         && n.token().depth() == 1)
                 .findFirst().orElseThrow(() -> new AssertionError("the middle node is not shown"));
         robot.clickOn(middle);
+        javafx.scene.control.TreeView<?> tree = robot.lookup("#chains-tree").query();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tree.getSelectionModel().getSelectedItem() != null
+                && tree.getSelectionModel().getSelectedItem().getValue() instanceof Forest.Node n && n.holder().equals(b.agentId()));
         robot.clickOn("#revoke-chain");
         assertTrue(robot.lookup(".content").queryLabeled().getText().contains("3 live tokens will die"),
                 robot.lookup(".content").queryLabeled().getText());

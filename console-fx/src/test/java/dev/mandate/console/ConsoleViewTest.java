@@ -112,6 +112,19 @@ class ConsoleViewTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRefreshKeepsTheOperatorsSelectionInTheTree(FxRobot robot) {
+        TreeView<dev.mandate.console.agents.Forest.Node> tree = robot.lookup("#chains-tree").query();
+        TreeItem<dev.mandate.console.agents.Forest.Node> child = tree.getRoot().getChildren().stream()
+                .filter(i -> i.getValue().holder().equals(a.agentId())).findFirst().orElseThrow().getChildren().getFirst();
+        robot.interact(() -> tree.getSelectionModel().select(child));
+        String jti = child.getValue().jti();
+        robot.interact(vm::refresh);                  // a new forest: every tree item is rebuilt
+        assertTrue(tree.getRoot().getChildren().stream().noneMatch(i -> i.getChildren().contains(child)), "items were rebuilt");
+        assertEquals(jti, tree.getSelectionModel().getSelectedItem().getValue().jti());
+    }
+
+    @Test
     void cancellingTheConfirmationSendsNothingAndConfirmingRevokes(FxRobot robot) {
         TestBroker.Agent c = broker.registerAgent(admin, "view", "view-c", "[\"read:data:*\"]");
         robot.interact(vm::refresh);

@@ -46,7 +46,7 @@ public final class ChainsView extends BorderPane {
         // Rebuilding thousands of tree items is the costly part: only while the trees are on screen.
         vm.forestProperty().addListener((o, was, forest) -> {
             if (showing()) {
-                tree.setRoot(build(forest));
+                rebuild(forest);
             } else {
                 stale = true;
             }
@@ -88,8 +88,30 @@ public final class ChainsView extends BorderPane {
     public void shown() {
         if (stale && showing()) {
             stale = false;
-            tree.setRoot(build(vm.forestProperty().get()));
+            rebuild(vm.forestProperty().get());
         }
+    }
+
+    /** New tree items for a new forest; the operator's selection stays on the same token. */
+    private void rebuild(Forest forest) {
+        String selectedJti = selected(tree).map(Forest.Node::jti).orElse(null);
+        tree.setRoot(build(forest));
+        if (selectedJti != null) {
+            find(tree.getRoot(), selectedJti).ifPresent(item -> tree.getSelectionModel().select(item));
+        }
+    }
+
+    private static java.util.Optional<TreeItem<Forest.Node>> find(TreeItem<Forest.Node> item, String jti) {
+        if (item.getValue() != null && item.getValue().jti().equals(jti)) {
+            return java.util.Optional.of(item);
+        }
+        for (TreeItem<Forest.Node> child : item.getChildren()) {
+            var found = find(child, jti);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static java.util.Optional<Forest.Node> selected(TreeView<Forest.Node> tree) {
