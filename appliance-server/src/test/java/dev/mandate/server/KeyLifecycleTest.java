@@ -73,6 +73,7 @@ class KeyLifecycleTest {
             ConcurrentLinkedQueue<String> issued = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             AtomicBoolean running = new AtomicBoolean(true);
+            java.util.concurrent.Semaphore progress = new java.util.concurrent.Semaphore(0);
             List<Future<?>> clients = new ArrayList<>();
             try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
                 for (int c = 0; c < 4; c++) {
@@ -88,6 +89,7 @@ class KeyLifecycleTest {
                             }
                             String token = reg.json().getString("access_token");
                             issued.add(token);
+                            progress.release();
                             if (!broker.valid(token)) {
                                 failures.add("a fresh token did not validate");
                             }
@@ -111,7 +113,9 @@ class KeyLifecycleTest {
                             jwksGaps.add(kid(t));
                         }
                     }
-                    Thread.sleep(500);
+                    // Let the clients work between rotations: wait for four more tokens rather than a fixed time.
+                    progress.drainPermits();
+                    assertTrue(progress.tryAcquire(4, 10, java.util.concurrent.TimeUnit.SECONDS), "the clients keep making progress");
                 }
                 running.set(false);
                 for (Future<?> f : clients) {

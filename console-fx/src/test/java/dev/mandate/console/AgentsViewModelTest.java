@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +69,7 @@ class AgentsViewModelTest {
             vm.onEvent(e);
         }, s -> { }, Duration.ofMillis(200))) {
             var agent = broker.registerAgent(admin, "vm-orch", "appears", "[\"read:data:*\"]");
-            Fixture.await("the new agent's row", () -> vm.allRows().stream().anyMatch(r -> r.agentId().equals(agent.agentId())));
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.allRows().stream().anyMatch(r -> r.agentId().equals(agent.agentId())));
             assertEquals("active", row(vm, agent.agentId()).state());
             assertEquals("read:data:*", row(vm, agent.agentId()).scopeProperty().get());
             assertTrue(vm.allRows().size() > before);
@@ -181,12 +183,12 @@ class AgentsViewModelTest {
             types.add(e.type());
         }, s -> { }, Duration.ofMillis(200))) {
             broker.registerAgent(admin, "resume", "before", "[\"read:data:*\"]");
-            Fixture.await("events before the restart", () -> types.contains("agent_registered"));
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> types.contains("agent_registered"));
             broker.restart();                                     // same port; the stream drops
             admin = broker.adminToken();
             var after = broker.registerAgent(admin, "resume", "after", "[\"read:data:*\"]");
             long target = lastSeq();
-            Fixture.await("events after the restart", () -> !seqs.isEmpty() && seqs.getLast() >= target);
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !seqs.isEmpty() && seqs.getLast() >= target);
             List<Long> expected = new ArrayList<>();
             for (long s = seqs.getFirst(); s <= seqs.getLast(); s++) {
                 expected.add(s);
