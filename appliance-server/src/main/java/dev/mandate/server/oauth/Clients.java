@@ -34,13 +34,16 @@ final class Clients {
 
     private final Bearer bearer;
     private final Apps apps;
-    private final Map<String, long[]> verified = new LinkedHashMap<>(64, 0.75f, true) {
+    /** A verified credential: whose, and since when. */
+    private record Verified(String appId, long atNanos) {
+    }
+
+    private final Map<String, Verified> verified = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
             return size() > REMEMBERED;
         }
     };
-    private final Map<String, String> verifiedApps = new java.util.concurrent.ConcurrentHashMap<>();
 
     Clients(Bearer bearer, Apps apps) {
         this.bearer = bearer;
@@ -76,17 +79,14 @@ final class Clients {
         String key = digest(decoded);
         long now = System.nanoTime();
         synchronized (verified) {
-            long[] at = verified.get(key);
-            String appId = verifiedApps.get(key);
-            if (at != null && now - at[0] < REMEMBER_NANOS && appId != null && !apps.isInactive(appId)) {
-                return new Client(appId);
+            Verified v = verified.get(key);
+            if (v != null && now - v.atNanos() < REMEMBER_NANOS && !apps.isInactive(v.appId())) {
+                return new Client(v.appId());
             }
         }
         App app = apps.checkCredentials(clientId, secret);
         synchronized (verified) {
-            verified.put(key, new long[]{now});
-            verifiedApps.put(key, app.appId());
-            verifiedApps.keySet().retainAll(verified.keySet());
+            verified.put(key, new Verified(app.appId(), now));
         }
         return new Client(app.appId());
     }
