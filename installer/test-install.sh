@@ -9,12 +9,16 @@ PASS=0; FAIL=0
 ok() { PASS=$((PASS + 1)); echo "ok   - $*"; }
 ko() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 check() { local what="$1"; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else ko "$what"; fi; }
+# A step the rest depends on: when it fails, every later check would only report its absence, so stop here.
+need() { local what="$1"; shift; if "$@" >"$T/step.log" 2>&1; then ok "$what"; else ko "$what"; cat "$T/step.log"; abort "$what failed"; fi; }
+abort() { echo "installer: stopped: $*"; echo "installer: $PASS passed, $FAIL failed (and the rest not run)"; exit 1; }
 BROKER=""
 cleanup() { [ -n "$BROKER" ] && kill "$BROKER" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 
-TARBALL="$("$HERE/build-dist.sh" | tail -n 1)"
-tar -C "$T" -xzf "$TARBALL"
+TARBALL="$("$HERE/build-dist.sh")" || abort "building the distributable failed (see above)"
+[ -f "$TARBALL" ] || abort "build-dist.sh printed '$TARBALL', which is not a file"
+tar -C "$T" -xzf "$TARBALL" || abort "cannot unpack $TARBALL"
 DIST="$(ls -d "$T"/mandate-*/ | head -n 1)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18443)
 R="$T/root"
@@ -36,11 +40,10 @@ api() { curl -s --cacert "$R/etc/mandate/tls/cert.pem" "$@"; }
 field() { sed -E "s/.*\"$1\":\"?([^\",}]*).*/\1/"; }
 
 # 1. install into a temporary root, start the installed broker
-DESTDIR="$R" "$DIST/install.sh" --port "$PORT" > "$T/install1.log" 2>&1
-check "install.sh into DESTDIR succeeds" test $? -eq 0
+need "install.sh into DESTDIR succeeds" bash -c 'DESTDIR="$1" "$2" --port "$3" > "$4" 2>&1 || { cat "$4"; false; }' _ "$R" "$DIST/install.sh" "$PORT" "$T/install1.log"
 check "admin secret file is mode 0600" test "$(stat -c %a "$R/var/lib/mandate/admin-secret")" = 600
 check "TLS key is mode 0600" test "$(stat -c %a "$R/etc/mandate/tls/key.pem")" = 600
-check "the installed broker starts from the unit's ExecStart" start_broker
+need "the installed broker starts from the unit's ExecStart" start_broker
 check "health is ok over TLS" bash -c "curl -fs --cacert '$R/etc/mandate/tls/cert.pem' '$B/v1/health' | grep -q '\"status\":\"ok\"'"
 check "plain HTTP is refused (TLS on)" bash -c "! curl -fs 'http://127.0.0.1:$PORT/v1/health'"
 check "HSTS is sent" bash -c "curl -sI --cacert '$R/etc/mandate/tls/cert.pem' '$B/v1/health' | grep -qi '^strict-transport-security'"
@@ -81,10 +84,9 @@ api -X POST "$B/v1/revoke" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: a
 SECRET_BEFORE="$(cat "$R/var/lib/mandate/admin-secret")"; CONF_BEFORE="$(sha256sum < "$R/etc/mandate/mandate.yaml")"
 stop_broker
 cp -r "$DIST" "$T/build-b"; echo "0.1.1-test" > "$T/build-b/VERSION"
-DESTDIR="$R" "$T/build-b/install.sh" --port "$PORT" > "$T/install2.log" 2>&1
-check "installing build B over A succeeds" test $? -eq 0
+need "installing build B over A succeeds" bash -c 'DESTDIR="$1" "$2" --port "$3" > "$4" 2>&1 || { cat "$4"; false; }' _ "$R" "$T/build-b/install.sh" "$PORT" "$T/install2.log"
 check "build B is installed" grep -q 0.1.1-test "$R/opt/mandate/VERSION"
-check "B's broker starts" start_broker
+need "B's broker starts" start_broker
 ADMIN=$(api -X POST "$B/v1/admin/auth" -H 'Content-Type: application/json' -d "{\"secret\":\"$SECRET_BEFORE\"}" | field access_token)
 check "the admin secret still authenticates" test "${#ADMIN}" -gt 100
 check "the app is still there" bash -c "curl -s --cacert '$R/etc/mandate/tls/cert.pem' '$B/v1/admin/apps/$APP' -H 'Authorization: Bearer $ADMIN' | grep -q kept-app"
