@@ -69,7 +69,7 @@ check "register → validate works on the installed broker" bash -c "curl -s --c
 # 2. the unit
 UNIT="$R/etc/systemd/system/mandate.service"
 for d in 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' 'CapabilityBoundingSet=$' \
-         'Restart=on-failure' 'User=mandate' "ReadWritePaths=$R/var/lib/mandate"; do
+         'Restart=on-failure' 'RestartPreventExitStatus=2' 'User=mandate' "ReadWritePaths=$R/var/lib/mandate"; do
   check "unit has $d" grep -q "^$d" "$UNIT"
 done
 check "unit has no MemoryDenyWriteExecute (it breaks the JIT)" bash -c "! grep -q MemoryDenyWriteExecute '$UNIT'"

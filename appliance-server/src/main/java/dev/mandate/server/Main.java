@@ -1,6 +1,7 @@
 package dev.mandate.server;
 
 import dev.mandate.hsm.Hsm;
+import dev.mandate.hsm.HsmException;
 import dev.mandate.server.admin.AdminAuth;
 import dev.mandate.server.admin.AdminEndpoint;
 import dev.mandate.server.admin.SecretHash;
@@ -37,6 +38,7 @@ import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.status.StatusEndpoint;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.storage.StorageException;
 import dev.mandate.server.token.Bearer;
 import dev.mandate.server.token.TokenEndpoint;
 import dev.mandate.server.token.TokenIssuer;
@@ -66,10 +68,42 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Broker broker = start(Settings.load(System.getenv()), Clock.systemUTC());
+        Broker broker;
+        try {
+            broker = start(settings(System.getenv()), Clock.systemUTC());
+        } catch (StartupFailure e) {
+            exit(e.reason().exitCode(), e.getMessage(), e);
+            return;
+        } catch (RuntimeException e) {
+            exit(1, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "mandate-shutdown"));
         // On stdout whatever the log configuration: scripts and operators wait for this line.
         System.out.println("Mandate broker listening on " + broker.url());
+    }
+
+    /** One line naming the cause, then a non-zero exit; the stack trace only with MANDATE_DEBUG=true. */
+    private static void exit(int status, String reason, Throwable e) {
+        System.err.println("mandate: cannot start: " + reason);
+        if ("true".equalsIgnoreCase(System.getenv("MANDATE_DEBUG"))) {
+            e.printStackTrace();
+        }
+        System.exit(status);
+    }
+
+    /** The settings, or a start-up failure naming the setting that is wrong. */
+    public static Settings settings(java.util.Map<String, String> env) {
+        try {
+            return Settings.load(env);
+        } catch (IllegalArgumentException | io.helidon.config.ConfigException e) {
+            throw new StartupFailure(StartupFailure.Reason.CONFIGURATION, "configuration: " + oneLine(e), e);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + "; " + b).orElse("");
     }
 
     /** Every object of a running broker. */
@@ -95,17 +129,29 @@ public final class Main {
         }
     }
 
+    /** Starts a broker; every failure to start is a {@link StartupFailure} naming its cause and setting. */
     public static Broker start(Settings settings, Clock clock) {
         try {
             Files.createDirectories(settings.dataDir(),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create data directory " + settings.dataDir() + ": " + e.getMessage());
+            throw new StartupFailure(StartupFailure.Reason.DATABASE, "cannot create the data directory "
+                    + settings.dataDir() + " (" + e.getClass().getSimpleName() + "); set MANDATE_DATA_DIR to a writable directory", e);
         }
-        Database db = Database.open(settings.dataDir());
+        io.helidon.common.tls.Tls tls = null;
+        if (settings.tlsCert().isPresent()) {
+            try {
+                tls = Tls.load(settings.tlsCert().get(), settings.tlsKey().orElseThrow());
+            } catch (IllegalArgumentException e) {
+                throw new StartupFailure(StartupFailure.Reason.CONFIGURATION, oneLine(e)
+                        + "; check MANDATE_TLS_CERT and MANDATE_TLS_KEY (server.tls-cert, server.tls-key)", e);
+            }
+        }
+        checkListenAddress(settings);
+        Database db = openDatabase(settings);
         Hsm hsm = null;
         try {
-            hsm = Hsm.open(settings.hsm());
+            hsm = openHsm(settings);
             AuditLog audit = new AuditLog(db, clock::millis);
             EventLog events = new EventLog(db, clock);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
@@ -131,7 +177,13 @@ public final class Main {
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
-            Optional<Path> generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
+            Optional<Path> generated;
+            try {
+                generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
+            } catch (IllegalStateException | HsmException e) {
+                throw new StartupFailure(StartupFailure.Reason.CONFIGURATION, "admin secret: " + oneLine(e)
+                        + "; check MANDATE_ADMIN_SECRET or " + settings.dataDir().resolve("admin-secret"), e);
+            }
 
             StatusEndpoint status = new StatusEndpoint(db, audit, signer, settings.metricsEnabled())
                     .metric("mandate_audit_events_total", audit::count)
@@ -162,8 +214,14 @@ public final class Main {
                     .maxPayloadSize(2L * 1024 * 1024)
                     .directHandlers(TransportProblems.handlers())
                     .routing(r -> routing(r, endpoints));
-            settings.tlsCert().ifPresent(cert -> server.tls(Tls.load(cert, settings.tlsKey().orElseThrow())));
+            if (tls != null) {
+                server.tls(tls);
+            }
             WebServer started = server.build().start();
+            if (!started.isRunning() || started.port() < 0) {
+                started.stop();
+                throw cannotListen(settings, "the server did not start", null);
+            }
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             housekeeping.scheduleWithFixedDelay(() -> {
@@ -197,6 +255,51 @@ public final class Main {
             }
             throw e;
         }
+    }
+
+    private static Database openDatabase(Settings settings) {
+        try {
+            return Database.open(settings.dataDir());
+        } catch (StorageException e) {
+            if (e.lockedByAnotherProcess()) {
+                throw new StartupFailure(StartupFailure.Reason.DATABASE, "the database in " + settings.dataDir()
+                        + " is locked by another process (is another broker running on it?); stop it, or set "
+                        + "MANDATE_DATA_DIR to another directory", e);
+            }
+            throw new StartupFailure(StartupFailure.Reason.DATABASE, "cannot open the database in " + settings.dataDir()
+                    + " (" + e.detail() + "); check MANDATE_DATA_DIR", e);
+        }
+    }
+
+    private static Hsm openHsm(Settings settings) {
+        try {
+            return Hsm.open(settings.hsm());
+        } catch (HsmException e) {
+            throw new StartupFailure(StartupFailure.Reason.HSM, "HSM: " + oneLine(e)
+                    + " (settings: MANDATE_PKCS11_LIBRARY, MANDATE_PKCS11_SLOT_INDEX, MANDATE_HSM_PIN_FILE)", e);
+        }
+    }
+
+    /**
+     * Binds the listen address once before anything else is opened, so "address in use" is reported by
+     * itself rather than as a web server's stack trace. Port 0 (any free port) always binds.
+     */
+    private static void checkListenAddress(Settings settings) {
+        if (settings.port() == 0) {
+            return;
+        }
+        try (var socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(settings.bind(), settings.port()));
+        } catch (java.io.IOException | IllegalArgumentException | SecurityException e) {
+            throw cannotListen(settings, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        }
+    }
+
+    private static StartupFailure cannotListen(Settings settings, String why, Throwable cause) {
+        return new StartupFailure(StartupFailure.Reason.LISTEN, "cannot listen on " + settings.bind() + ":"
+                + settings.port() + " (" + why + "); set MANDATE_PORT / MANDATE_BIND (server.port, server.bind) "
+                + "to a free local address, or stop the process that holds it", cause);
     }
 
     /** Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within 5 s). */

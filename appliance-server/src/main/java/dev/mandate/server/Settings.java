@@ -47,9 +47,20 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
             sources.add(ConfigSources.file(Path.of(extra)));
         }
         sources.add(ConfigSources.classpath("application.yaml"));
-        Config config = Config.builder().sources(sources)
-                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
-        return from(config, env);
+        try {
+            Config config = Config.builder().sources(sources)
+                    .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+            return from(config, env);
+        } catch (io.helidon.config.ConfigException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String why = String.valueOf(root.getMessage()).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.equals("^")).reduce((a, b) -> a + " " + b).orElse("");
+            throw new IllegalArgumentException((extra == null || extra.isBlank() ? "application.yaml" : "MANDATE_CONFIG file " + extra)
+                    + " cannot be read as YAML: " + why, e);
+        }
     }
 
     private static Settings from(Config c, Map<String, String> env) {

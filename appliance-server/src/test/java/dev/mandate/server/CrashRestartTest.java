@@ -1,20 +1,12 @@
 package dev.mandate.server;
 
-import dev.mandate.hsm.TestToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,52 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRestartTest {
 
-    private static final Pattern LISTENING = Pattern.compile("Mandate broker listening on (http://127\\.0\\.0\\.1:\\d+)");
-
     @TempDir
     Path data;
 
-    private record Running(Process process, String url) {
+    private record Running(BrokerProcess broker, String url) {
+        Process process() {
+            return broker.process();
+        }
     }
 
     private Running launch() throws Exception {
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("MANDATE_DATA_DIR", data.toString());
-        env.put("MANDATE_PORT", "0");
-        env.put("MANDATE_ISSUER", "http://mandate.test");
-        env.put("MANDATE_ADMIN_SECRET", TestBroker.ADMIN_SECRET);
-        env.put("MANDATE_HSM_PIN_FILE", TestToken.config().pinFile().toString());
-        env.put("MANDATE_CONFIG", Path.of("src/test/resources/test-broker.yaml").toAbsolutePath().toString());
-        Process process = builder.start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    lines.add(line);
-                }
-            } catch (java.io.IOException e) {
-                // The process was killed.
-            }
-        });
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null) {
-                seen.append(line).append('\n');
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    return new Running(process, m.group(1));
-                }
-            }
-            if (!process.isAlive()) {
-                break;
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the broker did not start:\n" + seen);
+        BrokerProcess broker = BrokerProcess.start(data, Map.of());
+        return new Running(broker, broker.awaitListening());
     }
 
     @Test
