@@ -217,7 +217,7 @@ class ApiContractTest {
     @Test
     void appLifecycleCreateListGetUpdateDeactivate() {
         var created = broker.post("/v1/admin/apps", "{\"name\":\"life-app\",\"scopes\":[\"read:data:*\"]}", admin);
-        assertEquals(200, created.status(), created.toString());
+        assertEquals(201, created.status(), "201 Created, as AgentWrit 2.0's code and OpenAPI answer: " + created);
         JsonObject app = created.json();
         String id = app.getString("app_id");
         assertTrue(app.getString("client_secret").length() >= 32);
@@ -272,6 +272,19 @@ class ApiContractTest {
         assertProblem(broker.get("/v1/admin/apps", null), 401, "unauthorized", path);
         assertEquals(1, broker.get("/v1/admin/apps", admin).json().getJsonArray("apps").stream()
                 .filter(a -> a.asJsonObject().getString("name").equals("dupe-app")).count(), "the refusals changed nothing");
+    }
+
+    @Test
+    void updatingAnAppNeedsScopesOrTokenTtl() {
+        String id = newApp("put-needs-fields", "[\"read:data:*\"]").getString("app_id");
+        String path = "/v1/admin/apps/" + id;
+        JsonObject before = broker.get(path, admin).json();
+        for (String body : List.of("{}", "{\"status\":\"inactive\"}", "{\"unknown\":1,\"name\":\"other\"}",
+                "{\"scopes\":null,\"token_ttl\":null}")) {
+            assertProblem(broker.put(path, body, admin), 400, "invalid_request", path);
+        }
+        assertEquals(before, broker.get(path, admin).json(), "a refused update changes nothing");
+        assertEquals(200, broker.put(path, "{\"token_ttl\":600}", admin).status(), "one of the two is enough");
     }
 
     @Test
@@ -388,7 +401,7 @@ class ApiContractTest {
 
     private static JsonObject newApp(String name, String scopes) {
         var r = broker.post("/v1/admin/apps", "{\"name\":\"" + name + "\",\"scopes\":" + scopes + "}", admin);
-        assertEquals(200, r.status(), r.toString());
+        assertEquals(201, r.status(), r.toString());
         return r.json();
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -199,8 +200,48 @@ class RevocationTest {
         assertProblem(broker.post(path, "{\"target\":\"x\"}", admin), 400, "invalid_request", path);
         assertProblem(broker.post(path, "{\"level\":\"token\",\"target\":\"\"}", admin), 400, "invalid_request", path);
         assertProblem(broker.post(path, "{\"level\":\"token\",\"target\":\"x\"}", null), 401, "unauthorized", path);
-        assertEquals(0, revoke("agent", "spiffe://mandate.local/agent/none/none/0000000000000000"));
-        assertEquals(0, revoke("chain", "0".repeat(32)));
+        assertEquals(0, revoke("token", "0".repeat(32)), "a well-formed jti the broker never issued: nothing to kill");
+    }
+
+    @Test
+    void aTargetThatDoesNotFitItsLevelIsRefusedAndRevokesNothing() throws Exception {
+        Tree tree = new Tree();
+        String path = "/v1/revoke";
+        String emoji = "\uD83D\uDD25".repeat(20);
+        for (String[] bad : List.of(
+                new String[] {"token", "a".repeat(64)},            // a launch-token-shaped string, not a jti
+                new String[] {"token", emoji},
+                new String[] {"token", tree.jti("a").toUpperCase(java.util.Locale.ROOT)},
+                new String[] {"token", tree.id("A")},
+                new String[] {"task", "t".repeat(129)},
+                new String[] {"task", ".."},
+                new String[] {"task", "task/with/slashes"},
+                new String[] {"task", emoji})) {
+            assertProblem(broker.post(path, "{\"level\":\"" + bad[0] + "\",\"target\":\"" + bad[1] + "\"}", admin),
+                    400, "invalid_request", path);
+        }
+        for (String[] unknown : List.of(
+                new String[] {"agent", "spiffe://mandate.local/agent/none/none/0000000000000000"},
+                new String[] {"agent", "admin"},                     // would lock every operator out
+                new String[] {"agent", "app:" + "0".repeat(8)},
+                new String[] {"agent", emoji},
+                new String[] {"agent", "x".repeat(5000)},
+                new String[] {"chain", "admin"},
+                new String[] {"chain", "spiffe://mandate.local/agent/none/none/0000000000000000"},
+                new String[] {"chain", "0".repeat(32)},              // a jti the broker never issued
+                new String[] {"chain", jtiOf(admin)})) {             // an admin token roots no tree
+            assertProblem(broker.post(path, "{\"level\":\"" + unknown[0] + "\",\"target\":\"" + unknown[1] + "\"}", admin),
+                    404, "not_found", path);
+        }
+        tree.expectDead(Set.of());
+        assertTrue(broker.valid(admin), "the operator's token survived every attempt");
+        assertEquals(200, broker.get("/v1/admin/keys", admin).status(), "and still authorizes");
+        assertEquals(0, broker.get("/v1/audit/events?event_type=token_revoked&task_id=" + tree.task1, admin).json()
+                .getInt("total"), "nothing was revoked, so nothing was audited as revoked");
+    }
+
+    private static String jtiOf(String token) {
+        return broker.validate(token).getJsonObject("claims").getString("jti");
     }
 
     @Test

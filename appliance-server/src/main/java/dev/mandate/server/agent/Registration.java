@@ -8,6 +8,7 @@ import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Ids;
 import dev.mandate.server.token.IssuedToken;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
@@ -31,7 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class Registration {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -162,8 +162,8 @@ public final class Registration {
     }
 
     private static void checkId(String field, String value) {
-        if (!ID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
-            throw ApiException.badRequest("'" + field + "' must match [A-Za-z0-9._-]{1,128} and not be . or ..");
+        if (!Ids.isTaskOrOrchId(value)) {
+            throw ApiException.badRequest("'" + field + "' must match " + Ids.TASK_OR_ORCH_RULE);
         }
     }
 

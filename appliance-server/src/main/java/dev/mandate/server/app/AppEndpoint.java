@@ -1,5 +1,6 @@
 package dev.mandate.server.app;
 
+import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.JsonBody;
@@ -43,7 +44,7 @@ public final class AppEndpoint {
         String name = body.string("name");
         Scopes scopes = Scopes.parse(body.stringList("scopes"), "scopes");
         Apps.Created created = apps.create(name, scopes, boxed(body.optionalLong("token_ttl")));
-        Json.ok(res, created.app().json().add("client_secret", created.clientSecret()).build());
+        Json.send(res, 201, created.app().json().add("client_secret", created.clientSecret()).build());
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -63,7 +64,12 @@ public final class AppEndpoint {
         bearer.require(req, MANAGE);
         JsonBody body = JsonBody.read(req);
         var scopes = body.optionalStringList("scopes").map(s -> Scopes.parse(s, "scopes"));
-        Json.ok(res, apps.update(id(req), scopes, boxed(body.optionalLong("token_ttl"))).json().build());
+        OptionalLong ttl = body.optionalLong("token_ttl");
+        if (scopes.isEmpty() && ttl.isEmpty()) {
+            // As AgentWrit: an update names what it changes (status changes only through DELETE).
+            throw ApiException.badRequest("an update needs 'scopes' or 'token_ttl'");
+        }
+        Json.ok(res, apps.update(id(req), scopes, boxed(ttl)).json().build());
     }
 
     private void deactivate(ServerRequest req, ServerResponse res) {

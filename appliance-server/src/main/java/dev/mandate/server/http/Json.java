@@ -26,10 +26,21 @@ public final class Json {
     public static final String APPLICATION_JSON = "application/json";
     public static final String PROBLEM_JSON = "application/problem+json";
 
+    /** Deepest nesting a request body may have: ours need 3; far below where a parser could recurse into trouble. */
+    static final int MAX_DEPTH = 32;
+    /**
+     * Parsson's limits for untrusted input: bounded nesting, and duplicate keys refused (a second value
+     * for a key is where two parsers disagree on what a request meant). Numbers are already bounded by
+     * Parsson's default of 1,100 digits.
+     */
+    private static final Map<String, Object> UNTRUSTED = Map.of(
+            "org.eclipse.parsson.maxDepth", MAX_DEPTH,
+            "org.eclipse.parsson.rejectDuplicateKeys", true);
+
     private static final JsonProvider PROVIDER = JsonProvider.provider();
     private static final JsonBuilderFactory BUILDERS = PROVIDER.createBuilderFactory(Map.of());
-    static final JsonReaderFactory READERS = PROVIDER.createReaderFactory(Map.of());
-    static final jakarta.json.stream.JsonParserFactory PARSERS = PROVIDER.createParserFactory(Map.of());
+    static final JsonReaderFactory READERS = PROVIDER.createReaderFactory(UNTRUSTED);
+    static final jakarta.json.stream.JsonParserFactory PARSERS = PROVIDER.createParserFactory(UNTRUSTED);
     private static final JsonWriterFactory WRITERS = PROVIDER.createWriterFactory(Map.of());
     private static final DateTimeFormatter RFC3339 =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);

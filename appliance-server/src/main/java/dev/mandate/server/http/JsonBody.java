@@ -1,13 +1,11 @@
 package dev.mandate.server.http;
 
 import io.helidon.webserver.http.ServerRequest;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParsingException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,9 +46,12 @@ public final class JsonBody {
                 throw ApiException.badRequest("malformed JSON body: content after the object");
             }
             return new JsonBody(object);
-        } catch (JsonParsingException e) {
-            throw ApiException.badRequest("malformed JSON body");
-        } catch (JsonException | IllegalStateException e) {
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Parsson reports syntax (JsonParsingException), bad encodings (JsonException), nesting past
+            // MAX_DEPTH (RuntimeException) and numbers past its digit limit (UnsupportedOperationException):
+            // for a request body each of them is the client's malformed JSON.
             throw ApiException.badRequest("malformed JSON body");
         }
     }

@@ -5,6 +5,7 @@ import dev.mandate.server.http.Json;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Ids;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -21,12 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The operator's views (SPEC §2.4): agents with their tokens, and delegation trees. */
 public final class OperatorViews {
 
-    private static final Pattern JTI = Pattern.compile("[0-9a-f]{32}");
     private static final String TOKEN_COLUMNS =
             "jti, sub, scope, issued_at, expires_at, parent_jti, depth, kid, state, chain, root_agent";
 
@@ -180,7 +179,7 @@ public final class OperatorViews {
         long now = clock.instant().getEpochSecond();
         return db.read(tx -> {
             String rootAgent = root;
-            if (JTI.matcher(root).matches()) {
+            if (Ids.isJti(root)) {
                 try (PreparedStatement ps = tx.connection().prepareStatement("SELECT root_agent FROM tokens WHERE jti = ?")) {
                     ps.setString(1, root);
                     try (ResultSet rs = ps.executeQuery()) {

@@ -69,6 +69,16 @@ final class JdbcRevocationStore {
         return roots;
     }
 
+    /** True when {@code agentId} is a registered agent (admin and app subjects never are). */
+    boolean isAgent(Database.Tx tx, String agentId) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT 1 FROM agents WHERE agent_id = ?")) {
+            ps.setString(1, agentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Marks the agent revoked for good: no renewal, delegation or delegation to it. */
     void markAgentRevoked(Database.Tx tx, String agent, long now) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(

@@ -7,6 +7,7 @@ import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.Ids;
 import dev.mandate.server.token.TokenClaims;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,6 +21,8 @@ public final class RevocationEndpoint {
 
     private static final Scope REVOKE = Scope.parse("admin:revoke:*");
     private static final int MAX_FEED = 1000;
+    /** The agents table's column: no longer id was ever registered. */
+    private static final int MAX_AGENT_ID = 600;
 
     private final Revoker revoker;
     private final Bearer bearer;
@@ -39,9 +42,6 @@ public final class RevocationEndpoint {
         JsonBody body = JsonBody.read(req);
         String levelName = body.string("level");
         String target = body.string("target");
-        if (target.length() > 600) {
-            throw ApiException.badRequest("'target' is too long");
-        }
         Revocations.Level level = switch (levelName.toLowerCase(Locale.ROOT)) {
             case "token" -> Revocations.Level.TOKEN;
             case "agent" -> Revocations.Level.AGENT;
@@ -49,6 +49,7 @@ public final class RevocationEndpoint {
             case "chain" -> Revocations.Level.CHAIN;
             default -> throw ApiException.badRequest("'level' must be token, agent, task or chain");
         };
+        checkTargetShape(level, target);
         Revoker.Result result = revoker.revoke(level, target);
         Json.ok(res, Json.object()
                 .add("revoked", true)
@@ -56,6 +57,31 @@ public final class RevocationEndpoint {
                 .add("target", target)
                 .add("count", result.count())
                 .build());
+    }
+
+    /**
+     * The target's form per level (SPEC §2.2): a 400 before anything is touched. Whether an agent (or the
+     * tree a jti names) exists is decided by the revocation itself, in its transaction (404).
+     */
+    private static void checkTargetShape(Revocations.Level level, String target) {
+        switch (level) {
+            case TOKEN -> {
+                if (!Ids.isJti(target)) {
+                    throw ApiException.badRequest("a token-level 'target' is a jti: 32 lowercase hex digits");
+                }
+            }
+            case TASK -> {
+                if (!Ids.isTaskOrOrchId(target)) {
+                    throw ApiException.badRequest("a task-level 'target' is a task id: " + Ids.TASK_OR_ORCH_RULE);
+                }
+            }
+            case AGENT, CHAIN -> {
+                if (target.length() > MAX_AGENT_ID) {
+                    throw ApiException.notFound("no such agent");
+                }
+            }
+            case SUPERSEDED -> throw ApiException.badRequest("'level' must be token, agent, task or chain");
+        }
     }
 
     private void feed(ServerRequest req, ServerResponse res) {

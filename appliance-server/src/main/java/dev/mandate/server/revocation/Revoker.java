@@ -2,9 +2,11 @@ package dev.mandate.server.revocation;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.http.ApiException;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Ids;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Revocation at token, agent, task or chain level (SPEC §4): O(1) entries written durably, in force in
@@ -20,8 +21,6 @@ import java.util.regex.Pattern;
  * {@link LiveTokens} rather than by a query, so a tree of 10,000 costs a walk over memory.
  */
 public final class Revoker {
-
-    private static final Pattern JTI = Pattern.compile("[0-9a-f]{32}");
 
     /** What a revocation did. */
     public record Result(Revocations.Level level, String target, int count) {
@@ -58,6 +57,9 @@ public final class Revoker {
                     yield live.fromToken(target);
                 }
                 case AGENT -> {
+                    if (!store.isAgent(tx, target)) {
+                        throw ApiException.notFound("no such agent");
+                    }
                     store.markAgentRevoked(tx, target, now);
                     revocations.add(tx, level, target, bound);
                     yield live.fromTokens(store.tokensOf(tx, target));
@@ -68,10 +70,16 @@ public final class Revoker {
                 }
                 case CHAIN -> {
                     // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
+                    // Only agents root trees: admin and app tokens are not chain targets.
                     Set<String> roots = new LinkedHashSet<>();
-                    if (JTI.matcher(target).matches()) {
-                        store.rootOf(tx, target).ifPresent(roots::add);
+                    if (Ids.isJti(target)) {
+                        String root = store.rootOf(tx, target).filter(r -> isAgent(tx, r))
+                                .orElseThrow(() -> ApiException.notFound("no agent token with this jti"));
+                        roots.add(root);
                     } else {
+                        if (!store.isAgent(tx, target)) {
+                            throw ApiException.notFound("no such agent");
+                        }
                         roots.add(target);
                         roots.addAll(store.treesOf(tx, target));
                     }
@@ -101,6 +109,14 @@ public final class Revoker {
                     level == Revocations.Level.TASK ? target : "", ""));
             return new Result(level, target, killed);
         });
+    }
+
+    private boolean isAgent(Database.Tx tx, String agentId) {
+        try {
+            return store.isAgent(tx, agentId);
+        } catch (java.sql.SQLException e) {
+            throw new dev.mandate.server.storage.StorageException(e);
+        }
     }
 
     /** Feed entries after {@code since}, oldest first. */
