@@ -36,6 +36,7 @@ import dev.mandate.server.live.OperatorViews;
 import dev.mandate.server.keys.TokenSigner;
 import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.status.PrometheusMetrics;
 import dev.mandate.server.status.StatusEndpoint;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.storage.StorageException;
@@ -47,6 +48,10 @@ import dev.mandate.server.token.Tokens;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -109,7 +114,7 @@ public final class Main {
     /** Every object of a running broker. */
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
                          Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
-                         Optional<Path> generatedAdminSecret,
+                         Optional<Path> generatedAdminSecret, PrometheusMetrics metrics,
                          ScheduledExecutorService housekeeping) implements AutoCloseable {
 
         public int port() {
@@ -126,6 +131,7 @@ public final class Main {
             server.stop();
             db.close();
             hsm.close();
+            metrics.close();
         }
     }
 
@@ -148,7 +154,15 @@ public final class Main {
             }
         }
         checkListenAddress(settings);
-        Database db = openDatabase(settings);
+        PrometheusMetrics metrics = new PrometheusMetrics();
+        MeterRegistry meters = metrics.registry();
+        Database db;
+        try {
+            db = openDatabase(settings, meters);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         Hsm hsm = null;
         try {
             hsm = openHsm(settings);
@@ -158,22 +172,22 @@ public final class Main {
             LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
             KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, clock, settings.publishLead(),
-                    settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures());
+                    settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Registration[] registration = new Registration[1];
-            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events,
+            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events, meters,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, audit, tokens, hashes);
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
-                    settings.clockLeeway(), clock, settings.verifiedCacheSize());
+                    settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
             Bearer bearer = new Bearer(verifier, audit);
             Nonces nonces = new Nonces(200_000, clock::millis);
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
-            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl());
+            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(), meters);
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
@@ -185,19 +199,24 @@ public final class Main {
                         + "; check MANDATE_ADMIN_SECRET or " + settings.dataDir().resolve("admin-secret"), e);
             }
 
-            StatusEndpoint status = new StatusEndpoint(db, audit, signer, settings.metricsEnabled())
-                    .metric("mandate_audit_events_total", audit::count)
-                    .metric("mandate_audit_events_throttled_total", audit::dropped)
-                    .metric("mandate_revocation_entries", revocations::size)
-                    .metric("mandate_live_tokens", live::size)
-                    .metric("mandate_tokens_issued_total", tokens::issuedCount);
+            StatusEndpoint status = new StatusEndpoint(db, audit, signer, metrics, settings.metricsEnabled());
+            FunctionCounter.builder("mandate.audit.events", audit, AuditLog::count)
+                    .description("audit events written since the log began").register(meters);
+            FunctionCounter.builder("mandate.audit.events.throttled", audit, AuditLog::dropped)
+                    .description("unsolicited refusals not audited one by one (over the audit budget)").register(meters);
+            Gauge.builder("mandate.revocation.entries", revocations, Revocations::size)
+                    .description("revocation entries in force").register(meters);
+            Gauge.builder("mandate.live.tokens", live, LiveTokens::size)
+                    .description("tokens issued, unexpired and not revoked").register(meters);
+            Gauge.builder("mandate.event.stream.subscribers", events, EventLog::subscribers)
+                    .description("operator event streams open").register(meters);
             Endpoints endpoints = new Endpoints(
                     status,
-                    new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit)),
-                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit)),
+                    new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit, meters)),
+                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit, meters)),
                     new AgentEndpoint(nonces, registration[0], launchTokens, apps, bearer,
-                            limiter("challenge", settings.challengeLimit(), settings, audit),
-                            limiter("register", settings.registerLimit(), settings, audit)),
+                            limiter("challenge", settings.challengeLimit(), settings, audit, meters),
+                            limiter("register", settings.registerLimit(), settings, audit, meters)),
                     new TokenEndpoint(verifier, tokens, bearer),
                     new DelegationEndpoint(delegations, bearer),
                     new RevocationEndpoint(revoker, bearer),
@@ -213,7 +232,7 @@ public final class Main {
                     .shutdownHook(false)
                     .maxPayloadSize(2L * 1024 * 1024)
                     .directHandlers(TransportProblems.handlers())
-                    .routing(r -> routing(r, endpoints));
+                    .routing(r -> routing(r, endpoints, meters));
             if (tls != null) {
                 server.tls(tls);
             }
@@ -247,19 +266,20 @@ public final class Main {
                 }
             }, 1, 1, TimeUnit.SECONDS);
             return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
-                    housekeeping);
+                    metrics, housekeeping);
         } catch (RuntimeException e) {
             db.close();
             if (hsm != null) {
                 hsm.close();
             }
+            metrics.close();
             throw e;
         }
     }
 
-    private static Database openDatabase(Settings settings) {
+    private static Database openDatabase(Settings settings, MeterRegistry meters) {
         try {
-            return Database.open(settings.dataDir());
+            return Database.open(settings.dataDir(), meters);
         } catch (StorageException e) {
             if (e.lockedByAnotherProcess()) {
                 throw new StartupFailure(StartupFailure.Reason.DATABASE, "the database in " + settings.dataDir()
@@ -327,11 +347,11 @@ public final class Main {
     }
 
     /** Every route of the broker, in one place. */
-    public static void routing(HttpRouting.Builder routing, Endpoints e) {
+    public static void routing(HttpRouting.Builder routing, Endpoints e, MeterRegistry meters) {
         routing.addFilter(new SecurityHeaders())
                .error(ApiException.class, Problems::handle)
                .error(Throwable.class, Problems::unexpected);
-        ApiRoutes routes = new ApiRoutes(routing);
+        ApiRoutes routes = new ApiRoutes(routing, meters);
         e.status().routing(routes);
         e.admin().routing(routes);
         e.apps().routing(routes);
@@ -347,9 +367,15 @@ public final class Main {
         routes.finish();
     }
 
-    private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, AuditLog audit) {
+    private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, AuditLog audit,
+                                       MeterRegistry meters) {
+        Counter refused = Counter.builder("mandate.rate.limited").description("requests refused with 429")
+                .tag("limiter", name).register(meters);
         return new RateLimiter(name, limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients(),
-                (limiter, key) -> audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter
-                        + " client=" + (key.length() > 128 ? key.substring(0, 128) : key))));
+                (limiter, key) -> {
+                    refused.increment();
+                    audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter
+                            + " client=" + (key.length() > 128 ? key.substring(0, 128) : key)));
+                });
     }
 }

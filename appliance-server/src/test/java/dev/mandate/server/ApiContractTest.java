@@ -113,15 +113,6 @@ class ApiContractTest {
     }
 
     @Test
-    void metricsArePrometheusText() {
-        var r = broker.get("/v1/metrics", null);
-        assertEquals(200, r.status());
-        assertTrue(r.header("Content-Type").startsWith("text/plain"));
-        assertTrue(r.body().lines().anyMatch(l -> l.matches("mandate_tokens_issued_total \\d+")), r.body());
-        assertTrue(r.body().lines().anyMatch(l -> l.matches("mandate_audit_events_total \\d+")), r.body());
-    }
-
-    @Test
     void challengeGivesAFresh64HexNonceFor30Seconds() {
         JsonObject a = broker.get("/v1/challenge", null).json();
         JsonObject b = broker.get("/v1/challenge", null).json();

@@ -2,56 +2,95 @@ package dev.mandate.server.http;
 
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The route table: each endpoint adds its verbs here; {@link #finish()} then answers every other
- * method on a known path with 405 and every unknown path with 404, both as problem+json.
+ * method on a known path with 405 and every unknown path with 404, both as problem+json. Every route
+ * is timed into {@code mandate_http_server_requests_seconds{method, route, status}}, labelled with its
+ * path template (never the raw path, so the number of series stays bounded).
  */
 public final class ApiRoutes {
 
+    /** Histogram buckets from 1 ms to 10 s: enough to see an HSM or a commit stall, few enough to keep series small. */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(10)};
+
     private final HttpRouting.Builder routing;
+    private final MeterRegistry meters;
     private final Set<String> paths = new LinkedHashSet<>();
 
-    public ApiRoutes(HttpRouting.Builder routing) {
+    public ApiRoutes(HttpRouting.Builder routing, MeterRegistry meters) {
         this.routing = routing;
+        this.meters = meters;
     }
 
     public ApiRoutes get(String path, Handler handler) {
         paths.add(path);
-        routing.get(path, handler);
+        routing.get(path, timed("GET", path, handler));
         return this;
     }
 
     public ApiRoutes post(String path, Handler handler) {
         paths.add(path);
-        routing.post(path, handler);
+        routing.post(path, timed("POST", path, handler));
         return this;
     }
 
     public ApiRoutes put(String path, Handler handler) {
         paths.add(path);
-        routing.put(path, handler);
+        routing.put(path, timed("PUT", path, handler));
         return this;
     }
 
     public ApiRoutes delete(String path, Handler handler) {
         paths.add(path);
-        routing.delete(path, handler);
+        routing.delete(path, timed("DELETE", path, handler));
         return this;
     }
 
     public void finish() {
         for (String path : paths) {
-            routing.any(path, (req, res) -> {
+            routing.any(path, timed("other", path, (req, res) -> {
                 throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
                         "method " + req.prologue().method().text() + " is not allowed here");
-            });
+            }));
         }
-        routing.any((req, res) -> {
+        routing.any(timed("other", "unmatched", (req, res) -> {
             throw ApiException.notFound("no such endpoint");
-        });
+        }));
+    }
+
+    /**
+     * Records the handler's time and the status it answers; a thrown {@link ApiException} counts with its
+     * own status, anything else as the 500 that {@link Problems} will send.
+     */
+    private Handler timed(String method, String route, Handler handler) {
+        return (req, res) -> {
+            long start = System.nanoTime();
+            int status = 500;
+            try {
+                handler.handle(req, res);
+                status = res.status().code();
+            } catch (ApiException e) {
+                status = e.code().status();
+                throw e;
+            } finally {
+                Timer.builder("mandate.http.server.requests")
+                        .description("HTTP requests by route template, method and status")
+                        .tags("method", method, "route", route, "status", Integer.toString(status))
+                        .serviceLevelObjectives(BUCKETS)
+                        .register(meters)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        };
     }
 }

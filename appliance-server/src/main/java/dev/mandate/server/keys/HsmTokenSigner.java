@@ -4,8 +4,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.hsm.HsmException;
 import dev.mandate.hsm.HsmSigner;
 import dev.mandate.server.http.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The active HSM key as a {@link TokenSigner}; rotation swaps the key underneath without a pause.
@@ -19,9 +24,18 @@ public final class HsmTokenSigner implements TokenSigner {
     private volatile HsmSigner signer;
     private volatile boolean healthy = true;
     private volatile long lastProbeNanos;
+    private final Timer signatures;
+    private final Counter failures;
 
-    HsmTokenSigner(HsmSigner signer) {
+    HsmTokenSigner(HsmSigner signer, MeterRegistry meters) {
         this.signer = signer;
+        this.signatures = Timer.builder("mandate.hsm.sign").description("JWT signatures made in the HSM")
+                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(meters);
+        this.failures = Counter.builder("mandate.hsm.sign.failures").description("signatures the HSM refused or failed")
+                .register(meters);
     }
 
     /** From now on, sign with {@code next}. */
@@ -36,14 +50,17 @@ public final class HsmTokenSigner implements TokenSigner {
     @Override
     public Signed sign(JWTClaimsSet claims) {
         HsmSigner current = signer;
+        long start = System.nanoTime();
         try {
             String jwt = current.sign(claims);
+            signatures.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!healthy) {
                 LOG.log(Level.INFO, "HSM signing works again");
             }
             healthy = true;
             return new Signed(jwt, current.kid());
         } catch (HsmException e) {
+            failures.increment();
             if (healthy) {
                 LOG.log(Level.ERROR, "HSM signing failed: " + e.getMessage());
             }

@@ -48,10 +48,11 @@ public final class KeyLifecycle {
     private final int maxConcurrentSignatures;
     private final JdbcKeyStore store = new JdbcKeyStore();
     private final HsmTokenSigner signer;
+    private final io.micrometer.core.instrument.Counter revokedTokens;
 
     public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, EventLog events, KeyRing ring, LiveTokens live, Clock clock,
                         Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
-                        int maxConcurrentSignatures) {
+                        int maxConcurrentSignatures, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
         this.events = events;
         this.hsm = hsm;
@@ -63,10 +64,12 @@ public final class KeyLifecycle {
         this.rotationPeriod = rotationPeriod;
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
+        this.revokedTokens = io.micrometer.core.instrument.Counter.builder("mandate.tokens.revoked")
+                .description("live tokens killed by a revocation, by level").tag("level", "key").register(meters);
         KeyRecord active = list().stream().filter(k -> k.state().equals("active")).findFirst()
                 .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true)));
         db.read(tx -> store.publicJwks(tx, VERIFYING)).forEach(jwk -> ring.add(parse(jwk)));
-        this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures));
+        this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures), meters);
         tick();
     }
 
@@ -115,6 +118,7 @@ public final class KeyLifecycle {
             tx.afterCommit(() -> {
                 ring.remove(kid);
                 live.remove(signed);
+                revokedTokens.increment(count);
             });
             return null;
         });

@@ -6,6 +6,8 @@ import dev.mandate.server.http.ApiException;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.storage.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.mandate.server.token.Ids;
 
 import java.time.Clock;
@@ -34,9 +36,11 @@ public final class Revoker {
     private final Clock clock;
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
+    private final MeterRegistry meters;
 
     public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, EventLog events, Clock clock,
-                   Duration maxTtl) {
+                   Duration maxTtl, MeterRegistry meters) {
+        this.meters = meters;
         this.db = db;
         this.events = events;
         this.revocations = revocations;
@@ -99,7 +103,11 @@ public final class Revoker {
                 }
             }
             int killed = dead;
-            tx.afterCommit(() -> live.remove(reached));
+            tx.afterCommit(() -> {
+                live.remove(reached);
+                Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
+                        .tag("level", level.wire()).register(meters).increment(killed);
+            });
             events.record(tx, Event.of("token_revoked").revocation(level.wire(), target, killed)
                     .agent(level == Revocations.Level.AGENT ? target : null,
                             level == Revocations.Level.TASK ? target : null, null)

@@ -10,9 +10,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /** {@code GET /v1/health} and {@code GET /v1/metrics}. */
 public final class StatusEndpoint {
@@ -24,19 +21,15 @@ public final class StatusEndpoint {
     private final TokenSigner signer;
     private final long startedNanos = System.nanoTime();
     private final boolean metricsEnabled;
-    private final Map<String, LongSupplier> metrics = new LinkedHashMap<>();
+    private final PrometheusMetrics metrics;
 
-    public StatusEndpoint(Database db, AuditLog audit, TokenSigner signer, boolean metricsEnabled) {
+    public StatusEndpoint(Database db, AuditLog audit, TokenSigner signer, PrometheusMetrics metrics,
+                          boolean metricsEnabled) {
         this.db = db;
         this.audit = audit;
         this.signer = signer;
+        this.metrics = metrics;
         this.metricsEnabled = metricsEnabled;
-    }
-
-    /** Adds a metric line {@code name value} (a counter or gauge read at scrape time). */
-    public StatusEndpoint metric(String name, LongSupplier value) {
-        metrics.put(name, value);
-        return this;
     }
 
     public void routing(ApiRoutes routes) {
@@ -60,9 +53,7 @@ public final class StatusEndpoint {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {
-        StringBuilder text = new StringBuilder();
-        metrics.forEach((name, value) -> text.append(name).append(' ').append(value.getAsLong()).append('\n'));
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        res.send(text.toString().getBytes(StandardCharsets.UTF_8));
+        res.header(HeaderNames.CONTENT_TYPE, PrometheusMetrics.CONTENT_TYPE);
+        res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,7 @@
 package dev.mandate.server.storage;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.nio.file.Path;
@@ -7,10 +9,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The broker's database: a small connection pool, one writer at a time. */
 public final class Database implements AutoCloseable {
+
+    /** Commit and lock-wait histogram buckets, 50 µs to 1 s. */
+    private static final Duration[] BUCKETS = {Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+            Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofSeconds(1)};
 
     /** Work done inside a transaction. */
     @FunctionalInterface
@@ -45,18 +55,25 @@ public final class Database implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final Timer lockWait;
+    private final Timer commits;
 
-    private Database(JdbcConnectionPool pool) {
+    private Database(JdbcConnectionPool pool, MeterRegistry meters) {
         this.pool = pool;
+        this.lockWait = Timer.builder("mandate.db.write.lock.wait")
+                .description("time a write transaction waited for the single writer")
+                .serviceLevelObjectives(BUCKETS).register(meters);
+        this.commits = Timer.builder("mandate.db.commit")
+                .description("time of a write transaction's commit").serviceLevelObjectives(BUCKETS).register(meters);
     }
 
     /** Opens (creating if needed) {@code dir/mandate.mv.db} and brings its schema up to date. */
-    public static Database open(Path dir) {
+    public static Database open(Path dir, MeterRegistry meters) {
         // WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged change survives a crash.
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("mandate") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mandate", "");
         pool.setMaxConnections(32);
-        Database db = new Database(pool);
+        Database db = new Database(pool, meters);
         try {
             db.write(tx -> {
                 Migrations.apply(tx.connection());
@@ -71,13 +88,17 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in the single write transaction; commits, or rolls back on any exception. */
     public <T> T write(Work<T> work) {
+        long waiting = System.nanoTime();
         writeLock.lock();
+        lockWait.record(System.nanoTime() - waiting, TimeUnit.NANOSECONDS);
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             Tx tx = new Tx(c);
             try {
                 T result = work.run(tx);
+                long committing = System.nanoTime();
                 c.commit();
+                commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
                 tx.afterCommit.forEach(Runnable::run);
                 return result;
             } catch (SQLException | RuntimeException e) {

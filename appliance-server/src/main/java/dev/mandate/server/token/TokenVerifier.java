@@ -11,6 +11,9 @@ import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +41,14 @@ public final class TokenVerifier {
     private final Clock clock;
     private final VerifiedTokenCache cache;
 
+    private final Counter valid;
+    private final Counter invalid;
+
     public TokenVerifier(KeyRing keys, Revocations revocations, Predicate<String> inactiveApp, String issuer,
-                         Duration leeway, Clock clock, int cacheSize) {
+                         Duration leeway, Clock clock, int cacheSize, MeterRegistry meters) {
+        String help = "token verifications (validate, introspection, Bearer authentication) by verdict";
+        this.valid = Counter.builder("mandate.token.verifications").description(help).tag("verdict", "valid").register(meters);
+        this.invalid = Counter.builder("mandate.token.verifications").description(help).tag("verdict", "invalid").register(meters);
         this.keys = keys;
         this.revocations = revocations;
         this.inactiveApp = inactiveApp;
@@ -51,6 +60,12 @@ public final class TokenVerifier {
 
     /** The token's claims when it is valid now; empty for anything else, without saying why. */
     public Optional<TokenClaims> verify(String token) {
+        Optional<TokenClaims> verdict = check(token);
+        (verdict.isPresent() ? valid : invalid).increment();
+        return verdict;
+    }
+
+    private Optional<TokenClaims> check(String token) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }

@@ -9,6 +9,9 @@ import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,10 +33,22 @@ public final class Tokens {
     private final AuditLog audit;
     private final AgentLifetimes lifetimes;
     private final JdbcTokenStore store = new JdbcTokenStore();
-    private final java.util.concurrent.atomic.LongAdder issued = new java.util.concurrent.atomic.LongAdder();
+    private final Counter issuedToAgents;
+    private final Counter issuedToAdmins;
+    private final Counter issuedToApps;
+    private final Counter delegated;
+    private final Counter renewed;
+    private final Counter released;
 
     public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, AuditLog audit,
-                  EventLog events, AgentLifetimes lifetimes) {
+                  EventLog events, MeterRegistry meters, AgentLifetimes lifetimes) {
+        String issuedHelp = "tokens issued at registration or authentication, by subject kind";
+        this.issuedToAgents = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "agent").register(meters);
+        this.issuedToAdmins = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "admin").register(meters);
+        this.issuedToApps = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "app").register(meters);
+        this.delegated = Counter.builder("mandate.tokens.delegated").description("tokens issued by delegation").register(meters);
+        this.renewed = Counter.builder("mandate.tokens.renewed").description("tokens issued by renewal").register(meters);
+        this.released = Counter.builder("mandate.tokens.released").description("tokens released by their holder").register(meters);
         this.db = db;
         this.events = events;
         this.live = live;
@@ -47,18 +62,20 @@ public final class Tokens {
         return issuer.now();
     }
 
-    /** Tokens signed since start. */
-    public long issuedCount() {
-        return issued.sum();
-    }
-
     /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
     public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) throws SQLException {
         IssuedToken token = issuer.issue(request);
-        issued.increment();
         store.insert(tx, token.claims());
-        tx.afterCommit(() -> live.add(token.claims(), token.claims().expiresAt().getEpochSecond()));
         TokenClaims c = token.claims();
+        Counter counter = switch (c.kind()) {
+            case AGENT -> c.depth() == 0 ? issuedToAgents : delegated;
+            case ADMIN -> issuedToAdmins;
+            case APP -> issuedToApps;
+        };
+        tx.afterCommit(() -> {
+            live.add(c, c.expiresAt().getEpochSecond());
+            counter.increment();
+        });
         if (c.kind() == TokenClaims.Kind.AGENT && c.depth() == 0) {
             events.record(tx, Event.of("token_issued").agent(c.subject(), c.taskId(), c.orchId()).jti(c.jti()));
         }
@@ -99,11 +116,11 @@ public final class Tokens {
             revocations.add(tx, Revocations.Level.SUPERSEDED, current.jti(), current.expiresAt().getEpochSecond());
             IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
                     current.taskId(), current.orchId(), current.chain()));
-            issued.increment();
             store.insert(tx, renewed.claims());
             tx.afterCommit(() -> {
                 live.remove(current.jti());
                 live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
+                this.renewed.increment();
             });
             events.record(tx, Event.of("token_renewed").agent(current.subject(), current.taskId(), current.orchId())
                     .jti(renewed.claims().jti()));
@@ -120,7 +137,10 @@ public final class Tokens {
             long now = issuer.now().getEpochSecond();
             store.setState(tx, current.jti(), "released", now);
             revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
-            tx.afterCommit(() -> live.remove(live.fromToken(current.jti())));
+            tx.afterCommit(() -> {
+                live.remove(live.fromToken(current.jti()));
+                released.increment();
+            });
             if (current.kind() == TokenClaims.Kind.AGENT) {
                 events.record(tx, Event.of("token_released").agent(current.subject(), current.taskId(), current.orchId())
                         .jti(current.jti()));
