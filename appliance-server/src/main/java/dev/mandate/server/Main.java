@@ -171,12 +171,14 @@ public final class Main {
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
             LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
-            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, clock, settings.publishLead(),
+            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(), meters);
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, revoker, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Registration[] registration = new Registration[1];
-            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events, meters,
+            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events,
+                    kid -> keyRing.verifier(kid).isPresent(), meters,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, audit, tokens, hashes);
@@ -187,7 +189,6 @@ public final class Main {
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
-            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(), meters);
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());

@@ -129,4 +129,29 @@ class DelegationTest {
         assertEquals(200, broker.revoke(admin, "agent", b.agentId()).status());
         assertProblem(broker.delegate(a.token(), b.agentId(), "[\"read:data:x\"]", null), 403, "forbidden", path);
     }
+
+    /**
+     * A token the broker never issued, signed with a key it trusts (as an attacker holding a compromised
+     * key would): it authenticates, since its signature is good, but no issuance accepts it, because the
+     * issuing transaction finds no live token row behind it.
+     */
+    @Test
+    void aTokenForgedWithATrustedKeyCannotDelegateOrRenew() throws Exception {
+        var holder = broker.registerAgent(admin, "forge", "forge-task", "[\"read:data:x\"]");
+        var target = broker.registerAgent(admin, "forge", "forge-task", "[\"read:data:x\"]");
+        var real = com.nimbusds.jwt.SignedJWT.parse(holder.token()).getJWTClaimsSet();
+        var forgedClaims = new com.nimbusds.jwt.JWTClaimsSet.Builder(real)
+                .jwtID(java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)))
+                .claim("scope", List.of("read:data:*", "write:data:*"))
+                .build();
+        String label = broker.broker().keys().list().stream().filter(k -> k.state().equals("active"))
+                .findFirst().orElseThrow().label();
+        String forged = broker.broker().hsm().signer(label, 1).sign(forgedClaims);
+        assertTrue(broker.valid(forged), "the forgery carries a good signature of a trusted key");
+
+        assertProblem(broker.delegate(forged, target.agentId(), "[\"write:data:x\"]", 60L), 401, "unauthorized", "/v1/delegate");
+        assertProblem(broker.post("/v1/token/renew", null, forged), 401, "unauthorized", "/v1/token/renew");
+        assertEquals(200, broker.delegate(holder.token(), target.agentId(), "[\"read:data:x\"]", 60L).status(),
+                "the genuine token still delegates");
+    }
 }

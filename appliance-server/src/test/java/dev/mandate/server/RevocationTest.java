@@ -253,4 +253,18 @@ class RevocationTest {
         String detail = events.getJsonArray("events").getJsonObject(0).getString("detail");
         assertEquals("level=task target=" + tree.task1 + " count=5", detail);
     }
+
+    @Test
+    void revokingASupersededTokenKillsItsRenewalsToo() throws Exception {
+        var agent = broker.registerAgent(admin, "succession", "succession-task", "[\"read:data:*\"]");
+        String first = agent.token();
+        String firstJti = broker.validate(first).getJsonObject("claims").getString("jti");
+        String second = broker.post("/v1/token/renew", null, first).json().getString("access_token");
+        String third = broker.post("/v1/token/renew", null, second).json().getString("access_token");
+        assertTrue(broker.valid(third));
+        assertEquals(1, revoke("token", firstJti),
+                "the first token was superseded; its live successor dies");
+        assertTrue(!broker.valid(third) && !broker.bearerAccepts(third));
+        assertTrue(!broker.introspect(admin, third).getBoolean("active"));
+    }
 }

@@ -104,13 +104,14 @@ public final class Registration {
             throw ApiException.unauthorized("invalid or expired nonce");
         }
         byte[] publicKey = verifySignature(r);
-        if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
-            audit.recordNow(Audit.denied("registration_policy_violation", "task is revoked").agent("", r.taskId(), r.orchId()));
-            throw ApiException.forbidden("task '" + r.taskId() + "' is revoked");
-        }
 
         String tokenHash = LaunchTokens.hash(r.launchToken());
         Outcome outcome = db.write(tx -> {
+            // In the transaction: a task revoked while this request waited for the writer is refused.
+            if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
+                audit.record(tx, Audit.denied("registration_policy_violation", "task is revoked").agent("", r.taskId(), r.orchId()));
+                return Outcome.refused(ApiException.forbidden("task '" + r.taskId() + "' is revoked"));
+            }
             Instant now = tokens.now();
             Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond());
             if (policy.isEmpty()) {

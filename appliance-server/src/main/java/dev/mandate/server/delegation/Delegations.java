@@ -68,12 +68,16 @@ public final class Delegations {
             throw ApiException.scopeViolation("delegation depth is limited to " + MAX_DEPTH);
         }
         return db.write(tx -> {
+            if (!tokens.isLive(tx, caller)) {
+                throw ApiException.tokenVerificationFailed();
+            }
             var status = agents.status(tx, delegateTo);
             if (status.isEmpty()) {
                 throw ApiException.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
             }
             if (status.get() == Registration.AgentStatus.REVOKED
-                    || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
+                    || revocations.contains(Revocations.Level.AGENT, delegateTo)
+                    || revocations.contains(Revocations.Level.CHAIN, delegateTo)) {
                 throw ApiException.forbidden("the delegate agent is revoked");
             }
             Instant now = tokens.now();

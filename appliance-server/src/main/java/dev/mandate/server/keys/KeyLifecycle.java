@@ -3,6 +3,7 @@ package dev.mandate.server.keys;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.mandate.hsm.Hsm;
 import dev.mandate.hsm.HsmException;
+import dev.mandate.hsm.HsmSigner;
 import dev.mandate.hsm.SigningKey;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
@@ -10,6 +11,7 @@ import dev.mandate.server.http.ApiException;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
+import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.storage.Database;
 
 import java.lang.System.Logger.Level;
@@ -48,12 +50,14 @@ public final class KeyLifecycle {
     private final int maxConcurrentSignatures;
     private final JdbcKeyStore store = new JdbcKeyStore();
     private final HsmTokenSigner signer;
-    private final io.micrometer.core.instrument.Counter revokedTokens;
+    private final Revoker revoker;
 
-    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, EventLog events, KeyRing ring, LiveTokens live, Clock clock,
+    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, EventLog events, KeyRing ring, LiveTokens live,
+                        Revoker revoker, Clock clock,
                         Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
                         int maxConcurrentSignatures, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
+        this.revoker = revoker;
         this.events = events;
         this.hsm = hsm;
         this.audit = audit;
@@ -64,8 +68,6 @@ public final class KeyLifecycle {
         this.rotationPeriod = rotationPeriod;
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
-        this.revokedTokens = io.micrometer.core.instrument.Counter.builder("mandate.tokens.revoked")
-                .description("live tokens killed by a revocation, by level").tag("level", "key").register(meters);
         KeyRecord active = list().stream().filter(k -> k.state().equals("active")).findFirst()
                 .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true)));
         db.read(tx -> store.publicJwks(tx, VERIFYING)).forEach(jwk -> ring.add(parse(jwk)));
@@ -97,30 +99,40 @@ public final class KeyLifecycle {
         return generate(immediate);
     }
 
-    /** Compromise: every token the key signed is refused from now on. Returns the live tokens it had signed. */
+    /**
+     * Compromise: every token the key signed, and every token derived from one (renewed or delegated, even
+     * when signed by another key), is refused from now on. When the key is the active one, its successor is
+     * activated in the same transaction that revokes it, so no issuance ever signs with it again and none
+     * sees a moment without an active key. Returns the live tokens the key had signed.
+     */
     public synchronized int revoke(String kid) {
         KeyRecord key = list().stream().filter(k -> k.kid().equals(kid)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no key with kid " + kid));
         if (key.state().equals("revoked") || key.state().equals("retired")) {
             return 0;
         }
-        if (key.state().equals("active")) {
-            rotate(true);
-        }
+        // The successor is made in the HSM (and published) before the transaction: an HSM operation, not a decision.
+        Optional<KeyRecord> successor = key.state().equals("active")
+                ? Optional.of(find("next").orElseGet(() -> generate(false))) : Optional.empty();
+        var successorSigner = successor.map(next -> hsm.signer(next.label(), maxConcurrentSignatures));
         long now = clock.instant().getEpochSecond();
-        var signed = live.ofKey(kid);
-        int count = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
         KeyRecord revoked = with(key, "revoked", key.activatesAt(), key.activatedAt(), clock.instant());
-        db.write(tx -> {
+        int count = db.write(tx -> {
+            if (successor.isPresent()) {
+                activateIn(tx, successor.get(), Optional.of(key), successorSigner.get());
+            }
             store.update(tx, revoked);
-            audit.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + count));
-            events.record(tx, Event.of("key_revoked").kid(kid).revocation("key", kid, count));
+            var signed = live.ofKey(kid);
+            int signedLive = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
+            var derived = revoker.revokeSignedBy(tx, kid);
+            audit.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive));
+            events.record(tx, Event.of("key_revoked").kid(kid).revocation("key", kid, signedLive));
             tx.afterCommit(() -> {
                 ring.remove(kid);
                 live.remove(signed);
-                revokedTokens.increment(count);
+                live.remove(derived);
             });
-            return null;
+            return signedLive;
         });
         removeFromHsm(key);
         return count;
@@ -201,25 +213,29 @@ public final class KeyLifecycle {
     }
 
     private KeyRecord activate(KeyRecord next) {
-        Instant now = clock.instant();
         Optional<KeyRecord> previous = find("active");
-        KeyRecord active = with(next, "active", now, now, null);
         var nextSigner = signer == null ? null : hsm.signer(next.label(), maxConcurrentSignatures);
-        db.write(tx -> {
-            if (previous.isPresent()) {
-                store.update(tx, with(previous.get(), "retiring", previous.get().activatesAt(),
-                        previous.get().activatedAt(), null));
-            }
-            store.update(tx, active);
-            events.record(tx, Event.of("key_rotated").kid(next.kid()));
-            audit.record(tx, Audit.success("key_activated", "kid=" + next.kid()
-                    + previous.map(p -> " previous=" + p.kid()).orElse("")));
-            if (nextSigner != null) {
-                tx.afterCommit(() -> signer.use(nextSigner));
-            }
-            return null;
-        });
+        KeyRecord active = db.write(tx -> activateIn(tx, next, previous, nextSigner));
         LOG.log(Level.INFO, "signing key " + next.kid() + " is active");
+        return active;
+    }
+
+    /** In {@code tx}: {@code next} becomes the active key, {@code previous} retiring; the signer follows on commit. */
+    private KeyRecord activateIn(Database.Tx tx, KeyRecord next, Optional<KeyRecord> previous, HsmSigner nextSigner)
+            throws java.sql.SQLException {
+        Instant now = clock.instant();
+        KeyRecord active = with(next, "active", now, now, null);
+        if (previous.isPresent()) {
+            store.update(tx, with(previous.get(), "retiring", previous.get().activatesAt(),
+                    previous.get().activatedAt(), null));
+        }
+        store.update(tx, active);
+        events.record(tx, Event.of("key_rotated").kid(next.kid()));
+        audit.record(tx, Audit.success("key_activated", "kid=" + next.kid()
+                + previous.map(p -> " previous=" + p.kid()).orElse("")));
+        if (nextSigner != null) {
+            tx.afterCommit(() -> signer.use(nextSigner));
+        }
         return active;
     }
 

@@ -67,7 +67,7 @@ public final class OAuthEndpoint {
     /** RFC 7009 §2.2: 200 whether or not there was anything to revoke. */
     private void revoke(ServerRequest req, ServerResponse res) {
         Clients.Client client = clients.require(req);
-        Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::verify);
+        Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::authentic);
         claims.filter(c -> client.admin() || ownedBy(c, client.appId()))
               .ifPresent(c -> revoker.revoke(Revocations.Level.TOKEN, c.jti()));
         res.status(200).send();

@@ -17,6 +17,9 @@ import java.util.Set;
  */
 final class JdbcRevocationStore {
 
+    /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
+    private static final int MAX_SUCCESSION = 100_000;
+
     /** One entry of the feed. */
     record Entry(long seq, String level, String target, long revokedAt, long expiresAt) {
     }
@@ -67,6 +70,46 @@ final class JdbcRevocationStore {
             }
         }
         return roots;
+    }
+
+    /** {@code jti} and every token that renewed it, transitively, in order. */
+    List<String> succession(Database.Tx tx, String jti) throws SQLException {
+        List<String> jtis = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT jti FROM tokens WHERE supersedes = ?")) {
+            for (String next = jti; next != null && jtis.size() < MAX_SUCCESSION; ) {
+                jtis.add(next);
+                ps.setString(1, next);
+                try (ResultSet rs = ps.executeQuery()) {
+                    next = rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }
+        return jtis;
+    }
+
+    /** Every token signed by {@code kid} that has not expired. */
+    List<String> unexpiredSignedBy(Database.Tx tx, String kid, long now) throws SQLException {
+        List<String> jtis = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT jti FROM tokens WHERE kid = ? AND expires_at > ?")) {
+            ps.setString(1, kid);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jtis.add(rs.getString(1));
+                }
+            }
+        }
+        return jtis;
+    }
+
+    /** Marks an active token revoked, so no issuing transaction accepts it again. */
+    void markTokenRevoked(Database.Tx tx, String jti, long now) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "UPDATE tokens SET state = 'revoked', state_at = ? WHERE jti = ? AND state = 'active'")) {
+            ps.setLong(1, now);
+            ps.setString(2, jti);
+            ps.executeUpdate();
+        }
     }
 
     /** True when {@code agentId} is a registered agent (admin and app subjects never are). */

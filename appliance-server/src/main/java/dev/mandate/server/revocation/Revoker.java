@@ -57,8 +57,14 @@ public final class Revoker {
             long bound = now + maxTtl.toSeconds();
             Set<LiveTokens.Live> reached = switch (level) {
                 case TOKEN -> {
-                    revocations.add(tx, level, target, Math.max(store.expiresAt(tx, target).orElse(bound), now + 1));
-                    yield live.fromToken(target);
+                    // The token and every renewal of it: each takes its delegated descendants with it.
+                    Set<LiveTokens.Live> succession = new HashSet<>();
+                    for (String jti : store.succession(tx, target)) {
+                        revocations.add(tx, level, jti, Math.max(store.expiresAt(tx, jti).orElse(bound), now + 1));
+                        store.markTokenRevoked(tx, jti, now);
+                        succession.addAll(live.fromToken(jti));
+                    }
+                    yield succession;
                 }
                 case AGENT -> {
                     if (!store.isAgent(tx, target)) {
@@ -117,6 +123,35 @@ public final class Revoker {
                     level == Revocations.Level.TASK ? target : "", ""));
             return new Result(level, target, killed);
         });
+    }
+
+    /**
+     * Inside a key revocation's transaction: every unexpired token the key signed, every renewal of one and
+     * everything delegated from them gets a token entry, so tokens derived from a compromised key's tokens
+     * (signed by another key) die with them. Returns the live tokens reached.
+     */
+    public Set<LiveTokens.Live> revokeSignedBy(Database.Tx tx, String kid) throws java.sql.SQLException {
+        long now = clock.instant().getEpochSecond();
+        Set<String> done = new HashSet<>();
+        Set<LiveTokens.Live> reached = new HashSet<>();
+        for (String signed : store.unexpiredSignedBy(tx, kid, now)) {
+            for (String jti : store.succession(tx, signed)) {
+                if (done.add(jti)) {
+                    revocations.add(tx, Revocations.Level.TOKEN, jti, Math.max(store.expiresAt(tx, jti).orElse(now), now + 1));
+                    store.markTokenRevoked(tx, jti, now);
+                    reached.addAll(live.fromToken(jti));
+                }
+            }
+        }
+        Set<LiveTokens.Live> alive = new HashSet<>();
+        for (LiveTokens.Live t : reached) {
+            if (t.expiresAt() > now) {
+                alive.add(t);
+            }
+        }
+        tx.afterCommit(() -> Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
+                .tag("level", "key").register(meters).increment(alive.size()));
+        return alive;
     }
 
     private boolean isAgent(Database.Tx tx, String agentId) {

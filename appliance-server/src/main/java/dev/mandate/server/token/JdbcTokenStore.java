@@ -12,12 +12,17 @@ final class JdbcTokenStore {
 
     private static final String INSERT = """
             INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
-                                chain, depth, kid, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""";
+                                chain, depth, kid, state, supersedes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""";
+    private static final String ROW = "SELECT state, kid, sub, expires_at FROM tokens WHERE jti = ?";
+
+    /** What the database says of a token now: the facts an issuing transaction must find unchanged. */
+    record Row(String state, String kid, String subject, long expiresAt) {
+    }
     private static final String SET_STATE = "UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'";
     private static final String EXPIRES = "SELECT expires_at FROM tokens WHERE jti = ?";
 
-    void insert(Database.Tx tx, TokenClaims c) throws SQLException {
+    void insert(Database.Tx tx, TokenClaims c, String supersedes) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
             ps.setString(1, c.jti());
             ps.setString(2, c.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -32,6 +37,7 @@ final class JdbcTokenStore {
             ps.setString(11, c.chainColumn());
             ps.setInt(12, c.depth());
             ps.setString(13, c.kid());
+            ps.setString(14, supersedes);
             ps.executeUpdate();
         }
     }
@@ -43,6 +49,16 @@ final class JdbcTokenStore {
             ps.setLong(2, at);
             ps.setString(3, jti);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    Optional<Row> row(Database.Tx tx, String jti) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(ROW)) {
+            ps.setString(1, jti);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                        : Optional.empty();
+            }
         }
     }
 

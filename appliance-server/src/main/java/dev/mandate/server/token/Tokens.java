@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Issuing (with its record), renewal and release of tokens. */
 public final class Tokens {
@@ -32,6 +33,7 @@ public final class Tokens {
     private final EventLog events;
     private final AuditLog audit;
     private final AgentLifetimes lifetimes;
+    private final Predicate<String> trustedKey;
     private final JdbcTokenStore store = new JdbcTokenStore();
     private final Counter issuedToAgents;
     private final Counter issuedToAdmins;
@@ -41,7 +43,8 @@ public final class Tokens {
     private final Counter released;
 
     public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, AuditLog audit,
-                  EventLog events, MeterRegistry meters, AgentLifetimes lifetimes) {
+                  EventLog events, Predicate<String> trustedKey, MeterRegistry meters, AgentLifetimes lifetimes) {
+        this.trustedKey = trustedKey;
         String issuedHelp = "tokens issued at registration or authentication, by subject kind";
         this.issuedToAgents = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "agent").register(meters);
         this.issuedToAdmins = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "admin").register(meters);
@@ -62,10 +65,27 @@ public final class Tokens {
         return issuer.now();
     }
 
+    /**
+     * The decision that lets {@code presented} authorize an issuance, made inside the issuing transaction
+     * {@code tx} (SPEC §4): unexpired, signed by a key still trusted, matched by no revocation entry, and
+     * recorded by this broker as an {@code active} token with the same key and subject (a token forged
+     * with a compromised key has no such row). Bearer authentication before the transaction is only a
+     * hint: a revocation that committed while this request waited for the writer is seen here.
+     */
+    public boolean isLive(Database.Tx tx, TokenClaims presented) throws SQLException {
+        if (!issuer.now().isBefore(presented.expiresAt()) || !trustedKey.test(presented.kid())
+                || revocations.isRevoked(presented)) {
+            return false;
+        }
+        return store.row(tx, presented.jti()).filter(row -> row.state().equals("active")
+                && row.kid().equals(presented.kid()) && row.subject().equals(presented.subject())
+                && row.expiresAt() == presented.expiresAt().getEpochSecond()).isPresent();
+    }
+
     /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
     public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) throws SQLException {
         IssuedToken token = issuer.issue(request);
-        store.insert(tx, token.claims());
+        store.insert(tx, token.claims(), null);
         TokenClaims c = token.claims();
         Counter counter = switch (c.kind()) {
             case AGENT -> c.depth() == 0 ? issuedToAgents : delegated;
@@ -95,6 +115,11 @@ public final class Tokens {
             throw ApiException.forbidden("only agent tokens can be renewed; authenticate again");
         }
         Outcome outcome = db.write(tx -> {
+            if (!isLive(tx, current)) {
+                audit.record(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")
+                        .agent(current.subject(), current.taskId(), current.orchId()));
+                return Outcome.refused();
+            }
             Instant now = issuer.now();
             Instant expires = now.plusSeconds(current.expiresAt().getEpochSecond() - current.issuedAt().getEpochSecond());
             Optional<Instant> lifetimeEnd = lifetimes.lifetimeEnd(tx, current.subject());
@@ -116,7 +141,7 @@ public final class Tokens {
             revocations.add(tx, Revocations.Level.SUPERSEDED, current.jti(), current.expiresAt().getEpochSecond());
             IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
                     current.taskId(), current.orchId(), current.chain()));
-            store.insert(tx, renewed.claims());
+            store.insert(tx, renewed.claims(), current.jti());
             tx.afterCommit(() -> {
                 live.remove(current.jti());
                 live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
