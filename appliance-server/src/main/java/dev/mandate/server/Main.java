@@ -181,14 +181,14 @@ public final class Main {
                     kid -> keyRing.verifier(kid).isPresent(), meters,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
-            Apps apps = new Apps(db, audit, tokens, hashes);
+            Apps apps = new Apps(db, audit, tokens, revoker, hashes);
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
             Bearer bearer = new Bearer(verifier, audit);
             Nonces nonces = new Nonces(200_000, clock::millis);
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
-            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock);
+            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::isInactive);
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());

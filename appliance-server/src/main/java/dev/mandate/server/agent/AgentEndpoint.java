@@ -69,15 +69,15 @@ public final class AgentEndpoint {
     }
 
     private void adminLaunchToken(ServerRequest req, ServerResponse res) {
-        bearer.require(req, ADMIN_LAUNCH);
-        created(res, launchTokens.create(TokenClaims.ADMIN, null, Optional.empty(), request(req)));
+        TokenClaims caller = bearer.require(req, ADMIN_LAUNCH);
+        created(res, launchTokens.create(caller, null, Optional.empty(), request(req)));
     }
 
     private void appLaunchToken(ServerRequest req, ServerResponse res) {
         TokenClaims caller = bearer.require(req, APP_LAUNCH);
         String appId = caller.appId();
         LaunchTokens.Request request = request(req);
-        created(res, launchTokens.create(caller.subject(), appId, Optional.of(apps.ceiling(appId)), request));
+        created(res, launchTokens.create(caller, appId, Optional.of(apps.ceiling(appId)), request));
     }
 
     private static LaunchTokens.Request request(ServerRequest req) {

@@ -31,11 +31,16 @@ final class JdbcLaunchTokenStore {
         }
     }
 
-    /** The policy of a launch token that is unexpired and unconsumed at {@code now}, locked for this transaction. */
+    /**
+     * The policy of a launch token that is unexpired and unconsumed at {@code now}, and whose app (if an app
+     * issued it) is still active, locked for this transaction: an app's launch tokens die with the app.
+     */
     Optional<LaunchPolicy> usable(Database.Tx tx, String tokenHash, long now) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("""
                 SELECT agent_name, allowed_scope, max_ttl, single_use, app_id FROM launch_tokens
-                WHERE token_hash = ? AND expires_at > ? AND consumed_at IS NULL FOR UPDATE""")) {
+                WHERE token_hash = ? AND expires_at > ? AND consumed_at IS NULL
+                  AND (app_id IS NULL OR app_id IN (SELECT app_id FROM apps WHERE status = 'active'))
+                FOR UPDATE""")) {
             ps.setString(1, tokenHash);
             ps.setLong(2, now);
             try (ResultSet rs = ps.executeQuery()) {

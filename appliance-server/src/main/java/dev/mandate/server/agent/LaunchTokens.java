@@ -5,6 +5,8 @@ import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Tokens;
+import dev.mandate.server.token.TokenClaims;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,8 +42,13 @@ public final class LaunchTokens {
     private final Duration maxTokenTtl;
     private final java.time.Clock clock;
     private final JdbcLaunchTokenStore store = new JdbcLaunchTokenStore();
+    private final Tokens tokens;
+    private final java.util.function.Predicate<String> inactiveApp;
 
-    public LaunchTokens(Database db, AuditLog audit, Duration maxTokenTtl, java.time.Clock clock) {
+    public LaunchTokens(Database db, AuditLog audit, Duration maxTokenTtl, java.time.Clock clock, Tokens tokens,
+                        java.util.function.Predicate<String> inactiveApp) {
+        this.tokens = tokens;
+        this.inactiveApp = inactiveApp;
         this.db = db;
         this.audit = audit;
         this.maxTokenTtl = maxTokenTtl;
@@ -49,10 +56,12 @@ public final class LaunchTokens {
     }
 
     /**
-     * Creates a launch token. {@code createdBy} is {@code admin} or {@code app:<id>}; for an app,
-     * {@code ceiling} is its scope ceiling and the allowed scope must be within it (else 403).
+     * Creates a launch token for {@code caller}, an admin or an app token; for an app, {@code ceiling} is
+     * its scope ceiling and the allowed scope must be within it (else 403). The caller's token and app are
+     * checked again in the transaction that stores the launch token.
      */
-    public Created create(String createdBy, String appId, Optional<Scopes> ceiling, Request r) {
+    public Created create(TokenClaims caller, String appId, Optional<Scopes> ceiling, Request r) {
+        String createdBy = caller.subject();
         if (r.agentName().length() > 256) {
             throw ApiException.badRequest("'agent_name' must be at most 256 characters");
         }
@@ -87,6 +96,9 @@ public final class LaunchTokens {
                 r.singleUse().orElse(true), appId);
         long maxTtlFinal = maxTtl;
         db.write(tx -> {
+            if (!tokens.isLive(tx, caller) || (appId != null && inactiveApp.test(appId))) {
+                throw ApiException.tokenVerificationFailed();
+            }
             store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());
             audit.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="
                     + r.agentName() + " allowed_scope=" + r.allowedScope().strings() + " max_ttl=" + maxTtlFinal

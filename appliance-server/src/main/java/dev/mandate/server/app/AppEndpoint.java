@@ -74,12 +74,20 @@ public final class AppEndpoint {
 
     private void deactivate(ServerRequest req, ServerResponse res) {
         bearer.require(req, MANAGE);
-        App app = apps.deactivate(id(req));
-        Json.ok(res, Json.object()
-                .add("app_id", app.appId())
-                .add("status", app.status())
-                .add("deregistered_at", Json.timeOrNull(app.deregisteredAt()))
-                .build());
+        boolean revokeAgents = switch (req.query().first("revoke_agents").orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("'revoke_agents' must be true or false");
+        };
+        Apps.Deactivated done = apps.deactivate(id(req), revokeAgents);
+        var body = Json.object()
+                .add("app_id", done.app().appId())
+                .add("status", done.app().status())
+                .add("deregistered_at", Json.timeOrNull(done.app().deregisteredAt()));
+        if (revokeAgents) {
+            body.add("revoked_agents", done.revokedAgents()).add("count", done.count());
+        }
+        Json.ok(res, body.build());
     }
 
     private void authenticate(ServerRequest req, ServerResponse res) {

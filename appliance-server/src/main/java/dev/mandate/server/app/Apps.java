@@ -5,6 +5,8 @@ import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.scope.Scopes;
+import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.IssuedToken;
 import dev.mandate.server.token.TokenClaims;
@@ -44,8 +46,11 @@ public final class Apps {
     private final JdbcAppStore store = new JdbcAppStore();
     private final Set<String> inactive = ConcurrentHashMap.newKeySet();
 
-    public Apps(Database db, AuditLog audit, Tokens tokens, SecretHash hashes) {
+    private final Revoker revoker;
+
+    public Apps(Database db, AuditLog audit, Tokens tokens, Revoker revoker, SecretHash hashes) {
         this.db = db;
+        this.revoker = revoker;
         this.audit = audit;
         this.tokens = tokens;
         this.hashes = hashes;
@@ -100,20 +105,37 @@ public final class Apps {
         });
     }
 
-    /** Deactivates the app; its tokens stop working before this returns. */
-    public App deactivate(String appId) {
+    /** What a deactivation did: the app as it is now, and how many live tokens its agents' trees lost. */
+    public record Deactivated(App app, int revokedAgents, int count) {
+    }
+
+    /**
+     * Deactivates the app: its own tokens and its launch tokens stop working before this returns. With
+     * {@code revokeAgents}, every agent it launched is also revoked at chain level in the same transaction;
+     * without it, agents launched earlier keep their tokens.
+     */
+    public Deactivated deactivate(String appId, boolean revokeAgents) {
         return db.write(tx -> {
             App old = store.byId(tx, appId).orElseThrow(() -> ApiException.notFound("no such app"));
+            int agents = 0;
+            int count = 0;
+            if (revokeAgents) {
+                for (String agentId : store.agentsOf(tx, appId)) {
+                    count += revoker.revokeIn(tx, Revocations.Level.CHAIN, agentId).count();
+                    agents++;
+                }
+            }
             if (!old.active()) {
-                return old;
+                return new Deactivated(old, agents, count);
             }
             Instant now = tokens.now();
             App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), "inactive",
                     old.createdAt(), now, now);
             store.update(tx, gone);
-            audit.record(tx, Audit.success("app_deregistered", "app_id=" + appId));
+            audit.record(tx, Audit.success("app_deregistered", "app_id=" + appId
+                    + (revokeAgents ? " revoked_agents=" + agents + " count=" + count : "")));
             tx.afterCommit(() -> inactive.add(appId));
-            return gone;
+            return new Deactivated(gone, agents, count);
         });
     }
 
@@ -154,6 +176,10 @@ public final class Apps {
     public IssuedToken authenticate(String clientId, String clientSecret) {
         App app = checkCredentials(clientId, clientSecret);
         return db.write(tx -> {
+            // The secret was checked outside the writer (bcrypt is slow); whether the app is still active is decided here.
+            if (store.byId(tx, app.appId()).filter(App::active).isEmpty()) {
+                throw ApiException.unauthorized("invalid client credentials");
+            }
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
                     Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(app.tokenTtl()), "", "", List.of()));
             audit.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));

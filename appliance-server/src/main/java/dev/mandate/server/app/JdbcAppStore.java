@@ -57,6 +57,20 @@ final class JdbcAppStore {
         }
     }
 
+    /** Every agent the app launched (through its launch tokens). */
+    java.util.List<String> agentsOf(Database.Tx tx, String appId) throws SQLException {
+        java.util.List<String> agents = new java.util.ArrayList<>();
+        try (var ps = tx.connection().prepareStatement("SELECT agent_id FROM agents WHERE app_id = ?")) {
+            ps.setString(1, appId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    agents.add(rs.getString(1));
+                }
+            }
+        }
+        return agents;
+    }
+
     Optional<App> byId(Database.Tx tx, String appId) throws SQLException {
         return one(tx, "app_id", appId);
     }

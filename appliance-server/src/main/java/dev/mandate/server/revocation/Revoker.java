@@ -51,7 +51,11 @@ public final class Revoker {
     }
 
     public Result revoke(Revocations.Level level, String target) {
-        return db.write(tx -> {
+        return db.write(tx -> revokeIn(tx, level, target));
+    }
+
+    /** The same revocation inside a caller's transaction (e.g. deactivating an app with its agents). */
+    public Result revokeIn(Database.Tx tx, Revocations.Level level, String target) throws java.sql.SQLException {
             long now = clock.instant().getEpochSecond();
             // No token issued before now outlives now + max-ttl: the safe expiry of an entry.
             long bound = now + maxTtl.toSeconds();
@@ -122,7 +126,6 @@ public final class Revoker {
                     + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
                     level == Revocations.Level.TASK ? target : "", ""));
             return new Result(level, target, killed);
-        });
     }
 
     /**
