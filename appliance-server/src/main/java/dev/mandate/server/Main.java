@@ -168,10 +168,11 @@ public final class Main {
             hsm = openHsm(settings);
             AuditLog audit = new AuditLog(db, clock::millis);
             EventLog events = new EventLog(db, clock);
-            Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond());
+            Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond(), settings.clockLeeway());
             LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
-            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(), meters);
+            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(),
+                    settings.maxLifetime(), meters);
             KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, revoker, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
@@ -188,7 +189,7 @@ public final class Main {
             Nonces nonces = new Nonces(200_000, clock::millis);
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
-            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::isInactive);
+            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::activeCeiling);
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());

@@ -28,6 +28,12 @@ class DelegationTest {
         admin = broker.adminToken();
     }
 
+    /** One test moves the clock a day on: every test starts with an operator token that is valid now. */
+    @org.junit.jupiter.api.BeforeEach
+    void freshAdmin() {
+        admin = broker.adminToken();
+    }
+
     @AfterAll
     static void stop() {
         broker.close();
@@ -151,7 +157,26 @@ class DelegationTest {
 
         assertProblem(broker.delegate(forged, target.agentId(), "[\"write:data:x\"]", 60L), 401, "unauthorized", "/v1/delegate");
         assertProblem(broker.post("/v1/token/renew", null, forged), 401, "unauthorized", "/v1/token/renew");
+
+        // The same forgery reusing the real token's jti, sub and exp, with a wider scope: still no row describes it.
+        String reused = broker.broker().hsm().signer(label, 1).sign(new com.nimbusds.jwt.JWTClaimsSet.Builder(real)
+                .claim("scope", List.of("read:data:*", "write:data:*")).build());
+        assertTrue(broker.valid(reused));
+        assertProblem(broker.post("/v1/token/renew", null, reused), 401, "unauthorized", "/v1/token/renew");
+        assertProblem(broker.delegate(reused, target.agentId(), "[\"write:data:x\"]", 60L), 401, "unauthorized", "/v1/delegate");
         assertEquals(200, broker.delegate(holder.token(), target.agentId(), "[\"read:data:x\"]", 60L).status(),
                 "the genuine token still delegates");
+    }
+    @Test
+    void aChainRevokedAgentReceivesNoDelegationEvenAfterItsEntriesAreGone() {
+        var revoked = broker.registerAgent(admin, "chain-ban", "chain-ban", "[\"read:data:*\"]");
+        assertEquals(200, broker.revoke(admin, "chain", revoked.agentId()).status());
+        var delegator = broker.registerAgent(admin, "chain-ban", "chain-ban-2", "[\"read:data:*\"]");
+        assertProblem(broker.delegate(delegator.token(), revoked.agentId(), "[\"read:data:x\"]", 60L), 403, "forbidden", "/v1/delegate");
+
+        broker.clock.advance(Duration.ofHours(25));   // past max-ttl: the chain entry is pruned
+        broker.broker().revocations().prune();
+        var later = broker.registerAgent(broker.adminToken(), "chain-ban", "chain-ban-3", "[\"read:data:*\"]");
+        assertProblem(broker.delegate(later.token(), revoked.agentId(), "[\"read:data:x\"]", 60L), 403, "forbidden", "/v1/delegate");
     }
 }

@@ -42,4 +42,23 @@ class PruneTest {
             assertEquals(1, broker.broker().revocations().size(), "pruned entries do not come back");
         }
     }
+    /** With token.clock-leeway L, validation accepts a token until exp + L: its revocation must last as long. */
+    @Test
+    void anEntryOutlivesItsTokenByTheClockLeeway() throws Exception {
+        Path config = java.nio.file.Files.writeString(data.resolve("leeway.yaml"),
+                "secrets:\n  bcrypt-cost: 4\ntoken:\n  clock-leeway: PT30S\n");
+        try (TestBroker broker = TestBroker.start(data.resolve("broker"), java.util.Map.of("MANDATE_CONFIG", config.toString()))) {
+            String admin = broker.adminToken();
+            var agent = broker.registerAgent(admin, "orch", "leeway", "[\"read:data:*\"]");   // lives 300 s
+            String jti = broker.validate(agent.token()).getJsonObject("claims").getString("jti");
+            assertEquals(1, broker.revoke(admin, "token", jti).json().getInt("count"));
+
+            broker.clock.advance(Duration.ofSeconds(310));   // past exp, within exp + leeway
+            broker.broker().revocations().prune();
+            assertFalse(broker.valid(agent.token()), "still revoked while the leeway would accept it");
+            broker.clock.advance(Duration.ofSeconds(30));
+            broker.broker().revocations().prune();
+            assertFalse(broker.valid(agent.token()), "and expired after it");
+        }
+    }
 }

@@ -43,12 +43,18 @@ public final class LaunchTokens {
     private final java.time.Clock clock;
     private final JdbcLaunchTokenStore store = new JdbcLaunchTokenStore();
     private final Tokens tokens;
-    private final java.util.function.Predicate<String> inactiveApp;
+    private final Ceilings ceilings;
+
+    /** An app's scope ceiling as the transaction sees it; empty when the app is not active. */
+    @FunctionalInterface
+    public interface Ceilings {
+        Optional<Scopes> activeCeiling(Database.Tx tx, String appId) throws java.sql.SQLException;
+    }
 
     public LaunchTokens(Database db, AuditLog audit, Duration maxTokenTtl, java.time.Clock clock, Tokens tokens,
-                        java.util.function.Predicate<String> inactiveApp) {
+                        Ceilings ceilings) {
         this.tokens = tokens;
-        this.inactiveApp = inactiveApp;
+        this.ceilings = ceilings;
         this.db = db;
         this.audit = audit;
         this.maxTokenTtl = maxTokenTtl;
@@ -96,8 +102,15 @@ public final class LaunchTokens {
                 r.singleUse().orElse(true), appId);
         long maxTtlFinal = maxTtl;
         db.write(tx -> {
-            if (!tokens.isLive(tx, caller) || (appId != null && inactiveApp.test(appId))) {
+            if (!tokens.isLive(tx, caller)) {
                 throw ApiException.tokenVerificationFailed();
+            }
+            if (appId != null) {
+                // The ceiling checked above may have been narrowed, or the app deactivated, since: decide here.
+                Scopes current = ceilings.activeCeiling(tx, appId).orElseThrow(ApiException::tokenVerificationFailed);
+                if (!r.allowedScope().within(current)) {
+                    throw ApiException.forbidden("'allowed_scope' exceeds the app's scope ceiling");
+                }
             }
             store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());
             audit.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="

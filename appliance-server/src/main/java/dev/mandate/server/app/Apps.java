@@ -187,6 +187,11 @@ public final class Apps {
         });
     }
 
+    /** In {@code tx}: the scope ceiling of the app if it is active. */
+    public Optional<Scopes> activeCeiling(Database.Tx tx, String appId) throws java.sql.SQLException {
+        return store.byId(tx, appId).filter(App::active).map(App::scopes);
+    }
+
     /** The scope ceiling of an active app (for its launch tokens). */
     public Scopes ceiling(String appId) {
         App app = get(appId);

@@ -87,12 +87,12 @@ final class JdbcRevocationStore {
         return jtis;
     }
 
-    /** Every token signed by {@code kid} that has not expired. */
-    List<String> unexpiredSignedBy(Database.Tx tx, String kid, long now) throws SQLException {
+    /** Every token signed by {@code kid} that expires after {@code since}. */
+    List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) throws SQLException {
         List<String> jtis = new ArrayList<>();
         try (PreparedStatement ps = tx.connection().prepareStatement("SELECT jti FROM tokens WHERE kid = ? AND expires_at > ?")) {
             ps.setString(1, kid);
-            ps.setLong(2, now);
+            ps.setLong(2, since);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     jtis.add(rs.getString(1));

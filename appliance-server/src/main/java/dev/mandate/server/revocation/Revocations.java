@@ -31,9 +31,12 @@ public final class Revocations {
 
     private final Database db;
     private final LongSupplier epochSeconds;
+    /** Validation accepts a token up to token.clock-leeway past its exp: entries are kept that much longer. */
+    private final long graceSeconds;
     private final Map<Level, Map<String, Long>> entries = new EnumMap<>(Level.class);
 
-    public Revocations(Database db, LongSupplier epochSeconds) {
+    public Revocations(Database db, LongSupplier epochSeconds, java.time.Duration clockLeeway) {
+        this.graceSeconds = clockLeeway.toSeconds();
         this.db = db;
         this.epochSeconds = epochSeconds;
         for (Level level : Level.values()) {
@@ -62,7 +65,7 @@ public final class Revocations {
     /** True while an entry for {@code target} at {@code level} is in force. */
     public boolean contains(Level level, String target) {
         Long expires = entries.get(level).get(target);
-        return expires != null && expires > epochSeconds.getAsLong();
+        return expires != null && expires + graceSeconds > epochSeconds.getAsLong();
     }
 
     /** Writes an entry in {@code tx}; it takes effect in memory when {@code tx} commits. Returns its seq. */
@@ -88,7 +91,7 @@ public final class Revocations {
 
     /** Removes the entries that can no longer match a live token; returns how many. */
     public int prune() {
-        long now = epochSeconds.getAsLong();
+        long now = epochSeconds.getAsLong() - graceSeconds;
         int removed = db.write(tx -> {
             try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM revocations WHERE expires_at <= ?")) {
                 ps.setLong(1, now);
@@ -105,7 +108,7 @@ public final class Revocations {
     }
 
     private void load() {
-        long now = epochSeconds.getAsLong();
+        long now = epochSeconds.getAsLong() - graceSeconds;
         db.read(tx -> {
             try (PreparedStatement ps = tx.connection().prepareStatement(
                     "SELECT level, target, expires_at FROM revocations WHERE expires_at > ?")) {

@@ -37,9 +37,11 @@ public final class Revoker {
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
     private final MeterRegistry meters;
+    private final Duration maxLifetime;
 
     public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, EventLog events, Clock clock,
-                   Duration maxTtl, MeterRegistry meters) {
+                   Duration maxTtl, Duration maxLifetime, MeterRegistry meters) {
+        this.maxLifetime = maxLifetime;
         this.meters = meters;
         this.db = db;
         this.events = events;
@@ -57,7 +59,8 @@ public final class Revoker {
     /** The same revocation inside a caller's transaction (e.g. deactivating an app with its agents). */
     public Result revokeIn(Database.Tx tx, Revocations.Level level, String target) throws java.sql.SQLException {
             long now = clock.instant().getEpochSecond();
-            // No token issued before now outlives now + max-ttl: the safe expiry of an entry.
+            // An entry must outlive every token it matches: now + max-ttl for tokens issued from now on, and at
+            // least the latest expiry among the live tokens it reaches (issued under an earlier, longer max-ttl).
             long bound = now + maxTtl.toSeconds();
             Set<LiveTokens.Live> reached = switch (level) {
                 case TOKEN -> {
@@ -75,12 +78,14 @@ public final class Revoker {
                         throw ApiException.notFound("no such agent");
                     }
                     store.markAgentRevoked(tx, target, now);
-                    revocations.add(tx, level, target, bound);
-                    yield live.fromTokens(store.tokensOf(tx, target));
+                    Set<LiveTokens.Live> tokens = live.fromTokens(store.tokensOf(tx, target));
+                    revocations.add(tx, level, target, latestExpiry(tokens, bound));
+                    yield tokens;
                 }
                 case TASK -> {
-                    revocations.add(tx, level, target, bound);
-                    yield live.ofTask(target);
+                    Set<LiveTokens.Live> tokens = live.ofTask(target);
+                    revocations.add(tx, level, target, latestExpiry(tokens, bound));
+                    yield tokens;
                 }
                 case CHAIN -> {
                     // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
@@ -94,13 +99,16 @@ public final class Revoker {
                         if (!store.isAgent(tx, target)) {
                             throw ApiException.notFound("no such agent");
                         }
+                        // The named agent receives no delegation afterwards, however long its entries last.
+                        store.markAgentRevoked(tx, target, now);
                         roots.add(target);
                         roots.addAll(store.treesOf(tx, target));
                     }
                     Set<LiveTokens.Live> trees = new HashSet<>();
                     for (String root : roots) {
-                        revocations.add(tx, level, root, bound);
-                        trees.addAll(live.ofTree(root));
+                        Set<LiveTokens.Live> tree = live.ofTree(root);
+                        revocations.add(tx, level, root, latestExpiry(tree, bound));
+                        trees.addAll(tree);
                     }
                     yield trees;
                 }
@@ -137,10 +145,15 @@ public final class Revoker {
         long now = clock.instant().getEpochSecond();
         Set<String> done = new HashSet<>();
         Set<LiveTokens.Live> reached = new HashSet<>();
-        for (String signed : store.unexpiredSignedBy(tx, kid, now)) {
+        // Renewals outlive the token they replace, up to the agent's absolute lifetime: walk from every token
+        // the key signed within that window, expired or not.
+        for (String signed : store.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
             for (String jti : store.succession(tx, signed)) {
                 if (done.add(jti)) {
-                    revocations.add(tx, Revocations.Level.TOKEN, jti, Math.max(store.expiresAt(tx, jti).orElse(now), now + 1));
+                    long expires = store.expiresAt(tx, jti).orElse(now);
+                    if (expires > now) {
+                        revocations.add(tx, Revocations.Level.TOKEN, jti, expires);
+                    }
                     store.markTokenRevoked(tx, jti, now);
                     reached.addAll(live.fromToken(jti));
                 }
@@ -155,6 +168,14 @@ public final class Revoker {
         tx.afterCommit(() -> Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
                 .tag("level", "key").register(meters).increment(alive.size()));
         return alive;
+    }
+
+    private static long latestExpiry(Set<LiveTokens.Live> tokens, long atLeast) {
+        long latest = atLeast;
+        for (LiveTokens.Live t : tokens) {
+            latest = Math.max(latest, t.expiresAt());
+        }
+        return latest;
     }
 
     private boolean isAgent(Database.Tx tx, String agentId) {

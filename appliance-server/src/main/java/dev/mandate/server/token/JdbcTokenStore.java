@@ -14,10 +14,19 @@ final class JdbcTokenStore {
             INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
                                 chain, depth, kid, state, supersedes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""";
-    private static final String ROW = "SELECT state, kid, sub, expires_at FROM tokens WHERE jti = ?";
+    private static final String ROW = """
+            SELECT state, kid, sub, expires_at, scope, task_id, orch_id, chain, depth FROM tokens WHERE jti = ?""";
 
     /** What the database says of a token now: the facts an issuing transaction must find unchanged. */
-    record Row(String state, String kid, String subject, long expiresAt) {
+    record Row(String state, String kid, String subject, long expiresAt, String scope, String taskId, String orchId,
+               String chain, int depth) {
+
+        /** True when {@code c} is exactly the token this row records (a forgery reusing its jti differs somewhere). */
+        boolean describes(TokenClaims c) {
+            return kid.equals(c.kid()) && subject.equals(c.subject()) && expiresAt == c.expiresAt().getEpochSecond()
+                    && scope.equals(String.join(" ", c.scope().strings())) && taskId.equals(c.taskId())
+                    && orchId.equals(c.orchId()) && chain.equals(c.chainColumn()) && depth == c.depth();
+        }
     }
     private static final String SET_STATE = "UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'";
     private static final String EXPIRES = "SELECT expires_at FROM tokens WHERE jti = ?";
@@ -56,7 +65,8 @@ final class JdbcTokenStore {
         try (PreparedStatement ps = tx.connection().prepareStatement(ROW)) {
             ps.setString(1, jti);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                return rs.next() ? Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)))
                         : Optional.empty();
             }
         }

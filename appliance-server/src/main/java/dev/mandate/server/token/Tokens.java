@@ -68,8 +68,8 @@ public final class Tokens {
     /**
      * The decision that lets {@code presented} authorize an issuance, made inside the issuing transaction
      * {@code tx} (SPEC §4): unexpired, signed by a key still trusted, matched by no revocation entry, and
-     * recorded by this broker as an {@code active} token with the same key and subject (a token forged
-     * with a compromised key has no such row). Bearer authentication before the transaction is only a
+     * recorded by this broker as an {@code active} token with exactly these claims (a token forged with a
+     * compromised key has no such row, even when it reuses a real jti). Bearer authentication before the transaction is only a
      * hint: a revocation that committed while this request waited for the writer is seen here.
      */
     public boolean isLive(Database.Tx tx, TokenClaims presented) throws SQLException {
@@ -77,9 +77,8 @@ public final class Tokens {
                 || revocations.isRevoked(presented)) {
             return false;
         }
-        return store.row(tx, presented.jti()).filter(row -> row.state().equals("active")
-                && row.kid().equals(presented.kid()) && row.subject().equals(presented.subject())
-                && row.expiresAt() == presented.expiresAt().getEpochSecond()).isPresent();
+        return store.row(tx, presented.jti()).filter(row -> row.state().equals("active") && row.describes(presented))
+                .isPresent();
     }
 
     /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
