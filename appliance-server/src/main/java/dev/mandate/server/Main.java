@@ -225,7 +225,7 @@ public final class Main {
                     new OAuthEndpoint(verifier, revoker, apps, bearer, settings.issuer()),
                     new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer),
-                    new EventStream(events, bearer, settings.eventHeartbeat(), 10_000),
+                    new EventStream(events, bearer, settings.eventHeartbeat(), 10_000, clock),
                     new OperatorEndpoint(new OperatorViews(db, live, revocations, clock), bearer));
 
             var server = WebServer.builder()

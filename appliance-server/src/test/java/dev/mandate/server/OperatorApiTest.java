@@ -88,6 +88,18 @@ class OperatorApiTest {
             throw new AssertionError("no event within 10 s");
         }
 
+        /** True once the broker ended the stream (within {@code within}); comments and events before that are skipped. */
+        boolean closesWithin(Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if ("<closed>".equals(line)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         String[] nextOf(String type) throws InterruptedException {
             while (true) {
                 String[] e = next();
@@ -116,7 +128,8 @@ class OperatorApiTest {
 
     private Path heartbeatConfig() throws Exception {
         Path cfg = dir.resolve("events.yaml");
-        Files.writeString(cfg, "secrets:\n  bcrypt-cost: 4\nevents:\n  heartbeat: PT1S\n");
+        // Operator tokens outlive the agents' (300 s) here, so one stream sees their expiry: a stream ends with its token.
+        Files.writeString(cfg, "secrets:\n  bcrypt-cost: 4\nevents:\n  heartbeat: PT1S\ntoken:\n  admin-ttl: PT10M\n");
         return cfg;
     }
 
@@ -269,5 +282,32 @@ class OperatorApiTest {
         var field = EventLog.Subscriber.class.getDeclaredField("overflowed");
         field.setAccessible(true);
         return field.getBoolean(s);
+    }
+    @Test
+    void theStreamEndsWhenTheTokenThatOpenedItIsRevoked() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir)) {
+            String watcher = broker.adminToken();
+            String operator = broker.adminToken();
+            try (Stream stream = new Stream(broker, watcher, null)) {
+                broker.registerAgent(operator, "watch", "revoked-watcher", "[\"read:data:*\"]");
+                assertNotNull(stream.nextOf("agent_registered"), "the stream works while its token does");
+                String jti = broker.validate(watcher).getJsonObject("claims").getString("jti");
+                assertEquals(1, broker.revoke(operator, "token", jti).json().getInt("count"));
+                assertTrue(stream.closesWithin(Duration.ofSeconds(10)), "a revoked token's stream ends at once");
+            }
+            assertProblem(broker.get("/v1/admin/events", watcher), 401, "unauthorized", "/v1/admin/events");
+        }
+    }
+
+    @Test
+    void theStreamEndsWhenTheTokenThatOpenedItExpires() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir)) {
+            String watcher = broker.adminToken();   // admin tokens live 5 minutes
+            try (Stream stream = new Stream(broker, watcher, null)) {
+                broker.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+                broker.registerAgent(broker.adminToken(), "watch", "expired-watcher", "[\"read:data:*\"]");
+                assertTrue(stream.closesWithin(Duration.ofSeconds(10)), "an expired token's stream ends");
+            }
+        }
     }
 }

@@ -198,6 +198,31 @@ class AgentsViewModelTest {
         }
     }
 
+    @Test
+    void theEventFeedLogsInAgainWhenItsTokenIsRevokedAndResumesWithoutAGap() throws Exception {
+        List<Long> seqs = new CopyOnWriteArrayList<>();
+        try (EventFeed feed = new EventFeed(client, lastSeq(), e -> seqs.add(e.seq()), s -> { }, Duration.ofMillis(200))) {
+            broker.registerAgent(admin, "reauth", "before", "[\"read:data:*\"]");
+            long before = lastSeq();
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !seqs.isEmpty() && seqs.getLast() >= before);
+
+            String revoked = client.token();
+            String jti = broker.validate(revoked).getJsonObject("claims").getString("jti");
+            assertEquals(200, broker.revoke(admin, "token", jti).status());    // the feed's stream ends at once
+            broker.registerAgent(admin, "reauth", "after", "[\"read:data:*\"]");
+            long target = lastSeq();
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !seqs.isEmpty() && seqs.getLast() >= target);
+
+            List<Long> expected = new ArrayList<>();
+            for (long s = seqs.getFirst(); s <= seqs.getLast(); s++) {
+                expected.add(s);
+            }
+            assertEquals(expected, List.copyOf(seqs), "every event once, in order, across the re-authentication");
+            assertTrue(!client.token().equals(revoked), "the console logged in again");
+            assertTrue(client.agents().size() > 0, "and its other calls work with the new token");
+        }
+    }
+
     private static long lastSeq() {
         return broker.broker().events().since(0, Integer.MAX_VALUE).getLast().seq();
     }

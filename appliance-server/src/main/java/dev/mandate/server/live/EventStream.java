@@ -5,6 +5,7 @@ import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.token.Bearer;
+import dev.mandate.server.token.TokenClaims;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /v1/admin/events}: Server-Sent Events. Replays retained events after {@code Last-Event-ID}
- * (or {@code ?since=}), then streams new ones; a comment every {@code heartbeat}.
+ * (or {@code ?since=}), then streams new ones; a comment every {@code heartbeat}. The token that opened
+ * the stream is checked again before every event and heartbeat, and the stream ends when it expires or
+ * is revoked (a revocation is itself an event, so that is at once); the client re-authenticates and resumes.
  */
 public final class EventStream {
 
@@ -31,7 +34,10 @@ public final class EventStream {
     private final Duration heartbeat;
     private final int queueCapacity;
 
-    public EventStream(EventLog log, Bearer bearer, Duration heartbeat, int queueCapacity) {
+    private final java.time.Clock clock;
+
+    public EventStream(EventLog log, Bearer bearer, Duration heartbeat, int queueCapacity, java.time.Clock clock) {
+        this.clock = clock;
         this.log = log;
         this.bearer = bearer;
         this.heartbeat = heartbeat;
@@ -43,7 +49,8 @@ public final class EventStream {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        bearer.require(req, AUDIT);
+        TokenClaims caller = bearer.require(req, AUDIT);
+        String token = bearer.presented(req);
         long last = lastEventId(req);
         // Subscribe before replaying so nothing committed in between is missed; duplicates are skipped by seq.
         EventLog.Subscriber subscriber = log.subscribe(queueCapacity);
@@ -62,7 +69,12 @@ public final class EventStream {
                     }
                 }
                 while (!subscriber.overflowed) {
-                    Event e = subscriber.queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                    long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
+                    Event e = subscriber.queue.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)),
+                            TimeUnit.MILLISECONDS);
+                    if (bearer.verify(token).isEmpty()) {
+                        break;   // expired or revoked: the stream ends here, and nothing more is sent on it
+                    }
                     if (e == null) {
                         write(out, ": heartbeat\n\n");
                     } else if (e.seq() > last) {

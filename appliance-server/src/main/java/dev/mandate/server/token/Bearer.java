@@ -22,14 +22,24 @@ public final class Bearer {
 
     /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
     public TokenClaims require(ServerRequest req) {
+        return verifier.verify(presented(req)).orElseGet(() -> {
+            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()));
+            throw ApiException.tokenVerificationFailed();
+        });
+    }
+
+    /** The token of the request's {@code Authorization: Bearer} header; 401 when there is none. */
+    public String presented(ServerRequest req) {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw ApiException.tokenVerificationFailed();
         }
-        return verifier.verify(header.substring(PREFIX.length()).strip()).orElseGet(() -> {
-            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()));
-            throw ApiException.tokenVerificationFailed();
-        });
+        return header.substring(PREFIX.length()).strip();
+    }
+
+    /** The token's claims if it is still valid now (for a long request that must stop when its token dies). */
+    public java.util.Optional<TokenClaims> verify(String token) {
+        return verifier.verify(token);
     }
 
     /** The caller's claims, which must grant {@code needed}; else 403 {@code insufficient_scope}. */

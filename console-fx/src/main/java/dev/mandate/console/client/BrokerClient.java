@@ -60,6 +60,16 @@ public final class BrokerClient {
         return token;
     }
 
+    /**
+     * Drops {@code used} if it is still the current admin token: the broker refused it (revoked, or expired
+     * by the broker's clock), so the next call logs in again.
+     */
+    synchronized void forget(String used) {
+        if (used != null && used.equals(token)) {
+            token = null;
+        }
+    }
+
     public Model.Health health() {
         JsonObject h = send("GET", "/v1/health", null, false);
         return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"));
@@ -131,17 +141,32 @@ public final class BrokerClient {
     }
 
     JsonObject send(String method, String path, String body, boolean authenticated) {
+        try {
+            return sendOnce(method, path, body, authenticated);
+        } catch (BrokerException e) {
+            if (!authenticated || e.status() != 401) {
+                throw e;
+            }
+            return sendOnce(method, path, body, true);   // the token was forgotten: log in again, once
+        }
+    }
+
+    private JsonObject sendOnce(String method, String path, String body, boolean authenticated) {
         var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
+        String used = authenticated ? token() : null;
         if (authenticated) {
-            request.header("Authorization", "Bearer " + token());
+            request.header("Authorization", "Bearer " + used);
         }
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonObject json = r.body().startsWith("{") ? parse(r.body()) : Json.createObjectBuilder().build();
+            if (r.statusCode() == 401 && authenticated) {
+                forget(used);
+            }
             if (r.statusCode() >= 400) {
                 throw new BrokerException(r.statusCode(), json.getString("detail", "HTTP " + r.statusCode()));
             }

@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * Follows {@code /v1/admin/events}: reconnects after any failure (a broker restart included) and
- * resumes with {@code Last-Event-ID}, so every event reaches the listener once, in order.
+ * resumes with {@code Last-Event-ID}, so every event reaches the listener once, in order. The broker ends
+ * the stream when the admin token that opened it expires or is revoked; a refused token is forgotten, so
+ * the next attempt logs in again with the admin secret.
  */
 public final class EventFeed implements AutoCloseable {
 
@@ -49,12 +51,16 @@ public final class EventFeed implements AutoCloseable {
         states.accept(State.CONNECTING);
         while (!closed) {
             try {
+                String token = client.token();
                 var request = HttpRequest.newBuilder(client.base().resolve("/v1/admin/events"))
-                        .header("Authorization", "Bearer " + client.token())
+                        .header("Authorization", "Bearer " + token)
                         .header("Last-Event-ID", Long.toString(lastSeq)).build();
                 HttpResponse<InputStream> r = client.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
                     r.body().close();
+                    if (r.statusCode() == 401) {
+                        client.forget(token);   // revoked or expired: log in again and resume from lastSeq
+                    }
                     throw new IOException("HTTP " + r.statusCode());
                 }
                 current = r.body();
