@@ -114,7 +114,7 @@ public final class Main {
     /** Every object of a running broker. */
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
                          Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
-                         Optional<Path> generatedAdminSecret, PrometheusMetrics metrics,
+                         Optional<Path> generatedAdminSecret, PrometheusMetrics metrics, Nonces nonces,
                          ScheduledExecutorService housekeeping) implements AutoCloseable {
 
         public int port() {
@@ -186,7 +186,8 @@ public final class Main {
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
             Bearer bearer = new Bearer(verifier, audit);
-            Nonces nonces = new Nonces(200_000, clock::millis);
+            Nonces nonces = new Nonces(500_000, clock::millis);
+            RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, audit, meters);
             registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::activeCeiling);
@@ -215,14 +216,14 @@ public final class Main {
             Endpoints endpoints = new Endpoints(
                     status,
                     new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit, meters)),
-                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit, meters)),
+                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit, meters), credentials),
                     new AgentEndpoint(nonces, registration[0], launchTokens, apps, bearer,
                             limiter("challenge", settings.challengeLimit(), settings, audit, meters),
                             limiter("register", settings.registerLimit(), settings, audit, meters)),
                     new TokenEndpoint(verifier, tokens, bearer),
                     new DelegationEndpoint(delegations, bearer),
                     new RevocationEndpoint(revoker, bearer),
-                    new OAuthEndpoint(verifier, revoker, apps, bearer, settings.issuer()),
+                    new OAuthEndpoint(verifier, revoker, apps, bearer, credentials, settings.issuer()),
                     new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer),
                     new EventStream(events, bearer, settings.eventHeartbeat(), 10_000, clock),
@@ -248,6 +249,7 @@ public final class Main {
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     revocations.prune();
+                    nonces.prune();
                     events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
@@ -268,7 +270,7 @@ public final class Main {
                 }
             }, 1, 1, TimeUnit.SECONDS);
             return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
-                    metrics, housekeeping);
+                    metrics, nonces, housekeeping);
         } catch (RuntimeException e) {
             db.close();
             if (hsm != null) {

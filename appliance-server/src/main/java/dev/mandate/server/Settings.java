@@ -23,7 +23,7 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                        int verifiedCacheSize, HsmConfig hsm, int maxConcurrentSignatures,
                        Optional<String> adminSecret, int bcryptCost, boolean metricsEnabled,
                        RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
-                       RateLimit registerLimit, int rateLimitMaxClients,
+                       RateLimit registerLimit, RateLimit credentialLimit, int rateLimitMaxClients,
                        Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys,
                        Duration eventHeartbeat) {
 
@@ -105,7 +105,7 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 integer("secrets.bcrypt-cost", text(c, "secrets.bcrypt-cost"), 4, 31),
                 c.get("metrics.enabled").asBoolean().orElse(true),
                 limit(c, "rate-limits.admin-auth"), limit(c, "rate-limits.app-auth"),
-                limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"),
+                limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"), limit(c, "rate-limits.credentials"),
                 integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000),
                 c.get("keys.rotation-period").asString().filter(v -> !v.isBlank()).map(v -> positive("keys.rotation-period", v)),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),

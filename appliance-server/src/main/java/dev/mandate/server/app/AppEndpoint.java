@@ -2,6 +2,7 @@ package dev.mandate.server.app;
 
 import dev.mandate.server.http.ApiException;
 import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.http.RateLimiter;
@@ -22,8 +23,10 @@ public final class AppEndpoint {
     private final Apps apps;
     private final Bearer bearer;
     private final RateLimiter authLimiter;
+    private final RateLimiter credentialLimiter;
 
-    public AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter) {
+    public AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, RateLimiter credentialLimiter) {
+        this.credentialLimiter = credentialLimiter;
         this.apps = apps;
         this.bearer = bearer;
         this.authLimiter = authLimiter;
@@ -94,6 +97,8 @@ public final class AppEndpoint {
         JsonBody body = JsonBody.read(req);
         String clientId = body.string("client_id");
         String secret = body.string("client_secret");
+        // Per address first: random client_ids would each get a fresh per-client bucket.
+        credentialLimiter.acquire(ClientAddress.of(req));
         authLimiter.acquire(clientId.length() > 128 ? clientId.substring(0, 128) : clientId);
         IssuedToken token = apps.authenticate(clientId, secret);
         Json.ok(res, Json.object()

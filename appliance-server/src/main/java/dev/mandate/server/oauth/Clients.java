@@ -3,6 +3,8 @@ package dev.mandate.server.oauth;
 import dev.mandate.server.app.App;
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.ClientAddress;
+import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.token.Bearer;
 import dev.mandate.server.token.TokenClaims;
 import io.helidon.http.HeaderNames;
@@ -45,7 +47,10 @@ final class Clients {
         }
     };
 
-    Clients(Bearer bearer, Apps apps) {
+    private final RateLimiter credentialLimiter;
+
+    Clients(Bearer bearer, Apps apps, RateLimiter credentialLimiter) {
+        this.credentialLimiter = credentialLimiter;
         this.bearer = bearer;
         this.apps = apps;
     }
@@ -53,7 +58,7 @@ final class Clients {
     Client require(ServerRequest req) {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return basic(header.substring(6).strip());
+            return basic(header.substring(6).strip(), ClientAddress.of(req));
         }
         TokenClaims caller = bearer.require(req);
         return switch (caller.kind()) {
@@ -63,7 +68,7 @@ final class Clients {
         };
     }
 
-    private Client basic(String encoded) {
+    private Client basic(String encoded, String address) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -84,6 +89,8 @@ final class Clients {
                 return new Client(v.appId());
             }
         }
+        // Not remembered: a bcrypt is due, so the caller's address pays from its credential budget first.
+        credentialLimiter.acquire(address);
         App app = apps.checkCredentials(clientId, secret);
         synchronized (verified) {
             verified.put(key, new Verified(app.appId(), now));

@@ -26,11 +26,12 @@ public final class OAuthEndpoint {
     private final Clients clients;
     private final String issuer;
 
-    public OAuthEndpoint(TokenVerifier verifier, Revoker revoker, Apps apps, Bearer bearer, String issuer) {
+    public OAuthEndpoint(TokenVerifier verifier, Revoker revoker, Apps apps, Bearer bearer,
+                         dev.mandate.server.http.RateLimiter credentialLimiter, String issuer) {
         this.verifier = verifier;
         this.revoker = revoker;
         this.apps = apps;
-        this.clients = new Clients(bearer, apps);
+        this.clients = new Clients(bearer, apps, credentialLimiter);
         this.issuer = issuer;
     }
 

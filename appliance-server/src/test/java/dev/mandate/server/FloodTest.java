@@ -1,0 +1,279 @@
+package dev.mandate.server;
+
+import dev.mandate.server.agent.Nonces;
+import dev.mandate.server.http.ClientAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cheap floods from many loopback addresses (challenges, HTTP Basic with random client ids, app
+ * authentication with random client ids) while a real agent registers, renews and validates: the agent
+ * keeps succeeding, credential checks are limited per address, challenges leave no state, memory stays
+ * bounded. Bounded in count and time; loopback only.
+ */
+class FloodTest {
+
+    private static final int SOURCES = 48;
+    private static final int REQUESTS_PER_SOURCE = 300;
+    private static final long FLOOD_MILLIS = 8_000;
+
+    @TempDir
+    Path data;
+
+    @Test
+    void aFloodFromManyAddressesDoesNotStopARealAgent() throws Exception {
+        try (TestBroker broker = TestBroker.start(data)) {
+            String admin = broker.adminToken();
+            String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"single_use\":false,\"ttl\":600");
+            int port = broker.broker().port();
+            long heapBefore = usedHeapAfterGc();
+
+            Map<String, LongAdder> flood = new ConcurrentHashMap<>();
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+            List<String> agentFailures = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> sources = new ArrayList<>();
+                long deadline = System.currentTimeMillis() + FLOOD_MILLIS;
+                for (int i = 0; i < SOURCES; i++) {
+                    InetAddress from = InetAddress.getByAddress(new byte[]{127, 0, 1, (byte) (2 + i)});
+                    sources.add(pool.submit(() -> floodFrom(from, port, deadline, new Random(from.hashCode()), flood)));
+                }
+                Future<?> agent = pool.submit(() -> {
+                    while (flooding.get()) {
+                        agentCycle(broker, launch, latencies, agentFailures);
+                    }
+                    return null;
+                });
+                for (Future<?> f : sources) {
+                    f.get();
+                }
+                flooding.set(false);
+                agent.get();
+            }
+            long heapAfter = usedHeapAfterGc();
+
+            System.out.println("flood: " + new TreeMap<>(flood));
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            System.out.printf("agent during the flood: %d operations, p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                            + "heap %d MB -> %d MB; spent nonces %d%n", sorted.size(), ms(sorted, 0.50), ms(sorted, 0.99),
+                    sorted.getLast() / 1e6, heapBefore >> 20, heapAfter >> 20, broker.broker().nonces().spentCount());
+
+            assertEquals(List.of(), agentFailures, "the real agent never failed");
+            assertTrue(sorted.size() >= 4 * 10, "the real agent got work done: " + sorted.size() / 4 + " cycles");
+            long challenges = count(flood, "GET /v1/challenge 200");
+            assertTrue(challenges > 1000, "the flood got its challenges: " + challenges);
+            assertTrue(broker.broker().nonces().spentCount() <= sorted.size(),
+                    "challenges leave no state; only the agent's spent nonces are remembered");
+            assertTrue(count(flood, "basic 429") > 0 && count(flood, "app-auth 429") > 0,
+                    "credential checks with random client ids are limited per address: " + flood);
+            long bcrypts = count(flood, "basic 401") + count(flood, "app-auth 401");
+            assertTrue(bcrypts <= SOURCES * (20 + 10 * (FLOOD_MILLIS / 1000 + 1)),
+                    "at most each address's credential budget reached a bcrypt: " + bcrypts);
+            assertEquals(0, count(flood, " 5"), "no 5xx: " + flood);
+            assertTrue(heapAfter - heapBefore < 64L << 20, "memory stays bounded");
+            assertEquals("ok", broker.get("/v1/health", null).json().getString("status"));
+        }
+    }
+
+    @Test
+    void challengesAreStatelessUntilSpentAndSpentOnce() {
+        var clock = new MutableClock();
+        Nonces nonces = new Nonces(1000, clock::millis);
+        for (int i = 0; i < 300_000; i++) {
+            nonces.issue();   // the old table held 200,000 outstanding nonces, then refused everyone
+        }
+        assertEquals(0, nonces.spentCount(), "issuing stores nothing");
+        String nonce = nonces.issue();
+        assertTrue(nonces.consume(nonce));
+        assertFalse(nonces.consume(nonce), "spent once");
+        String other = nonces.issue();
+        char last = other.charAt(63);
+        assertFalse(nonces.consume(other.substring(0, 63) + (last == '0' ? '1' : '0')), "an altered nonce");
+        assertFalse(nonces.consume("0".repeat(64)), "a nonce the broker never issued");
+        assertFalse(nonces.consume(new Nonces(1000, clock::millis).issue()), "another broker's nonce");
+        String late = nonces.issue();
+        clock.advance(java.time.Duration.ofSeconds(Nonces.LIFETIME_SECONDS));
+        assertFalse(nonces.consume(late), "an expired nonce");
+        nonces.prune();
+        assertEquals(0, nonces.spentCount(), "spent nonces are forgotten once they expired");
+    }
+
+    @Test
+    void ipv6ClientsAreLimitedPerSlash64() throws Exception {
+        String a = ClientAddress.key(InetAddress.getByName("2001:db8:1:2:aaaa::1"));
+        assertEquals(a, ClientAddress.key(InetAddress.getByName("2001:db8:1:2:ffff:1:2:3")));
+        assertNotEquals(a, ClientAddress.key(InetAddress.getByName("2001:db8:1:3::1")));
+        assertEquals("127.0.1.2", ClientAddress.key(InetAddress.getByName("127.0.1.2")));
+    }
+
+    /** One registration, renewal and validation, each timed; any non-200 is a failure. */
+    private static void agentCycle(TestBroker broker, String launch, List<Long> latencies, List<String> failures) {
+        var keys = TestBroker.ed25519();
+        long t0 = System.nanoTime();
+        var challenge = broker.get("/v1/challenge", null);
+        long t1 = System.nanoTime();
+        if (challenge.status() != 200) {
+            failures.add("challenge " + challenge);
+            return;
+        }
+        var registered = broker.post("/v1/register", TestBroker.registration(launch, challenge.json().getString("nonce"),
+                keys, "flood", "legit", "[\"read:data:x\"]"), null);
+        long t2 = System.nanoTime();
+        if (registered.status() != 200) {
+            failures.add("register " + registered);
+            return;
+        }
+        var renewed = broker.post("/v1/token/renew", null, registered.json().getString("access_token"));
+        long t3 = System.nanoTime();
+        if (renewed.status() != 200) {
+            failures.add("renew " + renewed);
+            return;
+        }
+        boolean valid = broker.valid(renewed.json().getString("access_token"));
+        long t4 = System.nanoTime();
+        if (!valid) {
+            failures.add("validate: not valid");
+        }
+        latencies.addAll(List.of(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
+    }
+
+    /** Keep-alive requests from one source address, until the deadline or the request budget. */
+    private static Void floodFrom(InetAddress from, int port, long deadline, Random random, Map<String, LongAdder> seen)
+            throws IOException {
+        Socket socket = connect(from, port);
+        try {
+            for (int i = 0; i < REQUESTS_PER_SOURCE && System.currentTimeMillis() < deadline; i++) {
+                String kind;
+                String request;
+                switch (i % 3) {
+                    case 0 -> {
+                        kind = "GET /v1/challenge";
+                        request = "GET /v1/challenge HTTP/1.1\r\nHost: x\r\n\r\n";
+                    }
+                    case 1 -> {
+                        kind = "basic";
+                        String credentials = Base64.getEncoder().encodeToString(("app-" + random.nextLong() + ":secret")
+                                .getBytes(StandardCharsets.UTF_8));
+                        String body = "token=x";
+                        request = "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + credentials
+                                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                                + "\r\n\r\n" + body;
+                    }
+                    default -> {
+                        kind = "app-auth";
+                        String body = "{\"client_id\":\"app-" + random.nextLong() + "\",\"client_secret\":\"x\"}";
+                        request = "POST /v1/app/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                                + body.length() + "\r\n\r\n" + body;
+                    }
+                }
+                int status;
+                try {
+                    status = exchange(socket, request);
+                } catch (IOException e) {
+                    socket.close();
+                    socket = connect(from, port);   // the server may close a connection after an error answer
+                    continue;
+                }
+                seen.computeIfAbsent(kind + " " + status, k -> new LongAdder()).increment();
+            }
+        } finally {
+            socket.close();
+        }
+        return null;
+    }
+
+    private static Socket connect(InetAddress from, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Writes one request and reads one response (Content-Length or chunked); returns the status. */
+    private static int exchange(Socket socket, String request) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 1);   // unbuffered: the next response stays on the socket
+        String statusLine = line(in);
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        long length = 0;
+        boolean chunked = false;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            String lower = h.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(h.substring(15).strip());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(line(in).strip(), 16); size > 0; size = Long.parseLong(line(in).strip(), 16)) {
+                in.readNBytes((int) size);
+                line(in);
+            }
+            line(in);
+        } else {
+            in.readNBytes((int) length);
+        }
+        return status;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static long count(Map<String, LongAdder> seen, String contains) {
+        return seen.entrySet().stream().filter(e -> e.getKey().contains(contains)).mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    private static double ms(List<Long> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) (q * sorted.size()))) / 1e6;
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
