@@ -264,6 +264,13 @@ public final class Main {
             }, 1, 1, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
+                    audit.flushDropped();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "writing audit summaries failed: " + e.getMessage());
+                }
+            }, 10, 10, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
                     keys.tick();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "key lifecycle step failed: " + e.getMessage());
@@ -378,8 +385,7 @@ public final class Main {
         return new RateLimiter(name, limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients(),
                 (limiter, key) -> {
                     refused.increment();
-                    audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter
-                            + " client=" + (key.length() > 128 ? key.substring(0, 128) : key)));
+                    audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter), key);
                 });
     }
 }

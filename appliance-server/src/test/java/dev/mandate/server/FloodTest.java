@@ -5,15 +5,9 @@ import dev.mandate.server.http.ClientAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,14 +89,33 @@ class FloodTest {
             assertTrue(challenges > 1000, "the flood got its challenges: " + challenges);
             assertTrue(broker.broker().nonces().spentCount() <= sorted.size(),
                     "challenges leave no state; only the agent's spent nonces are remembered");
-            assertTrue(count(flood, "basic 429") > 0 && count(flood, "app-auth 429") > 0,
-                    "credential checks with random client ids are limited per address: " + flood);
             long bcrypts = count(flood, "basic 401") + count(flood, "app-auth 401");
             assertTrue(bcrypts <= SOURCES * (20 + 10 * (FLOOD_MILLIS / 1000 + 1)),
                     "at most each address's credential budget reached a bcrypt: " + bcrypts);
             assertEquals(0, count(flood, " 5"), "no 5xx: " + flood);
             assertTrue(heapAfter - heapBefore < 64L << 20, "memory stays bounded");
             assertEquals("ok", broker.get("/v1/health", null).json().getString("status"));
+        }
+    }
+
+    @Test
+    void credentialChecksAreLimitedPerAddressWhateverTheClientId() throws Exception {
+        try (TestBroker broker = TestBroker.start(data);
+             var client = new LoopbackClient(InetAddress.getByName("127.0.3.1"), broker.broker().port())) {
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < 60; i++) {
+                String request = i % 2 == 0
+                        ? LoopbackClient.post("/v1/introspect", "application/x-www-form-urlencoded", "token=x", "Basic "
+                                + Base64.getEncoder().encodeToString(("random-" + i + ":s").getBytes(StandardCharsets.UTF_8)))
+                        : LoopbackClient.post("/v1/app/auth", "application/json",
+                                "{\"client_id\":\"random-" + i + "\",\"client_secret\":\"s\"}", null);
+                statuses.merge(client.exchange(request), 1, Integer::sum);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(statuses.getOrDefault(429, 0) > 0, "random client ids do not escape the per-address budget: " + statuses);
+            assertTrue(statuses.getOrDefault(401, 0) <= 20 + 10 * (seconds + 1), "at most the burst and the refill: "
+                    + statuses + " in " + seconds + " s");
         }
     }
 
@@ -171,97 +184,25 @@ class FloodTest {
     /** Keep-alive requests from one source address, until the deadline or the request budget. */
     private static Void floodFrom(InetAddress from, int port, long deadline, Random random, Map<String, LongAdder> seen)
             throws IOException {
-        Socket socket = connect(from, port);
-        try {
+        try (LoopbackClient client = new LoopbackClient(from, port)) {
             for (int i = 0; i < REQUESTS_PER_SOURCE && System.currentTimeMillis() < deadline; i++) {
-                String kind;
-                String request;
-                switch (i % 3) {
-                    case 0 -> {
-                        kind = "GET /v1/challenge";
-                        request = "GET /v1/challenge HTTP/1.1\r\nHost: x\r\n\r\n";
-                    }
-                    case 1 -> {
-                        kind = "basic";
-                        String credentials = Base64.getEncoder().encodeToString(("app-" + random.nextLong() + ":secret")
-                                .getBytes(StandardCharsets.UTF_8));
-                        String body = "token=x";
-                        request = "POST /v1/introspect HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + credentials
-                                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
-                                + "\r\n\r\n" + body;
-                    }
-                    default -> {
-                        kind = "app-auth";
-                        String body = "{\"client_id\":\"app-" + random.nextLong() + "\",\"client_secret\":\"x\"}";
-                        request = "POST /v1/app/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                                + body.length() + "\r\n\r\n" + body;
-                    }
-                }
-                int status;
-                try {
-                    status = exchange(socket, request);
-                } catch (IOException e) {
-                    socket.close();
-                    socket = connect(from, port);   // the server may close a connection after an error answer
-                    continue;
-                }
-                seen.computeIfAbsent(kind + " " + status, k -> new LongAdder()).increment();
+                String id = "app-" + random.nextLong();
+                String kind = switch (i % 3) {
+                    case 0 -> "GET /v1/challenge";
+                    case 1 -> "basic";
+                    default -> "app-auth";
+                };
+                String request = switch (i % 3) {
+                    case 0 -> LoopbackClient.get("/v1/challenge", null);
+                    case 1 -> LoopbackClient.post("/v1/introspect", "application/x-www-form-urlencoded", "token=x",
+                            "Basic " + Base64.getEncoder().encodeToString((id + ":secret").getBytes(StandardCharsets.UTF_8)));
+                    default -> LoopbackClient.post("/v1/app/auth", "application/json",
+                            "{\"client_id\":\"" + id + "\",\"client_secret\":\"x\"}", null);
+                };
+                seen.computeIfAbsent(kind + " " + client.exchange(request), k -> new LongAdder()).increment();
             }
-        } finally {
-            socket.close();
         }
         return null;
-    }
-
-    private static Socket connect(InetAddress from, int port) throws IOException {
-        Socket s = new Socket();
-        s.bind(new InetSocketAddress(from, 0));
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    /** Writes one request and reads one response (Content-Length or chunked); returns the status. */
-    private static int exchange(Socket socket, String request) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        InputStream in = new BufferedInputStream(socket.getInputStream(), 1);   // unbuffered: the next response stays on the socket
-        String statusLine = line(in);
-        int status = Integer.parseInt(statusLine.split(" ")[1]);
-        long length = 0;
-        boolean chunked = false;
-        for (String h = line(in); !h.isEmpty(); h = line(in)) {
-            String lower = h.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Long.parseLong(h.substring(15).strip());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            for (long size = Long.parseLong(line(in).strip(), 16); size > 0; size = Long.parseLong(line(in).strip(), 16)) {
-                in.readNBytes((int) size);
-                line(in);
-            }
-            line(in);
-        } else {
-            in.readNBytes((int) length);
-        }
-        return status;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static long count(Map<String, LongAdder> seen, String contains) {

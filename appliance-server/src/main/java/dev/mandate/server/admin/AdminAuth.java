@@ -100,9 +100,10 @@ public final class AdminAuth {
         return written;
     }
 
-    public IssuedToken authenticate(String secret) {
+    /** An admin token for the right secret; {@code client} (the caller's address) goes into the audit of a failure. */
+    public IssuedToken authenticate(String secret, String client) {
         if (!hashes.matches(secret, storedHash)) {
-            audit.recordUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"));
+            audit.recordUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
             throw ApiException.unauthorized("invalid credentials");
         }
         return db.write(tx -> {

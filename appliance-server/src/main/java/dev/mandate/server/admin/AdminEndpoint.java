@@ -25,9 +25,10 @@ public final class AdminEndpoint {
     }
 
     private void authenticate(ServerRequest req, ServerResponse res) {
-        limiter.acquire(ClientAddress.of(req));
+        String client = ClientAddress.of(req);
+        limiter.acquire(client);
         String secret = JsonBody.read(req).string("secret");
-        IssuedToken token = auth.authenticate(secret);
+        IssuedToken token = auth.authenticate(secret, client);
         Json.ok(res, Json.object()
                 .add("access_token", token.jwt())
                 .add("expires_in", token.claims().expiresAt().getEpochSecond() - token.claims().issuedAt().getEpochSecond())

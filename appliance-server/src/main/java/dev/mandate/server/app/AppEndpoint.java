@@ -98,9 +98,10 @@ public final class AppEndpoint {
         String clientId = body.string("client_id");
         String secret = body.string("client_secret");
         // Per address first: random client_ids would each get a fresh per-client bucket.
-        credentialLimiter.acquire(ClientAddress.of(req));
+        String client = ClientAddress.of(req);
+        credentialLimiter.acquire(client);
         authLimiter.acquire(clientId.length() > 128 ? clientId.substring(0, 128) : clientId);
-        IssuedToken token = apps.authenticate(clientId, secret);
+        IssuedToken token = apps.authenticate(clientId, secret, client);
         Json.ok(res, Json.object()
                 .add("access_token", token.jwt())
                 .add("expires_in", token.claims().expiresAt().getEpochSecond() - token.claims().issuedAt().getEpochSecond())

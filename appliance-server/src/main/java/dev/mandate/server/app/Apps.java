@@ -140,7 +140,7 @@ public final class Apps {
     }
 
     /** The active app these client credentials belong to; 401 (audited) otherwise. */
-    public App checkCredentials(String clientId, String clientSecret) {
+    public App checkCredentials(String clientId, String clientSecret, String client) {
         Found found = db.read(tx -> {
             Optional<App> app = store.byClientId(tx, clientId);
             return app.isPresent() ? new Found(app.get(), store.secretHash(tx, clientId).orElse(null))
@@ -149,7 +149,7 @@ public final class Apps {
         boolean ok = hashes.matches(clientSecret, found.hash()) && found.app() != null && found.app().active();
         if (!ok) {
             audit.recordUnsolicited(Audit.denied("app_auth_failed", "client_id=" + clientId.substring(0,
-                    Math.min(clientId.length(), 64))));
+                    Math.min(clientId.length(), 64))), client);
             throw ApiException.unauthorized("invalid client credentials");
         }
         return found.app();
@@ -173,8 +173,8 @@ public final class Apps {
     }
 
     /** Client-credential login of an active app. */
-    public IssuedToken authenticate(String clientId, String clientSecret) {
-        App app = checkCredentials(clientId, clientSecret);
+    public IssuedToken authenticate(String clientId, String clientSecret, String client) {
+        App app = checkCredentials(clientId, clientSecret, client);
         return db.write(tx -> {
             // The secret was checked outside the writer (bcrypt is slow); whether the app is still active is decided here.
             if (store.byId(tx, app.appId()).filter(App::active).isEmpty()) {

@@ -30,6 +30,10 @@ public record Audit(String eventType, String agentId, String taskId, String orch
         return new Audit(eventType, "", "", "", detail, "denied");
     }
 
+    public Audit detail(String detail) {
+        return new Audit(eventType, agentId, taskId, orchId, detail, outcome);
+    }
+
     public Audit agent(String agentId, String taskId, String orchId) {
         return new Audit(eventType, agentId, taskId, orchId, detail, outcome);
     }

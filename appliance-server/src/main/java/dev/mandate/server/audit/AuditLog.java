@@ -47,14 +47,40 @@ public final class AuditLog {
         Head head;
     }
 
-    private static final int MAX_UNSOLICITED_PER_SECOND = 20;
+    static final int PER_CLIENT_PER_SECOND = 5;
+    static final int PER_TYPE_PER_SECOND = 50;
+    /** Clients remembered per type; beyond, the least recently seen one's count goes to a per-type "others". */
+    private static final int MAX_CLIENTS = 10_000;
+
+    private static final class TypeBudget {
+        long second;
+        int count;
+    }
+
+    private static final class ClientBudget {
+        long second;
+        int count;
+        long dropped;
+    }
 
     private final Database db;
     private final LongSupplier clock;
     private volatile Head committed;
-    private long throttleSecond;
-    private int throttleCount;
-    private long dropped;
+    private final java.util.Map<String, TypeBudget> types = new java.util.HashMap<>();
+    private final java.util.Map<String, Long> evicted = new java.util.HashMap<>();   // guarded by budgets
+    private final java.util.Map<String, ClientBudget> budgets = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, ClientBudget> eldest) {
+            if (size() <= MAX_CLIENTS) {
+                return false;
+            }
+            if (eldest.getValue().dropped > 0) {
+                evicted.merge(eldest.getKey().substring(0, eldest.getKey().indexOf('\n')), eldest.getValue().dropped, Long::sum);
+            }
+            return true;
+        }
+    };
+    private long droppedTotal;   // guarded by budgets
 
     public AuditLog(Database db, LongSupplier millisClock) {
         this.db = db;
@@ -105,28 +131,77 @@ public final class AuditLog {
     }
 
     /**
-     * Records a refusal that an unauthenticated client can cause at will (a bad token, a bad secret):
-     * at most {@code MAX_UNSOLICITED_PER_SECOND} a second, so a flood cannot fill the disk or hold the
-     * write lock; the rest are only counted.
+     * Records a refusal that an unauthenticated client can cause at will (a bad token, a bad secret, a
+     * 429). Each event type has a budget per client ({@value #PER_CLIENT_PER_SECOND} a second) and in all
+     * ({@value #PER_TYPE_PER_SECOND} a second), so a flood of garbage tokens from one address neither fills
+     * the disk nor hides another address's guesses at the admin secret. What a budget refuses is counted
+     * per type and client and written by {@link #flushDropped()} as one hash-chained summary event each:
+     * nothing is dropped silently.
      */
-    public void recordUnsolicited(Audit event) {
+    public void recordUnsolicited(Audit event, String client) {
+        String who = client == null || client.isEmpty() ? "unknown" : client.length() > 128 ? client.substring(0, 128) : client;
         long second = clock.getAsLong() / 1000;
-        synchronized (this) {
-            if (second != throttleSecond) {
-                throttleSecond = second;
-                throttleCount = 0;
+        synchronized (budgets) {
+            TypeBudget type = types.computeIfAbsent(event.eventType(), t -> new TypeBudget());
+            ClientBudget mine = budgets.computeIfAbsent(event.eventType() + "\n" + who, k -> new ClientBudget());
+            if (type.second != second) {
+                type.second = second;
+                type.count = 0;
             }
-            if (++throttleCount > MAX_UNSOLICITED_PER_SECOND) {
-                dropped++;
+            if (mine.second != second) {
+                mine.second = second;
+                mine.count = 0;
+            }
+            if (mine.count >= PER_CLIENT_PER_SECOND || type.count >= PER_TYPE_PER_SECOND) {
+                mine.dropped++;
+                droppedTotal++;
                 return;
             }
+            mine.count++;
+            type.count++;
         }
-        recordNow(event);
+        recordNow(event.detail(event.detail().isEmpty() ? "client=" + who : event.detail() + " client=" + who));
     }
 
-    /** Unsolicited refusals not written because of the throttle. */
-    public synchronized long dropped() {
-        return dropped;
+    /**
+     * Writes, in one transaction, a summary event for every (type, client) whose refusals a budget kept
+     * out of the log since the last call: "N refusals of type T from P not recorded one by one". Called
+     * every few seconds by the broker's housekeeping. Returns how many summaries it wrote.
+     */
+    public int flushDropped() {
+        List<Audit> summaries = new ArrayList<>();
+        synchronized (budgets) {
+            budgets.forEach((key, budget) -> {
+                if (budget.dropped > 0) {
+                    int split = key.indexOf('\n');
+                    summaries.add(summary(key.substring(0, split), budget.dropped, "client=" + key.substring(split + 1)));
+                    budget.dropped = 0;
+                }
+            });
+            evicted.forEach((type, n) -> summaries.add(summary(type, n, "clients=others")));
+            evicted.clear();
+        }
+        if (!summaries.isEmpty()) {
+            db.write(tx -> {
+                for (Audit a : summaries) {
+                    record(tx, a);
+                }
+                return null;
+            });
+        }
+        return summaries.size();
+    }
+
+    private static Audit summary(String type, long dropped, String from) {
+        return Audit.denied(type, "summary: " + dropped + " refusals of type " + type + " from " + from
+                + " not recorded one by one (over the audit budget)");
+    }
+
+    /** Unsolicited refusals kept out of the log one by one (each is in a summary event). */
+    public long dropped() {
+        synchronized (budgets) {
+            return droppedTotal;
+        }
     }
 
     /** Events so far (ids run from 1 without gaps). */

@@ -91,7 +91,7 @@ final class Clients {
         }
         // Not remembered: a bcrypt is due, so the caller's address pays from its credential budget first.
         credentialLimiter.acquire(address);
-        App app = apps.checkCredentials(clientId, secret);
+        App app = apps.checkCredentials(clientId, secret, address);
         synchronized (verified) {
             verified.put(key, new Verified(app.appId(), now));
         }

@@ -3,6 +3,7 @@ package dev.mandate.server.token;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.http.ApiException;
+import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.scope.Scope;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,7 +24,7 @@ public final class Bearer {
     /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
     public TokenClaims require(ServerRequest req) {
         return verifier.verify(presented(req)).orElseGet(() -> {
-            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()));
+            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()), ClientAddress.of(req));
             throw ApiException.tokenVerificationFailed();
         });
     }
@@ -48,7 +49,7 @@ public final class Bearer {
         if (!caller.scope().grants(needed)) {
             audit.recordUnsolicited(Audit.denied("scope_violation", "path=" + req.path().path() + " required="
                     + needed + " jti=" + caller.jti()).agent(caller.kind() == TokenClaims.Kind.AGENT
-                    ? caller.subject() : "", caller.taskId(), caller.orchId()));
+                    ? caller.subject() : "", caller.taskId(), caller.orchId()), ClientAddress.of(req));
             throw ApiException.insufficientScope("token lacks the scope " + needed);
         }
         return caller;
