@@ -182,7 +182,7 @@ public final class Main {
                     kid -> keyRing.verifier(kid).isPresent(), meters,
                     (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
             SecretHash hashes = new SecretHash(settings.bcryptCost());
-            Apps apps = new Apps(db, audit, tokens, revoker, hashes);
+            Apps apps = new Apps(db, audit, tokens, revoker, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
             Bearer bearer = new Bearer(verifier, audit);
@@ -193,7 +193,8 @@ public final class Main {
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::activeCeiling);
             Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
                     settings.maxTtl());
-            AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, settings.adminTtl());
+            // MANDATE_MAX_TTL is the ceiling of every token lifetime, the operator's and the apps' included.
+            AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, min(settings.adminTtl(), settings.maxTtl()));
             Optional<Path> generated;
             try {
                 generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
@@ -331,6 +332,10 @@ public final class Main {
         return new StartupFailure(StartupFailure.Reason.LISTEN, "cannot listen on " + settings.bind() + ":"
                 + settings.port() + " (" + why + "); set MANDATE_PORT / MANDATE_BIND (server.port, server.bind) "
                 + "to a free local address, or stop the process that holds it", cause);
+    }
+
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within 5 s). */

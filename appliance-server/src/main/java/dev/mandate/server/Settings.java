@@ -97,6 +97,9 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         HsmConfig hsm = new HsmConfig("mandate", library, null, slotIndex, pinFile, softHsmConf);
 
         String secret = env.get("MANDATE_ADMIN_SECRET");
+        if (secret != null && !secret.isEmpty()) {
+            checkStrength(secret);
+        }
         return new Settings(dataDir, bind, port, tlsCert, tlsKey, issuer, trustDomain, audience,
                 maxTtl, maxLifetime, leeway, duration(c, "token.admin-ttl"),
                 integer("token.verified-cache-size", text(c, "token.verified-cache-size"), 1, 10_000_000),
@@ -110,6 +113,34 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 c.get("keys.rotation-period").asString().filter(v -> !v.isBlank()).map(v -> positive("keys.rotation-period", v)),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
                 positive("events.heartbeat", text(c, "events.heartbeat")));
+    }
+
+    /** Shannon entropy of the secret's own characters, times its length: a crude bound, but it catches the weak. */
+    static final int MIN_SECRET_LENGTH = 16;
+    static final double MIN_SECRET_BITS = 50;
+
+    /**
+     * MANDATE_ADMIN_SECRET guards every operator action: refuse one that is short, or whose characters
+     * repeat so much that it is guessable (e.g. {@code aaaaaaaaaaaaaaaa}, {@code passwordpassword}). The
+     * generated secret (32 random bytes) passes with a wide margin.
+     */
+    static void checkStrength(String secret) {
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("MANDATE_ADMIN_SECRET is too short: at least " + MIN_SECRET_LENGTH
+                    + " characters (or leave it unset and use the generated secret)");
+        }
+        var counts = new java.util.HashMap<Integer, Integer>();
+        secret.codePoints().forEach(c -> counts.merge(c, 1, Integer::sum));
+        int n = secret.codePointCount(0, secret.length());
+        double bitsPerChar = 0;
+        for (int count : counts.values()) {
+            double p = (double) count / n;
+            bitsPerChar -= p * Math.log(p) / Math.log(2);
+        }
+        if (bitsPerChar * n < MIN_SECRET_BITS) {
+            throw new IllegalArgumentException("MANDATE_ADMIN_SECRET is too predictable (about " + Math.round(bitsPerChar * n)
+                    + " bits by its own character statistics, " + Math.round(MIN_SECRET_BITS) + " needed): use a long random secret");
+        }
     }
 
     private static String text(Config c, String key) {

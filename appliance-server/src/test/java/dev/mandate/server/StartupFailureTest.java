@@ -89,6 +89,15 @@ class StartupFailureTest {
         assertContains(line, "MANDATE_TLS_CERT");
     }
 
+    @Test
+    void aWeakAdminSecretIsRefusedAtStart() throws Exception {
+        for (String weak : new String[]{"short-secret", "aaaaaaaaaaaaaaaaaaaaaaaa", "passwordpassword"}) {
+            String line = failsToStart(Map.of("MANDATE_ADMIN_SECRET", weak), 2);
+            assertContains(line, "MANDATE_ADMIN_SECRET");
+            assertFalse(line.contains(weak), "the secret itself is not printed");
+        }
+    }
+
     /** Starts a broker with {@code env}; it must exit promptly with {@code status}; returns its one reason line. */
     private String failsToStart(Map<String, String> env, int status) throws Exception {
         BrokerProcess broker = BrokerProcess.start(data, env);

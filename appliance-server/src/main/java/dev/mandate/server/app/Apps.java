@@ -47,8 +47,10 @@ public final class Apps {
     private final Set<String> inactive = ConcurrentHashMap.newKeySet();
 
     private final Revoker revoker;
+    private final long maxTtlSeconds;
 
-    public Apps(Database db, AuditLog audit, Tokens tokens, Revoker revoker, SecretHash hashes) {
+    public Apps(Database db, AuditLog audit, Tokens tokens, Revoker revoker, SecretHash hashes, java.time.Duration maxTtl) {
+        this.maxTtlSeconds = maxTtl.toSeconds();
         this.db = db;
         this.revoker = revoker;
         this.audit = audit;
@@ -181,7 +183,7 @@ public final class Apps {
                 throw ApiException.unauthorized("invalid client credentials");
             }
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
-                    Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(app.tokenTtl()), "", "", List.of()));
+                    Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(Math.min(app.tokenTtl(), maxTtlSeconds)), "", "", List.of()));
             audit.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));
             return token;
         });

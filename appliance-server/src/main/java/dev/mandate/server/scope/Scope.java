@@ -42,9 +42,12 @@ public record Scope(String action, String resource, String identifier) {
                 && (identifier.equals("*") || identifier.equals(requested.identifier));
     }
 
-    /** {@code admin:…} and {@code app:…} belong to the broker's own tokens only. */
+    /**
+     * {@code admin:…} and {@code app:…} belong to the broker's own tokens only, in any letter case: a
+     * resource server that compares actions case-insensitively must not see {@code ADMIN:…} as anything else.
+     */
     public boolean isReserved() {
-        return action.equals("admin") || action.equals("app");
+        return action.equalsIgnoreCase("admin") || action.equalsIgnoreCase("app");
     }
 
     @Override
