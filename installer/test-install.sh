@@ -131,6 +131,15 @@ check "wrong PIN: says so" grep -q "CKR_PIN_INCORRECT" "$T/bad3.log"
 check "wrong PIN: the PIN is not printed" bash -c "! grep -q wrong-pin-000 '$T/bad3.log'"
 check "wrong PIN: nothing half-installed" bash -c "test -z \"\$(find '$T/bad3' -type f 2>/dev/null)\""
 
+# 7. a link planted in the data directory (by a compromised service user) is never followed by root
+DESTDIR="$T/sym" "$DIST/install.sh" --port "$PORT" > "$T/sym1.log" 2>&1
+rm -f "$T/sym/var/lib/mandate/admin-secret"; ln -s "$T/pwned" "$T/sym/var/lib/mandate/admin-secret"
+DESTDIR="$T/sym" "$DIST/install.sh" --port "$PORT" > "$T/sym2.log" 2>&1; s=$?
+check "planted link in the data directory: refused" test $s -ne 0
+check "planted link: says so" grep -q "symbolic link inside the data directory" "$T/sym2.log"
+check "planted link: nothing written where it points" test ! -e "$T/pwned"
+check "planted link: the installation is left as it was" test -x "$T/sym/opt/mandate/bin/mandate-broker"
+
 echo
 echo "installer: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

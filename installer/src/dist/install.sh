@@ -65,6 +65,14 @@ DATA="$ROOT/var/lib/mandate"
 UNIT="$ROOT/etc/systemd/system/mandate.service"
 DESKTOP="$ROOT/usr/share/applications/mandate-console.desktop"
 
+# ---- the data directory belongs to the service user: as root, never follow a link planted in it ----
+# (an upgrade would otherwise write the admin secret, or a token file, wherever such a link points)
+[ -L "$DATA" ] && fail "$DATA is a symbolic link; refusing to work in it as root"
+if [ -d "$DATA" ]; then
+  LINK="$(find "$DATA" -type l -print -quit)"
+  [ -z "$LINK" ] || fail "$LINK is a symbolic link inside the data directory; refusing to work in it as root (remove it, and find out how it got there)"
+fi
+
 # ---- on any failure, remove what this run created ---------------------------------------------------
 CREATED=()
 created() { CREATED+=("$1"); }
@@ -98,6 +106,8 @@ BIN="$HOME_DIR/bin"
 # ---- configuration (never overwritten) ----
 mkdir_new "$ETC" 755
 mkdir_new "$DATA" 700
+# Files are made in a directory only root can write, then renamed into place: rename(2) never follows a link.
+STAGE="$(mktemp -d "$ROOT/var/lib/.mandate-install.XXXXXX")"; created "$STAGE"
 if [ -n "$LIBRARY" ]; then
   HSM_LIBRARY="$LIBRARY"; HSM_PIN="$PIN_FILE"
 else
@@ -126,9 +136,10 @@ if ! grep -q '^mandate-initial ' <<<"$KEYS"; then
 fi
 
 # ---- admin secret: shown once, kept only in a 0600 file (the broker stores its bcrypt hash) ----
-if [ ! -e "$DATA/admin-secret" ]; then
+if [ ! -e "$DATA/admin-secret" ] && [ ! -L "$DATA/admin-secret" ]; then
   SECRET="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-  (umask 077; printf '%s\n' "$SECRET" > "$DATA/admin-secret")
+  (umask 077; printf '%s\n' "$SECRET" > "$STAGE/admin-secret")
+  mv -T "$STAGE/admin-secret" "$DATA/admin-secret"
   created "$DATA/admin-secret"
   echo "admin secret (shown once; also in $DATA/admin-secret, mode 0600): $SECRET"
 fi
@@ -157,5 +168,6 @@ if [ -z "$ROOT" ]; then
     echo "enabled mandate.service: systemctl start mandate"
   fi
 fi
+rm -rf "$STAGE"
 trap - EXIT
 echo "installed Mandate $(cat "$HOME_DIR/VERSION" 2>/dev/null || echo) in $HOME_DIR"
