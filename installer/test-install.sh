@@ -43,6 +43,8 @@ field() { sed -E "s/.*\"$1\":\"?([^\",}]*).*/\1/"; }
 need "install.sh into DESTDIR succeeds" bash -c 'DESTDIR="$1" "$2" --port "$3" > "$4" 2>&1 || { cat "$4"; false; }' _ "$R" "$DIST/install.sh" "$PORT" "$T/install1.log"
 check "admin secret file is mode 0600" test "$(stat -c %a "$R/var/lib/mandate/admin-secret")" = 600
 check "TLS key is mode 0600" test "$(stat -c %a "$R/etc/mandate/tls/key.pem")" = 600
+check "install prints the certificate's SHA-256 fingerprint (the console asks to compare it)" \
+  grep -q "^TLS certificate SHA-256 $(openssl x509 -noout -fingerprint -sha256 -in "$R/etc/mandate/tls/cert.pem" | sed 's/.*=//')$" "$T/install1.log"
 need "the installed broker starts from the unit's ExecStart" start_broker
 check "health is ok over TLS" bash -c "curl -fs --cacert '$R/etc/mandate/tls/cert.pem' '$B/v1/health' | grep -q '\"status\":\"ok\"'"
 check "plain HTTP is refused (TLS on)" bash -c "! curl -fs 'http://127.0.0.1:$PORT/v1/health'"

@@ -154,6 +154,10 @@ elif [ ! -e "$ETC/tls/cert.pem" ]; then
   created "$ETC/tls/cert.pem"; created "$ETC/tls/key.pem"
   echo "made a self-signed TLS certificate: $ETC/tls/cert.pem"
 fi
+if command -v openssl >/dev/null 2>&1; then
+  # The console shows this fingerprint on its first connection and asks the operator to compare it.
+  echo "TLS certificate $(openssl x509 -noout -fingerprint -sha256 -in "$ETC/tls/cert.pem" | sed 's/^sha256 Fingerprint=/SHA-256 /I')"
+fi
 
 # ---- systemd unit and desktop entry ----
 mkdir -p "$(dirname "$UNIT")" "$(dirname "$DESKTOP")"

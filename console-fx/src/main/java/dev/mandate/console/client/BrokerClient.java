@@ -33,13 +33,78 @@ public final class BrokerClient {
     private volatile String token;
     private volatile Instant tokenExpires = Instant.EPOCH;
 
-    /** {@code pinned}: the broker's certificate, trusted alone, when it serves TLS with its own certificate. */
+    /**
+     * {@code pinned}: the broker's certificate, trusted alone, when it serves TLS with its own certificate;
+     * without it, the JDK's trusted CAs. Plain http is refused except to this machine.
+     */
     public BrokerClient(URI base, String adminSecret, Optional<X509Certificate> pinned) {
+        this(base, adminSecret, pinned.map(BrokerClient::trusting).orElse(null));
+    }
+
+    private BrokerClient(URI base, String adminSecret, SSLContext ssl) {
+        BrokerTrust.checkScheme(base);
         this.base = URI.create(base.toString().replaceAll("/+$", ""));
         this.secret = adminSecret;
         var builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
-        pinned.ifPresent(cert -> builder.sslContext(trusting(cert)));
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
         this.http = builder.build();
+    }
+
+    /**
+     * Connects as the operator, deciding first whether the broker may receive the admin secret: a pinned
+     * certificate file, else the fingerprint the operator accepted before ({@code known}), else a public
+     * CA. A certificate none of them vouches for is an {@link UntrustedCertificateException} carrying its
+     * fingerprint, raised before the secret is sent; {@link #trust} then remembers the operator's yes.
+     */
+    public static BrokerClient connect(URI base, String adminSecret, Optional<X509Certificate> pinned, KnownBrokers known) {
+        BrokerTrust.checkScheme(base);
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
+        String hostPort = BrokerTrust.hostPort(base);
+        Optional<String> remembered = tls && pinned.isEmpty() ? known.fingerprint(hostPort) : Optional.empty();
+        BrokerClient client = remembered.isPresent()
+                ? new BrokerClient(base, adminSecret, BrokerTrust.pinnedTo(remembered.get()))
+                : new BrokerClient(base, adminSecret, pinned);
+        if (tls) {
+            try {
+                client.health();   // no secret yet: only whether TLS is trusted
+            } catch (BrokerException e) {
+                if (!(rootCause(e) instanceof java.security.cert.CertificateException
+                        || rootCause(e) instanceof javax.net.ssl.SSLException)) {
+                    throw e;
+                }
+                X509Certificate presented = BrokerTrust.presented(base);
+                if (remembered.isPresent()) {
+                    throw new BrokerException(0, "the broker at " + hostPort + " now presents another certificate (SHA-256 "
+                            + BrokerTrust.fingerprint(presented) + ") than the one accepted before; if that is expected, "
+                            + "remove its line from " + known.file());
+                }
+                if (pinned.isPresent()) {
+                    throw new BrokerException(0, "the broker at " + hostPort + " does not present the pinned certificate");
+                }
+                throw new UntrustedCertificateException(hostPort, presented);
+            }
+        }
+        client.token();
+        return client;
+    }
+
+    /** The operator accepted {@code untrusted}: remember it, then connect pinned to it. */
+    public static BrokerClient trust(UntrustedCertificateException untrusted, URI base, String adminSecret, KnownBrokers known) {
+        known.remember(untrusted.hostPort(), untrusted.fingerprint());
+        return connect(base, adminSecret, Optional.empty(), known);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof java.security.cert.CertificateException) {
+                return root;
+            }
+            root = root.getCause();
+        }
+        return root;
     }
 
     public URI base() {

@@ -2,6 +2,8 @@ package dev.mandate.console.ui;
 
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.KnownBrokers;
+import dev.mandate.console.client.UntrustedCertificateException;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -18,10 +20,18 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Broker URL, admin secret and (for TLS) the broker's certificate to trust. */
+/**
+ * Broker URL, admin secret and (for TLS) the broker's certificate to trust. The secret goes only to this
+ * machine over http, or over https to a broker whose certificate a public CA signed, the operator pinned
+ * from a file, or the operator accepted here by its SHA-256 fingerprint (remembered in {@link KnownBrokers}).
+ */
 public final class ConnectView extends GridPane {
 
-    public ConnectView(String url, String secret, Tasks tasks, Consumer<BrokerClient> connected) {
+    private final Label error = new Label();
+    private final Label fingerprint = new Label();
+    private final Button trust = new Button("Trust this certificate and connect");
+
+    public ConnectView(String url, String secret, Tasks tasks, KnownBrokers known, Consumer<BrokerClient> connected) {
         TextField urlField = new TextField(url);
         urlField.setId("connect-url");
         PasswordField secretField = new PasswordField();
@@ -29,26 +39,43 @@ public final class ConnectView extends GridPane {
         secretField.setText(secret);
         TextField certField = new TextField();
         certField.setPromptText("optional: PEM certificate of the broker (TLS)");
-        Label error = new Label();
         error.setId("connect-error");
+        error.setWrapText(true);
+        fingerprint.setId("connect-fingerprint");
+        fingerprint.setWrapText(true);
+        trust.setId("connect-trust");
+        trust.setVisible(false);
         Button connect = new Button("Connect");
         connect.setId("connect");
         connect.setDefaultButton(true);
         connect.setOnAction(e -> {
             connect.setDisable(true);
+            offer(null);
             String u = urlField.getText();
             String s = secretField.getText();
             String c = certField.getText();
             tasks.background(() -> {
                 try {
-                    BrokerClient client = new BrokerClient(URI.create(u), s, certificate(c));
-                    client.token();
+                    BrokerClient client = BrokerClient.connect(URI.create(u), s, certificate(c), known);
                     tasks.fx(() -> connected.accept(client));
-                } catch (BrokerException | IllegalArgumentException ex) {
+                } catch (UntrustedCertificateException untrusted) {
                     tasks.fx(() -> {
-                        error.setText("Cannot connect: " + ex.getMessage());
+                        offer(untrusted);
+                        trust.setOnAction(t -> {
+                            trust.setDisable(true);
+                            tasks.background(() -> {
+                                try {
+                                    BrokerClient client = BrokerClient.trust(untrusted, URI.create(u), s, known);
+                                    tasks.fx(() -> connected.accept(client));
+                                } catch (BrokerException | IllegalArgumentException | java.io.UncheckedIOException ex) {
+                                    tasks.fx(() -> fail(ex, connect));
+                                }
+                            });
+                        });
                         connect.setDisable(false);
                     });
+                } catch (BrokerException | IllegalArgumentException ex) {
+                    tasks.fx(() -> fail(ex, connect));
                 }
             });
         });
@@ -59,6 +86,24 @@ public final class ConnectView extends GridPane {
         addRow(1, new Label("Admin secret"), secretField);
         addRow(2, new Label("Trusted certificate"), certField);
         addRow(3, connect, error);
+        add(fingerprint, 1, 4);
+        add(trust, 1, 5);
+    }
+
+    /** Shows (or, with null, hides) the question whether to trust a certificate nobody vouches for. */
+    private void offer(UntrustedCertificateException untrusted) {
+        boolean asking = untrusted != null;
+        error.setText(asking ? "The broker at " + untrusted.hostPort() + " presents a certificate that no trusted CA "
+                + "signed. Compare its fingerprint with the one the installer printed before you trust it." : "");
+        fingerprint.setText(asking ? "SHA-256 " + untrusted.fingerprint() : "");
+        trust.setVisible(asking);
+        trust.setDisable(false);
+    }
+
+    private void fail(RuntimeException ex, Button connect) {
+        offer(null);
+        error.setText("Cannot connect: " + ex.getMessage());
+        connect.setDisable(false);
     }
 
     private static Optional<X509Certificate> certificate(String path) {

@@ -17,7 +17,7 @@ public final class ConsoleApp extends Application {
         Tasks tasks = Tasks.javafx();
         String url = System.getenv().getOrDefault("MANDATE_CONSOLE_URL", "http://127.0.0.1:8080");
         String secret = System.getenv().getOrDefault("MANDATE_ADMIN_SECRET", "");
-        Scene scene = new Scene(new ConnectView(url, secret, tasks, client -> {
+        Scene scene = new Scene(new ConnectView(url, secret, tasks, dev.mandate.console.client.KnownBrokers.userStore(), client -> {
             main = new MainView(client, tasks, Clock.systemUTC());
             stage.getScene().setRoot(main);
             stage.setTitle("Mandate — " + client.base());
