@@ -189,11 +189,7 @@ class AgentsViewModelTest {
             var after = broker.registerAgent(admin, "resume", "after", "[\"read:data:*\"]");
             long target = lastSeq();
             WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !seqs.isEmpty() && seqs.getLast() >= target);
-            List<Long> expected = new ArrayList<>();
-            for (long s = seqs.getFirst(); s <= seqs.getLast(); s++) {
-                expected.add(s);
-            }
-            assertEquals(expected, List.copyOf(seqs), "every event once, in order, across the restart");
+            assertConsecutive(seqs, "every event once, in order, across the restart");
             assertTrue(after.agentId().contains("after"));
         }
     }
@@ -213,14 +209,18 @@ class AgentsViewModelTest {
             long target = lastSeq();
             WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> !seqs.isEmpty() && seqs.getLast() >= target);
 
-            List<Long> expected = new ArrayList<>();
-            for (long s = seqs.getFirst(); s <= seqs.getLast(); s++) {
-                expected.add(s);
-            }
-            assertEquals(expected, List.copyOf(seqs), "every event once, in order, across the re-authentication");
+            assertConsecutive(seqs, "every event once, in order, across the re-authentication");
             assertTrue(!client.token().equals(revoked), "the console logged in again");
             assertTrue(client.agents().size() > 0, "and its other calls work with the new token");
         }
+    }
+
+    private static void assertConsecutive(List<Long> seqs, String message) {
+        List<Long> expected = new ArrayList<>();
+        for (long s = seqs.getFirst(); s <= seqs.getLast(); s++) {
+            expected.add(s);
+        }
+        assertEquals(expected, List.copyOf(seqs), message);
     }
 
     private static long lastSeq() {

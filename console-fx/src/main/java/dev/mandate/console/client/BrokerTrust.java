@@ -62,94 +62,18 @@ public final class BrokerTrust {
 
     /** Trusts exactly the certificate with {@code fingerprint} (the operator's choice is the identity; no CA, no name check). */
     static SSLContext pinnedTo(String fingerprint) {
-        return context(new X509ExtendedTrustManager() {
-            private void check(X509Certificate[] chain) throws CertificateException {
-                if (chain == null || chain.length == 0 || !MessageDigest.isEqual(
-                        fingerprint(chain[0]).getBytes(), fingerprint.getBytes())) {
-                    throw new CertificateException("the broker's certificate is not the one accepted before");
-                }
+        return context(serverChecked(chain -> {
+            if (chain == null || chain.length == 0 || !MessageDigest.isEqual(
+                    fingerprint(chain[0]).getBytes(), fingerprint.getBytes())) {
+                throw new CertificateException("the broker's certificate is not the one accepted before");
             }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-                check(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-                check(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                check(chain);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        });
+        }));
     }
 
     /** The certificate the broker presents, read from a TLS handshake alone: no request, no secret is sent. */
     static X509Certificate presented(URI base) {
         X509Certificate[] seen = new X509Certificate[1];
-        SSLContext capture = context(new X509ExtendedTrustManager() {
-            private void keep(X509Certificate[] chain) {
-                seen[0] = chain == null || chain.length == 0 ? null : chain[0];
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-                keep(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                keep(chain);
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                keep(chain);
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                throw new CertificateException("not a server");
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        });
+        SSLContext capture = context(serverChecked(chain -> seen[0] = chain == null || chain.length == 0 ? null : chain[0]));
         int port = base.getPort() >= 0 ? base.getPort() : 443;
         try (SSLSocket socket = (SSLSocket) capture.getSocketFactory().createSocket()) {
             socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 5_000);
@@ -164,6 +88,55 @@ public final class BrokerTrust {
             throw new BrokerException(0, "the broker at " + hostPort(base) + " presented no certificate");
         }
         return seen[0];
+    }
+
+    /** A check of a server's certificate chain; the console is never a TLS server. */
+    @FunctionalInterface
+    private interface ChainCheck {
+        void check(X509Certificate[] chain) throws CertificateException;
+    }
+
+    /**
+     * A trust manager that decides by {@code check} alone. Being an {@link X509ExtendedTrustManager}, it
+     * also stands in for JSSE's host-name check, which a pinned fingerprint makes moot.
+     */
+    private static X509ExtendedTrustManager serverChecked(ChainCheck check) {
+        return new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                check.check(chain);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                check.check(chain);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                check.check(chain);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
     }
 
     private static SSLContext context(TrustManager trust) {
