@@ -73,17 +73,26 @@ public final class Database implements AutoCloseable {
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("mandate") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mandate", "");
         pool.setMaxConnections(32);
-        Database db = new Database(pool, meters);
         try {
-            db.write(tx -> {
-                Migrations.apply(tx.connection());
-                return null;
-            });
+            Migrations.apply(pool);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new StorageException(e);
         } catch (RuntimeException e) {
             pool.dispose();
-            throw e;
+            throw asStorageFailure(e);
         }
-        return db;
+        return new Database(pool, meters);
+    }
+
+    /** Flyway wraps the driver's SQLException (a locked file, say) in its own: unwrap it, so callers see one type. */
+    private static RuntimeException asStorageFailure(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return new StorageException(sql);
+            }
+        }
+        return e;
     }
 
     /** Runs {@code work} in the single write transaction; commits, or rolls back on any exception. */

@@ -1,58 +1,60 @@
 package dev.mandate.server.storage;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
-/** Versioned schema migrations, applied in order at start-up; each version runs once. */
+/**
+ * The schema, brought up to date at start-up by Flyway from {@code db/migration/V<n>__*.sql} (never edit
+ * a migration that has shipped: add the next). Flyway over a hand-written runner because it speaks H2 and
+ * PostgreSQL alike, checksums what it applied, and serialises concurrent starts on a shared database.
+ * A database made before Flyway (its own {@code schema_version} table) is baselined at the version it
+ * recorded, then migrated on from there.
+ */
 final class Migrations {
-
-    /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-    static final List<String> ALL = List.of("V1__initial.sql", "V2__token_succession.sql");
 
     private Migrations() {
     }
 
-    static void apply(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-                    + "applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-            int current;
-            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-                rs.next();
-                current = rs.getInt(1);
+    static void apply(DataSource dataSource) throws SQLException {
+        int legacy = legacyVersion(dataSource);
+        var config = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .cleanDisabled(true)
+                .validateMigrationNaming(true);
+        if (legacy > 0) {
+            config.baselineOnMigrate(true).baselineVersion(Integer.toString(legacy))
+                    .baselineDescription("schema_version " + legacy + " (before Flyway)");
+        }
+        config.load().migrate();
+    }
+
+    /** The version a pre-Flyway broker recorded in {@code schema_version}, or 0 when there is none. */
+    private static int legacyVersion(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (table(c, "flyway_schema_history") || !table(c, "schema_version")) {
+                return 0;
             }
-            for (int v = current + 1; v <= ALL.size(); v++) {
-                String name = ALL.get(v - 1);
-                for (String sql : load(name).split(";\\s*\\n")) {
-                    if (!sql.isBlank()) {
-                        s.execute(sql);
-                    }
-                }
-                try (var insert = c.prepareStatement("INSERT INTO schema_version (version, name) VALUES (?, ?)")) {
-                    insert.setInt(1, v);
-                    insert.setString(2, name);
-                    insert.executeUpdate();
-                }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+                rs.next();
+                return rs.getInt(1);
             }
         }
     }
 
-    private static String load(String name) {
-        try (InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("migration missing from the jar: " + name);
+    private static boolean table(Connection c, String name) throws SQLException {
+        for (String candidate : new String[]{name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = c.getMetaData().getTables(null, null, candidate, null)) {
+                if (rs.next()) {
+                    return true;
+                }
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return false;
     }
 }
