@@ -21,7 +21,7 @@ import dev.mandate.server.oauth.OAuthEndpoint;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.RevocationEndpoint;
 import dev.mandate.server.revocation.Revoker;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Problems;
 import dev.mandate.server.http.RateLimiter;
@@ -365,7 +365,7 @@ public final class Main {
     /** Every route of the broker, in one place. */
     public static void routing(HttpRouting.Builder routing, Endpoints e, MeterRegistry meters) {
         routing.addFilter(new SecurityHeaders())
-               .error(ApiException.class, Problems::handle)
+               .error(Refusal.class, Problems::handle)
                .error(Throwable.class, Problems::unexpected);
         ApiRoutes routes = new ApiRoutes(routing, meters);
         e.status().routing(routes);

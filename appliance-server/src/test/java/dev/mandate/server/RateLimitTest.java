@@ -1,6 +1,6 @@
 package dev.mandate.server;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.RateLimiter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +76,7 @@ class RateLimitTest {
         }
         assertEquals(100, limiter.size());
         limiter.acquire("client");
-        ApiException e = assertThrows(ApiException.class, () -> limiter.acquire("client"));
+        Refusal.RateLimited e = assertThrows(Refusal.RateLimited.class, () -> limiter.acquire("client"));
         assertTrue(e.retryAfterSeconds() > 3000, "an hour's rate: the wait is most of an hour");
     }
 }

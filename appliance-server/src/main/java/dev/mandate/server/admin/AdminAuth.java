@@ -3,7 +3,7 @@ package dev.mandate.server.admin;
 import dev.mandate.hsm.PinFile;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.IssuedToken;
@@ -104,7 +104,7 @@ public final class AdminAuth {
     public IssuedToken authenticate(String secret, String client) {
         if (!hashes.matches(secret, storedHash)) {
             audit.recordUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
-            throw ApiException.unauthorized("invalid credentials");
+            throw Refusal.unauthorized("invalid credentials");
         }
         return db.write(tx -> {
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),

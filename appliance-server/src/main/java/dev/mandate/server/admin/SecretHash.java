@@ -1,6 +1,6 @@
 package dev.mandate.server.admin;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 import java.nio.charset.StandardCharsets;
@@ -55,11 +55,11 @@ public final class SecretHash {
     public boolean matches(String secret, String storedHash) {
         try {
             if (!checks.tryAcquire(QUEUE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                throw ApiException.rateLimited(1);
+                throw Refusal.rateLimited(1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.rateLimited(1);
+            throw Refusal.rateLimited(1);
         }
         try {
             return check(secret, storedHash);

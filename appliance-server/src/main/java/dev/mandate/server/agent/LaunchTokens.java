@@ -2,7 +2,7 @@ package dev.mandate.server.agent;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.Tokens;
@@ -69,21 +69,21 @@ public final class LaunchTokens {
     public Created create(TokenClaims caller, String appId, Optional<Scopes> ceiling, Request r) {
         String createdBy = caller.subject();
         if (r.agentName().length() > 256) {
-            throw ApiException.badRequest("'agent_name' must be at most 256 characters");
+            throw Refusal.badRequest("'agent_name' must be at most 256 characters");
         }
         if (r.allowedScope().isEmpty()) {
-            throw ApiException.badRequest("'allowed_scope' must not be empty");
+            throw Refusal.badRequest("'allowed_scope' must not be empty");
         }
         if (r.allowedScope().anyReserved()) {
-            throw ApiException.badRequest("'allowed_scope' must not hold admin: or app: scopes");
+            throw Refusal.badRequest("'allowed_scope' must not hold admin: or app: scopes");
         }
         long ttl = r.ttl().orElse((long) DEFAULT_TTL);
         long maxTtl = r.maxTtl().orElse((long) DEFAULT_MAX_TTL);
         if (ttl <= 0) {
-            throw ApiException.invalidTtl("'ttl' must be positive");
+            throw Refusal.invalidTtl("'ttl' must be positive");
         }
         if (maxTtl <= 0) {
-            throw ApiException.invalidTtl("'max_ttl' must be positive");
+            throw Refusal.invalidTtl("'max_ttl' must be positive");
         }
         // Above the ceiling is capped, not refused (SPEC §2.1); a launch token never outlives it either.
         maxTtl = Math.min(maxTtl, maxTokenTtl.toSeconds());
@@ -91,7 +91,7 @@ public final class LaunchTokens {
         if (ceiling.isPresent() && !r.allowedScope().within(ceiling.get())) {
             audit.recordNow(Audit.denied("scope_ceiling_exceeded", "created_by=" + createdBy
                     + " allowed_scope=" + r.allowedScope().strings() + " ceiling=" + ceiling.get().strings()));
-            throw ApiException.forbidden("'allowed_scope' exceeds the app's scope ceiling");
+            throw Refusal.forbidden("'allowed_scope' exceeds the app's scope ceiling");
         }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
@@ -103,13 +103,13 @@ public final class LaunchTokens {
         long maxTtlFinal = maxTtl;
         db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
-                throw ApiException.tokenVerificationFailed();
+                throw Refusal.tokenVerificationFailed();
             }
             if (appId != null) {
                 // The ceiling checked above may have been narrowed, or the app deactivated, since: decide here.
-                Scopes current = ceilings.activeCeiling(tx, appId).orElseThrow(ApiException::tokenVerificationFailed);
+                Scopes current = ceilings.activeCeiling(tx, appId).orElseThrow(Refusal::tokenVerificationFailed);
                 if (!r.allowedScope().within(current)) {
-                    throw ApiException.forbidden("'allowed_scope' exceeds the app's scope ceiling");
+                    throw Refusal.forbidden("'allowed_scope' exceeds the app's scope ceiling");
                 }
             }
             store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());

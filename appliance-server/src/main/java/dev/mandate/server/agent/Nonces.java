@@ -1,6 +1,6 @@
 package dev.mandate.server.agent;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -65,7 +65,7 @@ public final class Nonces {
         if (spent.size() >= maxSpent) {
             spent.values().removeIf(e -> e <= now);
             if (spent.size() >= maxSpent) {
-                throw ApiException.rateLimited(LIFETIME_SECONDS);
+                throw Refusal.rateLimited(LIFETIME_SECONDS);
             }
         }
         return spent.putIfAbsent(random, expires) == null;

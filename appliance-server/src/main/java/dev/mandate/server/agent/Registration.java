@@ -2,7 +2,7 @@ package dev.mandate.server.agent;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
@@ -89,19 +89,19 @@ public final class Registration {
         checkId("task_id", r.taskId());
         Scopes requested = Scopes.parse(r.requestedScope(), "requested_scope");
         if (requested.isEmpty()) {
-            throw ApiException.badRequest("'requested_scope' must not be empty");
+            throw Refusal.badRequest("'requested_scope' must not be empty");
         }
         if (requested.anyReserved()) {
             audit.recordNow(Audit.denied("registration_policy_violation", "reserved scope requested: "
                     + requested.strings()).agent("", r.taskId(), r.orchId()));
-            throw ApiException.scopeViolation("admin: and app: scopes cannot be requested by an agent");
+            throw Refusal.scopeViolation("admin: and app: scopes cannot be requested by an agent");
         }
         if (!HEX64.matcher(r.launchToken()).matches()) {
-            throw ApiException.unauthorized("invalid or expired launch token");
+            throw Refusal.unauthorized("invalid or expired launch token");
         }
         // The nonce is spent by this attempt whatever its outcome: a signature cannot be retried against it.
         if (!HEX64.matcher(r.nonce()).matches() || !nonces.consume(r.nonce())) {
-            throw ApiException.unauthorized("invalid or expired nonce");
+            throw Refusal.unauthorized("invalid or expired nonce");
         }
         byte[] publicKey = verifySignature(r);
 
@@ -110,18 +110,18 @@ public final class Registration {
             // In the transaction: a task revoked while this request waited for the writer is refused.
             if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
                 audit.record(tx, Audit.denied("registration_policy_violation", "task is revoked").agent("", r.taskId(), r.orchId()));
-                return Outcome.refused(ApiException.forbidden("task '" + r.taskId() + "' is revoked"));
+                return Outcome.refused(Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
             }
             Instant now = tokens.now();
             Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond());
             if (policy.isEmpty()) {
-                return Outcome.refused(ApiException.unauthorized("invalid or expired launch token"));
+                return Outcome.refused(Refusal.unauthorized("invalid or expired launch token"));
             }
             LaunchPolicy p = policy.get();
             if (!requested.within(p.allowedScope())) {
                 audit.record(tx, Audit.denied("registration_policy_violation", "requested " + requested.strings()
                         + " beyond allowed " + p.allowedScope().strings()).agent("", r.taskId(), r.orchId()));
-                return Outcome.refused(ApiException.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
+                return Outcome.refused(Refusal.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
             }
             String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
             long lifetime = Math.min(Math.min(p.maxTtl(), maxTtl.toSeconds()), maxLifetime.toSeconds());
@@ -159,12 +159,12 @@ public final class Registration {
         } catch (IllegalArgumentException e) {
             // Not base64, or not a point on the curve: the same answer as a bad signature.
         }
-        throw ApiException.unauthorized("invalid public key or signature");
+        throw Refusal.unauthorized("invalid public key or signature");
     }
 
     private static void checkId(String field, String value) {
         if (!Ids.isTaskOrOrchId(value)) {
-            throw ApiException.badRequest("'" + field + "' must match " + Ids.TASK_OR_ORCH_RULE);
+            throw Refusal.badRequest("'" + field + "' must match " + Ids.TASK_OR_ORCH_RULE);
         }
     }
 
@@ -175,8 +175,8 @@ public final class Registration {
     }
 
     /** Either a registration or the refusal to throw once the audit of it has committed. */
-    private record Outcome(Registered registered, ApiException refusal) {
-        static Outcome refused(ApiException e) {
+    private record Outcome(Registered registered, Refusal refusal) {
+        static Outcome refused(Refusal e) {
             return new Outcome(null, e);
         }
 

@@ -1,6 +1,6 @@
 package dev.mandate.server.app;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.http.Json;
@@ -70,7 +70,7 @@ public final class AppEndpoint {
         OptionalLong ttl = body.optionalLong("token_ttl");
         if (scopes.isEmpty() && ttl.isEmpty()) {
             // As AgentWrit: an update names what it changes (status changes only through DELETE).
-            throw ApiException.badRequest("an update needs 'scopes' or 'token_ttl'");
+            throw Refusal.badRequest("an update needs 'scopes' or 'token_ttl'");
         }
         Json.ok(res, apps.update(id(req), scopes, boxed(ttl)).json().build());
     }
@@ -80,7 +80,7 @@ public final class AppEndpoint {
         boolean revokeAgents = switch (req.query().first("revoke_agents").orElse("false")) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ApiException.badRequest("'revoke_agents' must be true or false");
+            default -> throw Refusal.badRequest("'revoke_agents' must be true or false");
         };
         Apps.Deactivated done = apps.deactivate(id(req), revokeAgents);
         var body = Json.object()

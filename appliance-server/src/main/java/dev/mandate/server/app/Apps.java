@@ -3,7 +3,7 @@ package dev.mandate.server.app;
 import dev.mandate.server.admin.SecretHash;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.revocation.Revoker;
@@ -74,7 +74,7 @@ public final class Apps {
         App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, "active", now, now, null);
         db.write(tx -> {
             if (store.nameTaken(tx, name)) {
-                throw ApiException.conflict("an app named '" + name + "' exists");
+                throw Refusal.conflict("an app named '" + name + "' exists");
             }
             store.insert(tx, app, hash);
             audit.record(tx, Audit.success("app_registered", "app_id=" + app.appId() + " name=" + name
@@ -89,7 +89,7 @@ public final class Apps {
     }
 
     public App get(String appId) {
-        return db.read(tx -> store.byId(tx, appId)).orElseThrow(() -> ApiException.notFound("no such app"));
+        return db.read(tx -> store.byId(tx, appId)).orElseThrow(() -> Refusal.notFound("no such app"));
     }
 
     /** New ceiling and/or token TTL; status is not changed here. */
@@ -97,7 +97,7 @@ public final class Apps {
         scopes.ifPresent(Apps::checkCeiling);
         Optional<Integer> ttl = tokenTtl.map(Apps::checkTtl);
         return db.write(tx -> {
-            App old = store.byId(tx, appId).orElseThrow(() -> ApiException.notFound("no such app"));
+            App old = store.byId(tx, appId).orElseThrow(() -> Refusal.notFound("no such app"));
             App updated = new App(old.appId(), old.name(), old.clientId(), scopes.orElse(old.scopes()),
                     ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt());
             store.update(tx, updated);
@@ -118,7 +118,7 @@ public final class Apps {
      */
     public Deactivated deactivate(String appId, boolean revokeAgents) {
         return db.write(tx -> {
-            App old = store.byId(tx, appId).orElseThrow(() -> ApiException.notFound("no such app"));
+            App old = store.byId(tx, appId).orElseThrow(() -> Refusal.notFound("no such app"));
             int agents = 0;
             int count = 0;
             if (revokeAgents) {
@@ -152,7 +152,7 @@ public final class Apps {
         if (!ok) {
             audit.recordUnsolicited(Audit.denied("app_auth_failed", "client_id=" + clientId.substring(0,
                     Math.min(clientId.length(), 64))), client);
-            throw ApiException.unauthorized("invalid client credentials");
+            throw Refusal.unauthorized("invalid client credentials");
         }
         return found.app();
     }
@@ -180,7 +180,7 @@ public final class Apps {
         return db.write(tx -> {
             // The secret was checked outside the writer (bcrypt is slow); whether the app is still active is decided here.
             if (store.byId(tx, app.appId()).filter(App::active).isEmpty()) {
-                throw ApiException.unauthorized("invalid client credentials");
+                throw Refusal.unauthorized("invalid client credentials");
             }
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
                     Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(Math.min(app.tokenTtl(), maxTtlSeconds)), "", "", List.of()));
@@ -198,7 +198,7 @@ public final class Apps {
     public Scopes ceiling(String appId) {
         App app = get(appId);
         if (!app.active()) {
-            throw ApiException.tokenVerificationFailed();
+            throw Refusal.tokenVerificationFailed();
         }
         return app.scopes();
     }
@@ -208,22 +208,22 @@ public final class Apps {
 
     private static void checkName(String name) {
         if (name.length() > 64 || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("'name' must match ^[a-z][a-z0-9](?:-?[a-z0-9]+)*$ and be at most 64 characters");
+            throw Refusal.badRequest("'name' must match ^[a-z][a-z0-9](?:-?[a-z0-9]+)*$ and be at most 64 characters");
         }
     }
 
     private static void checkCeiling(Scopes scopes) {
         if (scopes.isEmpty()) {
-            throw ApiException.badRequest("'scopes' must not be empty");
+            throw Refusal.badRequest("'scopes' must not be empty");
         }
         if (scopes.anyReserved()) {
-            throw ApiException.badRequest("'scopes' must not hold admin: or app: scopes");
+            throw Refusal.badRequest("'scopes' must not hold admin: or app: scopes");
         }
     }
 
     private static int checkTtl(long ttl) {
         if (ttl < 60 || ttl > 86_400) {
-            throw ApiException.invalidTtl("'token_ttl' must be 60 to 86400 seconds");
+            throw Refusal.invalidTtl("'token_ttl' must be 60 to 86400 seconds");
         }
         return (int) ttl;
     }

@@ -1,6 +1,6 @@
 package dev.mandate.server.audit;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.QueryParameter;
@@ -86,7 +86,7 @@ public final class AuditEndpoint {
         try {
             return OffsetDateTime.parse(value.get()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("'" + name + "' must be an RFC 3339 time");
+            throw Refusal.badRequest("'" + name + "' must be an RFC 3339 time");
         }
     }
 }

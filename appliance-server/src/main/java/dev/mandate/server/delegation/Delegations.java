@@ -3,7 +3,7 @@ package dev.mandate.server.delegation;
 import dev.mandate.server.agent.Registration;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
@@ -48,37 +48,37 @@ public final class Delegations {
 
     public IssuedToken delegate(TokenClaims caller, String delegateTo, Scopes scope, long ttl) {
         if (caller.kind() != TokenClaims.Kind.AGENT) {
-            throw ApiException.forbidden("only an agent token can delegate");
+            throw Refusal.forbidden("only an agent token can delegate");
         }
         if (ttl <= 0) {
-            throw ApiException.invalidTtl("'ttl' must be positive");
+            throw Refusal.invalidTtl("'ttl' must be positive");
         }
         if (scope.isEmpty()) {
-            throw ApiException.badRequest("'scope' must not be empty");
+            throw Refusal.badRequest("'scope' must not be empty");
         }
         if (scope.anyReserved() || !scope.within(caller.scope())) {
             audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti() + " to="
                     + delegateTo + " requested=" + scope.strings() + " held=" + caller.scope().strings())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()));
-            throw ApiException.scopeViolation("'scope' exceeds the delegator's scope");
+            throw Refusal.scopeViolation("'scope' exceeds the delegator's scope");
         }
         if (caller.depth() >= MAX_DEPTH) {
             audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti()
                     + " depth limit " + MAX_DEPTH).agent(caller.subject(), caller.taskId(), caller.orchId()));
-            throw ApiException.scopeViolation("delegation depth is limited to " + MAX_DEPTH);
+            throw Refusal.scopeViolation("delegation depth is limited to " + MAX_DEPTH);
         }
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
-                throw ApiException.tokenVerificationFailed();
+                throw Refusal.tokenVerificationFailed();
             }
             var status = agents.status(tx, delegateTo);
             if (status.isEmpty()) {
-                throw ApiException.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
+                throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
             }
             if (status.get() == Registration.AgentStatus.REVOKED
                     || revocations.contains(Revocations.Level.AGENT, delegateTo)
                     || revocations.contains(Revocations.Level.CHAIN, delegateTo)) {
-                throw ApiException.forbidden("the delegate agent is revoked");
+                throw Refusal.forbidden("the delegate agent is revoked");
             }
             Instant now = tokens.now();
             Instant expires = now.plusSeconds(Math.min(ttl, maxTtl.toSeconds()));

@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,17 +61,17 @@ public final class ApiRoutes {
     public void finish() {
         for (String path : paths) {
             routing.any(path, timed("other", path, (req, res) -> {
-                throw new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
+                throw Refusal.methodNotAllowed(
                         "method " + req.prologue().method().text() + " is not allowed here");
             }));
         }
         routing.any(timed("other", "unmatched", (req, res) -> {
-            throw ApiException.notFound("no such endpoint");
+            throw Refusal.notFound("no such endpoint");
         }));
     }
 
     /**
-     * Records the handler's time and the status it answers; a thrown {@link ApiException} counts with its
+     * Records the handler's time and the status it answers; a thrown {@link Refusal} counts with its
      * own status, anything else as the 500 that {@link Problems} will send.
      */
     private Handler timed(String method, String route, Handler handler) {
@@ -80,8 +81,8 @@ public final class ApiRoutes {
             try {
                 handler.handle(req, res);
                 status = res.status().code();
-            } catch (ApiException e) {
-                status = e.code().status();
+            } catch (Refusal e) {
+                status = Problems.code(e).status();
                 throw e;
             } finally {
                 Timer.builder("mandate.http.server.requests")

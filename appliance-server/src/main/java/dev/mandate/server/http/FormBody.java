@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -21,7 +22,7 @@ public final class FormBody {
     public static FormBody read(ServerRequest req) {
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw ApiException.badRequest("the body must be application/x-www-form-urlencoded");
+            throw Refusal.badRequest("the body must be application/x-www-form-urlencoded");
         }
         String text = new String(JsonBody.readLimited(req), StandardCharsets.UTF_8);
         Map<String, String> fields = new HashMap<>();
@@ -34,11 +35,11 @@ public final class FormBody {
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 if (fields.putIfAbsent(name, value) != null) {
-                    throw ApiException.badRequest("'" + name + "' is given more than once");
+                    throw Refusal.badRequest("'" + name + "' is given more than once");
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("malformed form body");
+            throw Refusal.badRequest("malformed form body");
         }
         return new FormBody(fields);
     }

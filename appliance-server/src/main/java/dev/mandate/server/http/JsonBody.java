@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import io.helidon.webserver.http.ServerRequest;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -35,24 +36,24 @@ public final class JsonBody {
     public static JsonBody read(ServerRequest req) {
         byte[] bytes = readLimited(req);
         if (bytes.length == 0) {
-            throw ApiException.badRequest("request body must be a JSON object");
+            throw Refusal.badRequest("request body must be a JSON object");
         }
         try (JsonParser parser = Json.PARSERS.createParser(new ByteArrayInputStream(bytes))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                throw ApiException.badRequest("request body must be a JSON object");
+                throw Refusal.badRequest("request body must be a JSON object");
             }
             JsonObject object = parser.getObject();
             if (parser.hasNext()) {
-                throw ApiException.badRequest("malformed JSON body: content after the object");
+                throw Refusal.badRequest("malformed JSON body: content after the object");
             }
             return new JsonBody(object);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             throw e;
         } catch (RuntimeException e) {
             // Parsson reports syntax (JsonParsingException), bad encodings (JsonException), nesting past
             // MAX_DEPTH (RuntimeException) and numbers past its digit limit (UnsupportedOperationException):
             // for a request body each of them is the client's malformed JSON.
-            throw ApiException.badRequest("malformed JSON body");
+            throw Refusal.badRequest("malformed JSON body");
         }
     }
 
@@ -64,7 +65,7 @@ public final class JsonBody {
         try (InputStream in = req.content().inputStream()) {
             byte[] bytes = in.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + MAX_BYTES + " bytes");
+                throw Refusal.payloadTooLarge("request body exceeds " + MAX_BYTES + " bytes");
             }
             return bytes;
         } catch (IOException e) {
@@ -75,7 +76,7 @@ public final class JsonBody {
     /** A required, non-blank string. */
     public String string(String name) {
         return optionalString(name).filter(s -> !s.isBlank())
-                .orElseThrow(() -> ApiException.badRequest("'" + name + "' is required"));
+                .orElseThrow(() -> Refusal.badRequest("'" + name + "' is required"));
     }
 
     public Optional<String> optionalString(String name) {
@@ -86,12 +87,12 @@ public final class JsonBody {
         if (v instanceof JsonString s) {
             return Optional.of(s.getString());
         }
-        throw ApiException.badRequest("'" + name + "' must be a string");
+        throw Refusal.badRequest("'" + name + "' must be a string");
     }
 
     /** A required array of strings (possibly empty: the caller decides). */
     public List<String> stringList(String name) {
-        return optionalStringList(name).orElseThrow(() -> ApiException.badRequest("'" + name + "' is required"));
+        return optionalStringList(name).orElseThrow(() -> Refusal.badRequest("'" + name + "' is required"));
     }
 
     public Optional<List<String>> optionalStringList(String name) {
@@ -100,12 +101,12 @@ public final class JsonBody {
             return Optional.empty();
         }
         if (v.getValueType() != JsonValue.ValueType.ARRAY) {
-            throw ApiException.badRequest("'" + name + "' must be an array of strings");
+            throw Refusal.badRequest("'" + name + "' must be an array of strings");
         }
         List<String> values = new ArrayList<>();
         for (JsonValue item : v.asJsonArray()) {
             if (!(item instanceof JsonString s)) {
-                throw ApiException.badRequest("'" + name + "' must be an array of strings");
+                throw Refusal.badRequest("'" + name + "' must be an array of strings");
             }
             values.add(s.getString());
         }
@@ -122,10 +123,10 @@ public final class JsonBody {
             try {
                 return OptionalLong.of(n.bigIntegerValueExact().longValueExact());
             } catch (ArithmeticException e) {
-                throw ApiException.badRequest("'" + name + "' is out of range");
+                throw Refusal.badRequest("'" + name + "' is out of range");
             }
         }
-        throw ApiException.badRequest("'" + name + "' must be a whole number");
+        throw Refusal.badRequest("'" + name + "' must be a whole number");
     }
 
     public Optional<Boolean> optionalBoolean(String name) {
@@ -139,7 +140,7 @@ public final class JsonBody {
         if (v == JsonValue.FALSE) {
             return Optional.of(false);
         }
-        throw ApiException.badRequest("'" + name + "' must be true or false");
+        throw Refusal.badRequest("'" + name + "' must be true or false");
     }
 
     public boolean has(String name) {

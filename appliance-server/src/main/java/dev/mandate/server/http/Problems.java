@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -15,8 +16,26 @@ public final class Problems {
     private Problems() {
     }
 
-    public static void handle(ServerRequest req, ServerResponse res, ApiException e) {
-        send(req, res, e.code(), e.getMessage(), e.retryAfterSeconds());
+    public static void handle(ServerRequest req, ServerResponse res, Refusal e) {
+        send(req, res, code(e), e.getMessage(), e instanceof Refusal.RateLimited r ? r.retryAfterSeconds() : 0);
+    }
+
+    /** The problem code (and with it the status) of a refusal: the one place the family meets HTTP. */
+    public static ErrorCode code(Refusal refusal) {
+        return switch (refusal) {
+            case Refusal.InvalidRequest r -> ErrorCode.INVALID_REQUEST;
+            case Refusal.InvalidTtl r -> ErrorCode.INVALID_TTL;
+            case Refusal.Unauthorized r -> ErrorCode.UNAUTHORIZED;
+            case Refusal.InsufficientScope r -> ErrorCode.INSUFFICIENT_SCOPE;
+            case Refusal.ScopeViolation r -> ErrorCode.SCOPE_VIOLATION;
+            case Refusal.Forbidden r -> ErrorCode.FORBIDDEN;
+            case Refusal.NotFound r -> ErrorCode.NOT_FOUND;
+            case Refusal.MethodNotAllowed r -> ErrorCode.METHOD_NOT_ALLOWED;
+            case Refusal.Conflict r -> ErrorCode.CONFLICT;
+            case Refusal.PayloadTooLarge r -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case Refusal.RateLimited r -> ErrorCode.RATE_LIMITED;
+            case Refusal.HsmUnavailable r -> ErrorCode.HSM_UNAVAILABLE;
+        };
     }
 
     /** Anything unexpected: logged once with the request id, answered without detail. */

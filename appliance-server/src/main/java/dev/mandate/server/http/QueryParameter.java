@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import java.util.Optional;
 
 /** Query-string numbers: absent gives the default, anything not a whole number ≥ {@code min} is a 400. */
@@ -15,11 +16,11 @@ public final class QueryParameter {
         try {
             long n = Long.parseLong(value.get());
             if (n < min) {
-                throw ApiException.badRequest("'" + name + "' must be at least " + min);
+                throw Refusal.badRequest("'" + name + "' must be at least " + min);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("'" + name + "' must be a whole number");
+            throw Refusal.badRequest("'" + name + "' must be a whole number");
         }
     }
 }

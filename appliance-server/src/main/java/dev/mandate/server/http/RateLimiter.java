@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class RateLimiter {
             waitNanos = (1 - b.tokens) / tokensPerNano;
         }
         onRefused.accept(name, key);
-        throw ApiException.rateLimited((long) Math.ceil(waitNanos / 1e9));
+        throw Refusal.rateLimited((long) Math.ceil(waitNanos / 1e9));
     }
 
     /** How many keys are remembered now (bounded by maxKeys). */

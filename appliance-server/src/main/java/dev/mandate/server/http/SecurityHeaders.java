@@ -1,5 +1,6 @@
 package dev.mandate.server.http;
 
+import dev.mandate.server.error.Refusal;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -36,7 +37,7 @@ public final class SecurityHeaders implements Filter {
         apply(req, res);
         var length = req.headers().contentLength();
         if (length.isPresent() && length.getAsLong() > JsonBody.MAX_BYTES) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds " + JsonBody.MAX_BYTES + " bytes");
+            throw Refusal.payloadTooLarge("request body exceeds " + JsonBody.MAX_BYTES + " bytes");
         }
         chain.proceed();
     }

@@ -3,7 +3,7 @@ package dev.mandate.server.keys;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.hsm.HsmException;
 import dev.mandate.hsm.HsmSigner;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -65,7 +65,7 @@ public final class HsmTokenSigner implements TokenSigner {
                 LOG.log(Level.ERROR, "HSM signing failed: " + e.getMessage());
             }
             healthy = false;
-            throw ApiException.hsmUnavailable();
+            throw Refusal.hsmUnavailable();
         }
     }
 

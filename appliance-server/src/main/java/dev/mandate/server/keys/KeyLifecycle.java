@@ -7,7 +7,7 @@ import dev.mandate.hsm.HsmSigner;
 import dev.mandate.hsm.SigningKey;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
@@ -92,7 +92,7 @@ public final class KeyLifecycle {
         Optional<KeyRecord> waiting = find("next");
         if (waiting.isPresent()) {
             if (!immediate) {
-                throw ApiException.conflict("key " + waiting.get().kid() + " is already waiting to activate");
+                throw Refusal.conflict("key " + waiting.get().kid() + " is already waiting to activate");
             }
             return activate(waiting.get());
         }
@@ -107,7 +107,7 @@ public final class KeyLifecycle {
      */
     public synchronized int revoke(String kid) {
         KeyRecord key = list().stream().filter(k -> k.kid().equals(kid)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("no key with kid " + kid));
+                .orElseThrow(() -> Refusal.notFound("no key with kid " + kid));
         if (key.state().equals("revoked") || key.state().equals("retired")) {
             return 0;
         }
@@ -198,7 +198,7 @@ public final class KeyLifecycle {
             jwk = hsm.publicJwk(label);
         } catch (HsmException e) {
             LOG.log(Level.ERROR, "generating a signing key failed: " + e.getMessage());
-            throw ApiException.hsmUnavailable();
+            throw Refusal.hsmUnavailable();
         }
         KeyRecord next = new KeyRecord(key.kid(), label, "ES256", "next", key.createdAt(),
                 now.plus(publishLead), null, null);

@@ -13,7 +13,7 @@ public interface TokenSigner {
         }
     }
 
-    /** Throws {@link dev.mandate.server.http.ApiException} 503 when the HSM cannot sign. */
+    /** Throws {@link dev.mandate.server.http.Refusal} 503 when the HSM cannot sign. */
     Signed sign(JWTClaimsSet claims);
 
     /** True when the HSM signs (a real signature, at most once a second while healthy). */

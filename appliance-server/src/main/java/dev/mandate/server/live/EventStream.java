@@ -1,6 +1,6 @@
 package dev.mandate.server.live;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.scope.Scope;
@@ -109,11 +109,11 @@ public final class EventStream {
         try {
             long n = Long.parseLong(value.strip());
             if (n < 0) {
-                throw ApiException.badRequest("Last-Event-ID must not be negative");
+                throw Refusal.badRequest("Last-Event-ID must not be negative");
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Last-Event-ID must be a whole number");
+            throw Refusal.badRequest("Last-Event-ID must be a whole number");
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.mandate.server.live;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.QueryParameter;
@@ -39,7 +39,7 @@ public final class OperatorEndpoint {
         var q = req.query();
         String state = q.first("state").asOptional().orElse(null);
         if (state != null && !STATES.contains(state)) {
-            throw ApiException.badRequest("'state' must be one of " + STATES);
+            throw Refusal.badRequest("'state' must be one of " + STATES);
         }
         int limit = (int) Math.min(1000, QueryParameter.number(q.first("limit").asOptional(), "limit", 100, 1));
         int offset = (int) Math.min(Integer.MAX_VALUE, QueryParameter.number(q.first("offset").asOptional(), "offset", 0, 0));
@@ -55,7 +55,7 @@ public final class OperatorEndpoint {
         String raw = req.path().rawPath();
         String root = URLDecoder.decode(raw.substring(raw.indexOf(CHAINS) + CHAINS.length()), StandardCharsets.UTF_8);
         if (root.isBlank() || root.length() > 600) {
-            throw ApiException.notFound("no such delegation tree");
+            throw Refusal.notFound("no such delegation tree");
         }
         Json.ok(res, views.chain(root));
     }

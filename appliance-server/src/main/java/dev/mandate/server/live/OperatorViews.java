@@ -1,6 +1,6 @@
 package dev.mandate.server.live;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
@@ -184,7 +184,7 @@ public final class OperatorViews {
                     ps.setString(1, root);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            throw ApiException.notFound("no token or agent " + root);
+                            throw Refusal.notFound("no token or agent " + root);
                         }
                         rootAgent = rs.getString(1);
                     }
@@ -203,7 +203,7 @@ public final class OperatorViews {
             String r = rootAgent;
             List<TokenRow> own = tree.stream().filter(t -> t.depth() == 0 && t.sub().equals(r)).toList();
             if (own.isEmpty()) {
-                throw ApiException.notFound("no delegation tree for " + root);
+                throw Refusal.notFound("no delegation tree for " + root);
             }
             Map<String, List<TokenRow>> children = new HashMap<>();
             for (TokenRow t : tree) {

@@ -2,7 +2,7 @@ package dev.mandate.server.oauth;
 
 import dev.mandate.server.app.App;
 import dev.mandate.server.app.Apps;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.token.Bearer;
@@ -64,7 +64,7 @@ final class Clients {
         return switch (caller.kind()) {
             case ADMIN -> new Client(null);
             case APP -> new Client(caller.appId());
-            case AGENT -> throw ApiException.insufficientScope("an admin or app client is required");
+            case AGENT -> throw Refusal.insufficientScope("an admin or app client is required");
         };
     }
 
@@ -73,11 +73,11 @@ final class Clients {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiException.unauthorized("invalid client credentials");
+            throw Refusal.unauthorized("invalid client credentials");
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw ApiException.unauthorized("invalid client credentials");
+            throw Refusal.unauthorized("invalid client credentials");
         }
         String clientId = decoded.substring(0, colon);
         String secret = decoded.substring(colon + 1);

@@ -1,6 +1,6 @@
 package dev.mandate.server.revocation;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.QueryParameter;
@@ -47,7 +47,7 @@ public final class RevocationEndpoint {
             case "agent" -> Revocations.Level.AGENT;
             case "task" -> Revocations.Level.TASK;
             case "chain" -> Revocations.Level.CHAIN;
-            default -> throw ApiException.badRequest("'level' must be token, agent, task or chain");
+            default -> throw Refusal.badRequest("'level' must be token, agent, task or chain");
         };
         checkTargetShape(level, target);
         Revoker.Result result = revoker.revoke(level, target);
@@ -67,27 +67,27 @@ public final class RevocationEndpoint {
         switch (level) {
             case TOKEN -> {
                 if (!Ids.isJti(target)) {
-                    throw ApiException.badRequest("a token-level 'target' is a jti: 32 lowercase hex digits");
+                    throw Refusal.badRequest("a token-level 'target' is a jti: 32 lowercase hex digits");
                 }
             }
             case TASK -> {
                 if (!Ids.isTaskOrOrchId(target)) {
-                    throw ApiException.badRequest("a task-level 'target' is a task id: " + Ids.TASK_OR_ORCH_RULE);
+                    throw Refusal.badRequest("a task-level 'target' is a task id: " + Ids.TASK_OR_ORCH_RULE);
                 }
             }
             case AGENT, CHAIN -> {
                 if (target.length() > MAX_AGENT_ID) {
-                    throw ApiException.notFound("no such agent");
+                    throw Refusal.notFound("no such agent");
                 }
             }
-            case SUPERSEDED -> throw ApiException.badRequest("'level' must be token, agent, task or chain");
+            case SUPERSEDED -> throw Refusal.badRequest("'level' must be token, agent, task or chain");
         }
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
         TokenClaims caller = bearer.require(req);
         if (caller.kind() == TokenClaims.Kind.AGENT) {
-            throw ApiException.insufficientScope("the revocation feed is for admin and app tokens");
+            throw Refusal.insufficientScope("the revocation feed is for admin and app tokens");
         }
         long since = QueryParameter.number(req.query().first("since").asOptional(), "since", 0, 0);
         int limit = (int) Math.min(MAX_FEED, Math.max(1, QueryParameter.number(req.query().first("limit").asOptional(), "limit", MAX_FEED, 0)));

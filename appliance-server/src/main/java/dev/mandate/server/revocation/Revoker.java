@@ -2,7 +2,7 @@ package dev.mandate.server.revocation;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.storage.Database;
@@ -75,7 +75,7 @@ public final class Revoker {
                 }
                 case AGENT -> {
                     if (!store.isAgent(tx, target)) {
-                        throw ApiException.notFound("no such agent");
+                        throw Refusal.notFound("no such agent");
                     }
                     store.markAgentRevoked(tx, target, now);
                     Set<LiveTokens.Live> tokens = live.fromTokens(store.tokensOf(tx, target));
@@ -93,11 +93,11 @@ public final class Revoker {
                     Set<String> roots = new LinkedHashSet<>();
                     if (Ids.isJti(target)) {
                         String root = store.rootOf(tx, target).filter(r -> isAgent(tx, r))
-                                .orElseThrow(() -> ApiException.notFound("no agent token with this jti"));
+                                .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
                         roots.add(root);
                     } else {
                         if (!store.isAgent(tx, target)) {
-                            throw ApiException.notFound("no such agent");
+                            throw Refusal.notFound("no such agent");
                         }
                         // The named agent receives no delegation afterwards, however long its entries last.
                         store.markAgentRevoked(tx, target, now);

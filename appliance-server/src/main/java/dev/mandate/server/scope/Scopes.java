@@ -1,6 +1,6 @@
 package dev.mandate.server.scope;
 
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +20,7 @@ public record Scopes(List<Scope> values) {
             try {
                 parsed.add(Scope.parse(text));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("'" + field + "': " + e.getMessage());
+                throw Refusal.badRequest("'" + field + "': " + e.getMessage());
             }
         }
         return new Scopes(parsed);

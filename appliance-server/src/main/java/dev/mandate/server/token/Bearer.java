@@ -2,7 +2,7 @@ package dev.mandate.server.token;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.scope.Scope;
 import io.helidon.http.HeaderNames;
@@ -25,7 +25,7 @@ public final class Bearer {
     public TokenClaims require(ServerRequest req) {
         return verifier.verify(presented(req)).orElseGet(() -> {
             audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()), ClientAddress.of(req));
-            throw ApiException.tokenVerificationFailed();
+            throw Refusal.tokenVerificationFailed();
         });
     }
 
@@ -33,7 +33,7 @@ public final class Bearer {
     public String presented(ServerRequest req) {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw ApiException.tokenVerificationFailed();
+            throw Refusal.tokenVerificationFailed();
         }
         return header.substring(PREFIX.length()).strip();
     }
@@ -50,7 +50,7 @@ public final class Bearer {
             audit.recordUnsolicited(Audit.denied("scope_violation", "path=" + req.path().path() + " required="
                     + needed + " jti=" + caller.jti()).agent(caller.kind() == TokenClaims.Kind.AGENT
                     ? caller.subject() : "", caller.taskId(), caller.orchId()), ClientAddress.of(req));
-            throw ApiException.insufficientScope("token lacks the scope " + needed);
+            throw Refusal.insufficientScope("token lacks the scope " + needed);
         }
         return caller;
     }

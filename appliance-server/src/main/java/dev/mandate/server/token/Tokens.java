@@ -2,7 +2,7 @@ package dev.mandate.server.token;
 
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
-import dev.mandate.server.http.ApiException;
+import dev.mandate.server.error.Refusal;
 import dev.mandate.server.live.Event;
 import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
@@ -111,7 +111,7 @@ public final class Tokens {
      */
     public IssuedToken renew(TokenClaims current) {
         if (current.kind() != TokenClaims.Kind.AGENT) {
-            throw ApiException.forbidden("only agent tokens can be renewed; authenticate again");
+            throw Refusal.forbidden("only agent tokens can be renewed; authenticate again");
         }
         Outcome outcome = db.write(tx -> {
             if (!isLive(tx, current)) {
@@ -152,7 +152,7 @@ public final class Tokens {
                     + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()));
             return Outcome.issued(renewed);
         });
-        return outcome.orElseThrow(() -> ApiException.unauthorized("token renewal failed"));
+        return outcome.orElseThrow(() -> Refusal.unauthorized("token renewal failed"));
     }
 
     /** Revokes the caller's token and everything delegated from it. */
@@ -186,7 +186,7 @@ public final class Tokens {
             return new Outcome(token);
         }
 
-        IssuedToken orElseThrow(java.util.function.Supplier<ApiException> failure) {
+        IssuedToken orElseThrow(java.util.function.Supplier<Refusal> failure) {
             if (token == null) {
                 throw failure.get();
             }
