@@ -150,7 +150,7 @@ class DelegationTest {
                 .jwtID(java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)))
                 .claim("scope", List.of("read:data:*", "write:data:*"))
                 .build();
-        String label = broker.broker().keys().list().stream().filter(k -> k.state().equals("active"))
+        String label = broker.broker().keys().list().stream().filter(k -> k.state() == dev.mandate.server.keys.KeyState.ACTIVE)
                 .findFirst().orElseThrow().label();
         String forged = broker.broker().hsm().signer(label, 1).sign(forgedClaims);
         assertTrue(broker.valid(forged), "the forgery carries a good signature of a trusted key");

@@ -179,7 +179,7 @@ class KeyLifecycleTest {
             broker.post("/v1/admin/keys/rotate", "{\"immediate\":true}", admin);
             broker.clock.advance(Duration.ofSeconds(301));
             broker.broker().keys().tick();
-            assertEquals("retired", broker.broker().keys().list().stream().filter(k -> k.label().equals(oldLabel))
+            assertEquals(dev.mandate.server.keys.KeyState.RETIRED, broker.broker().keys().list().stream().filter(k -> k.label().equals(oldLabel))
                     .findFirst().orElseThrow().state());
             assertTrue(broker.broker().hsm().listKeys().stream().anyMatch(k -> k.label().equals(oldLabel)));
         }
@@ -283,10 +283,10 @@ class KeyLifecycleTest {
             for (int period = 0; period < 2; period++) {
                 broker.clock.advance(Duration.ofSeconds(60));
                 keys.tick();                                       // the period is over: a next key is published
-                assertEquals(1, keys.list().stream().filter(k -> k.state().equals("next")).count());
+                assertEquals(1, keys.list().stream().filter(k -> k.state() == dev.mandate.server.keys.KeyState.NEXT).count());
                 broker.clock.advance(Duration.ofSeconds(5));
                 keys.tick();                                       // the publish lead is over: it signs
-                assertEquals(0, keys.list().stream().filter(k -> k.state().equals("next")).count());
+                assertEquals(0, keys.list().stream().filter(k -> k.state() == dev.mandate.server.keys.KeyState.NEXT).count());
             }
             assertEquals(3, keys.list().size());
             String admin = broker.adminToken();

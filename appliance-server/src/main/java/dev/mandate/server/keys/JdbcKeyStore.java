@@ -21,7 +21,7 @@ final class JdbcKeyStore {
             ps.setString(1, k.kid());
             ps.setString(2, k.label());
             ps.setString(3, k.alg());
-            ps.setString(4, k.state());
+            ps.setString(4, k.state().wire());
             ps.setLong(5, k.createdAt().getEpochSecond());
             ps.setObject(6, seconds(k.activatesAt()));
             ps.setObject(7, seconds(k.activatedAt()));
@@ -34,7 +34,7 @@ final class JdbcKeyStore {
     void update(Database.Tx tx, KeyRecord k) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(
                 "UPDATE signing_keys SET state = ?, activates_at = ?, activated_at = ?, retired_at = ? WHERE kid = ?")) {
-            ps.setString(1, k.state());
+            ps.setString(1, k.state().wire());
             ps.setObject(2, seconds(k.activatesAt()));
             ps.setObject(3, seconds(k.activatedAt()));
             ps.setObject(4, seconds(k.retiredAt()));
@@ -48,14 +48,16 @@ final class JdbcKeyStore {
         try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at, kid");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                keys.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                keys.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), KeyState.ofWire(rs.getString(4)),
                         Instant.ofEpochSecond(rs.getLong(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8)));
             }
         }
         return keys;
     }
 
-    List<String> publicJwks(Database.Tx tx, List<String> states) throws SQLException {
+    /** The public JWKs of the keys that still verify tokens. */
+    List<String> verifyingJwks(Database.Tx tx) throws SQLException {
+        List<String> states = java.util.Arrays.stream(KeyState.values()).filter(KeyState::verifies).map(KeyState::wire).toList();
         List<String> jwks = new ArrayList<>();
         try (PreparedStatement ps = tx.connection().prepareStatement(
                 "SELECT public_jwk FROM signing_keys WHERE state IN (" + "?,".repeat(states.size() - 1) + "?)")) {

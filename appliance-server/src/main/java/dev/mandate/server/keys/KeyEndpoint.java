@@ -48,7 +48,7 @@ public final class KeyEndpoint {
         KeyRecord key = lifecycle.rotate(immediate);
         Json.send(res, 202, Json.object()
                 .add("kid", key.kid())
-                .add("state", key.state())
+                .add("state", key.state().wire())
                 .add("activates_at", Json.time(key.activatesAt()))
                 .build());
     }
@@ -57,7 +57,7 @@ public final class KeyEndpoint {
         bearer.require(req, MANAGE);
         String kid = req.path().pathParameters().get("kid");
         int count = lifecycle.revoke(kid);
-        Json.ok(res, Json.object().add("kid", kid).add("state", "revoked").add("count", count).build());
+        Json.ok(res, Json.object().add("kid", kid).add("state", KeyState.REVOKED.wire()).add("count", count).build());
     }
 
     private void jwks(ServerRequest req, ServerResponse res) {

@@ -35,7 +35,6 @@ public final class KeyLifecycle {
 
     private static final System.Logger LOG = System.getLogger(KeyLifecycle.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final List<String> VERIFYING = List.of("next", "active", "retiring");
 
     private final Database db;
     private final Hsm hsm;
@@ -68,9 +67,9 @@ public final class KeyLifecycle {
         this.rotationPeriod = rotationPeriod;
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
-        KeyRecord active = list().stream().filter(k -> k.state().equals("active")).findFirst()
+        KeyRecord active = list().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst()
                 .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true)));
-        db.read(tx -> store.publicJwks(tx, VERIFYING)).forEach(jwk -> ring.add(parse(jwk)));
+        db.read(tx -> store.verifyingJwks(tx)).forEach(jwk -> ring.add(parse(jwk)));
         this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures), meters);
         tick();
     }
@@ -89,7 +88,7 @@ public final class KeyLifecycle {
      * {@code immediate} (a key already waiting is then activated instead of making another).
      */
     public synchronized KeyRecord rotate(boolean immediate) {
-        Optional<KeyRecord> waiting = find("next");
+        Optional<KeyRecord> waiting = find(KeyState.NEXT);
         if (waiting.isPresent()) {
             if (!immediate) {
                 throw Refusal.conflict("key " + waiting.get().kid() + " is already waiting to activate");
@@ -108,15 +107,15 @@ public final class KeyLifecycle {
     public synchronized int revoke(String kid) {
         KeyRecord key = list().stream().filter(k -> k.kid().equals(kid)).findFirst()
                 .orElseThrow(() -> Refusal.notFound("no key with kid " + kid));
-        if (key.state().equals("revoked") || key.state().equals("retired")) {
+        if (key.state() == KeyState.REVOKED || key.state() == KeyState.RETIRED) {
             return 0;
         }
         // The successor is made in the HSM (and published) before the transaction: an HSM operation, not a decision.
-        Optional<KeyRecord> successor = key.state().equals("active")
-                ? Optional.of(find("next").orElseGet(() -> generate(false))) : Optional.empty();
+        Optional<KeyRecord> successor = key.state() == KeyState.ACTIVE
+                ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false))) : Optional.empty();
         var successorSigner = successor.map(next -> hsm.signer(next.label(), maxConcurrentSignatures));
         long now = clock.instant().getEpochSecond();
-        KeyRecord revoked = with(key, "revoked", key.activatesAt(), key.activatedAt(), clock.instant());
+        KeyRecord revoked = with(key, KeyState.REVOKED, key.activatesAt(), key.activatedAt(), clock.instant());
         int count = db.write(tx -> {
             if (successor.isPresent()) {
                 activateIn(tx, successor.get(), Optional.of(key), successorSigner.get());
@@ -142,20 +141,20 @@ public final class KeyLifecycle {
     public synchronized void tick() {
         Instant now = clock.instant();
         for (KeyRecord k : list()) {
-            if (k.state().equals("next") && k.activatesAt() != null && !k.activatesAt().isAfter(now)) {
+            if (k.state() == KeyState.NEXT && k.activatesAt() != null && !k.activatesAt().isAfter(now)) {
                 activate(k);
             }
         }
         for (KeyRecord k : list()) {
-            if (k.state().equals("retiring")) {
+            if (k.state() == KeyState.RETIRING) {
                 Optional<Long> last = db.read(tx -> store.lastTokenExpiry(tx, k.kid()));
                 if (last.isEmpty() || last.get() <= now.getEpochSecond()) {
                     retire(k);
                 }
             }
         }
-        if (rotationPeriod.isPresent() && find("next").isEmpty()) {
-            KeyRecord active = find("active").orElseThrow();
+        if (rotationPeriod.isPresent() && find(KeyState.NEXT).isEmpty()) {
+            KeyRecord active = find(KeyState.ACTIVE).orElseThrow();
             if (!active.activatedAt().plus(rotationPeriod.get()).isAfter(now)) {
                 LOG.log(Level.INFO, "scheduled key rotation: " + active.kid() + " has been active for " + rotationPeriod.get());
                 generate(false);
@@ -173,7 +172,7 @@ public final class KeyLifecycle {
         return hsm.listKeys().stream().filter(k -> k.label().equals(INITIAL_LABEL)).findFirst().map(key -> {
             ECKey jwk = hsm.publicJwk(key.label());
             Instant now = clock.instant();
-            KeyRecord next = new KeyRecord(key.kid(), key.label(), "ES256", "next", key.createdAt(), now, null, null);
+            KeyRecord next = new KeyRecord(key.kid(), key.label(), "ES256", KeyState.NEXT, key.createdAt(), now, null, null);
             db.write(tx -> {
                 store.insert(tx, next, jwk.toPublicJWK().toJSONString());
                 audit.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
@@ -200,7 +199,7 @@ public final class KeyLifecycle {
             LOG.log(Level.ERROR, "generating a signing key failed: " + e.getMessage());
             throw Refusal.hsmUnavailable();
         }
-        KeyRecord next = new KeyRecord(key.kid(), label, "ES256", "next", key.createdAt(),
+        KeyRecord next = new KeyRecord(key.kid(), label, "ES256", KeyState.NEXT, key.createdAt(),
                 now.plus(publishLead), null, null);
         db.write(tx -> {
             store.insert(tx, next, jwk.toPublicJWK().toJSONString());
@@ -213,7 +212,7 @@ public final class KeyLifecycle {
     }
 
     private KeyRecord activate(KeyRecord next) {
-        Optional<KeyRecord> previous = find("active");
+        Optional<KeyRecord> previous = find(KeyState.ACTIVE);
         var nextSigner = signer == null ? null : hsm.signer(next.label(), maxConcurrentSignatures);
         KeyRecord active = db.write(tx -> activateIn(tx, next, previous, nextSigner));
         LOG.log(Level.INFO, "signing key " + next.kid() + " is active");
@@ -224,9 +223,9 @@ public final class KeyLifecycle {
     private KeyRecord activateIn(Database.Tx tx, KeyRecord next, Optional<KeyRecord> previous, HsmSigner nextSigner)
             throws java.sql.SQLException {
         Instant now = clock.instant();
-        KeyRecord active = with(next, "active", now, now, null);
+        KeyRecord active = with(next, KeyState.ACTIVE, now, now, null);
         if (previous.isPresent()) {
-            store.update(tx, with(previous.get(), "retiring", previous.get().activatesAt(),
+            store.update(tx, with(previous.get(), KeyState.RETIRING, previous.get().activatesAt(),
                     previous.get().activatedAt(), null));
         }
         store.update(tx, active);
@@ -240,7 +239,7 @@ public final class KeyLifecycle {
     }
 
     private void retire(KeyRecord key) {
-        KeyRecord retired = with(key, "retired", key.activatesAt(), key.activatedAt(), clock.instant());
+        KeyRecord retired = with(key, KeyState.RETIRED, key.activatesAt(), key.activatedAt(), clock.instant());
         db.write(tx -> {
             store.update(tx, retired);
             audit.record(tx, Audit.success("key_retired", "kid=" + key.kid()
@@ -263,11 +262,11 @@ public final class KeyLifecycle {
         }
     }
 
-    private Optional<KeyRecord> find(String state) {
-        return list().stream().filter(k -> k.state().equals(state)).findFirst();
+    private Optional<KeyRecord> find(KeyState state) {
+        return list().stream().filter(k -> k.state() == state).findFirst();
     }
 
-    private static KeyRecord with(KeyRecord k, String state, Instant activatesAt, Instant activatedAt, Instant retiredAt) {
+    private static KeyRecord with(KeyRecord k, KeyState state, Instant activatesAt, Instant activatedAt, Instant retiredAt) {
         return new KeyRecord(k.kid(), k.label(), k.alg(), state, k.createdAt(), activatesAt, activatedAt, retiredAt);
     }
 
