@@ -7,11 +7,11 @@ import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 
 /** A registered app, without its secret. */
-public record App(String appId, String name, String clientId, Scopes scopes, int tokenTtl, String status,
+public record App(String appId, String name, String clientId, Scopes scopes, int tokenTtl, AppStatus status,
                   Instant createdAt, Instant updatedAt, Instant deregisteredAt) {
 
     public boolean active() {
-        return status.equals("active");
+        return status == AppStatus.ACTIVE;
     }
 
     JsonObjectBuilder json() {
@@ -21,7 +21,7 @@ public record App(String appId, String name, String clientId, Scopes scopes, int
                 .add("client_id", clientId)
                 .add("scopes", Json.strings(scopes.strings()))
                 .add("token_ttl", tokenTtl)
-                .add("status", status)
+                .add("status", status.wire())
                 .add("created_at", Json.time(createdAt))
                 .add("updated_at", Json.time(updatedAt))
                 .add("deregistered_at", Json.timeOrNull(deregisteredAt));

@@ -85,7 +85,7 @@ public final class AppEndpoint {
         Apps.Deactivated done = apps.deactivate(id(req), revokeAgents);
         var body = Json.object()
                 .add("app_id", done.app().appId())
-                .add("status", done.app().status())
+                .add("status", done.app().status().wire())
                 .add("deregistered_at", Json.timeOrNull(done.app().deregisteredAt()));
         if (revokeAgents) {
             body.add("revoked_agents", done.revokedAgents()).add("count", done.count());

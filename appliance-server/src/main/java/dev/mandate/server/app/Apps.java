@@ -71,7 +71,7 @@ public final class Apps {
         String secret = SecretHash.newSecret();
         String hash = hashes.hash(secret);
         Instant now = tokens.now();
-        App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, "active", now, now, null);
+        App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, AppStatus.ACTIVE, now, now, null);
         db.write(tx -> {
             if (store.nameTaken(tx, name)) {
                 throw Refusal.conflict("an app named '" + name + "' exists");
@@ -131,7 +131,7 @@ public final class Apps {
                 return new Deactivated(old, agents, count);
             }
             Instant now = tokens.now();
-            App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), "inactive",
+            App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), AppStatus.INACTIVE,
                     old.createdAt(), now, now);
             store.update(tx, gone);
             audit.record(tx, Audit.success("app_deregistered", "app_id=" + appId

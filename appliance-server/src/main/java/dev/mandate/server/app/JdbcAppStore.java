@@ -26,7 +26,7 @@ final class JdbcAppStore {
             ps.setString(3, app.clientId());
             ps.setString(4, String.join(" ", app.scopes().strings()));
             ps.setInt(5, app.tokenTtl());
-            ps.setString(6, app.status());
+            ps.setString(6, app.status().wire());
             ps.setLong(7, app.createdAt().getEpochSecond());
             ps.setLong(8, app.updatedAt().getEpochSecond());
             ps.setObject(9, null);
@@ -49,7 +49,7 @@ final class JdbcAppStore {
                 "UPDATE apps SET scopes = ?, token_ttl = ?, status = ?, updated_at = ?, deregistered_at = ? WHERE app_id = ?")) {
             ps.setString(1, String.join(" ", app.scopes().strings()));
             ps.setInt(2, app.tokenTtl());
-            ps.setString(3, app.status());
+            ps.setString(3, app.status().wire());
             ps.setLong(4, app.updatedAt().getEpochSecond());
             ps.setObject(5, app.deregisteredAt() == null ? null : app.deregisteredAt().getEpochSecond());
             ps.setString(6, app.appId());
@@ -112,7 +112,7 @@ final class JdbcAppStore {
         long deregistered = rs.getLong(9);
         boolean active = rs.wasNull();
         return new App(rs.getString(1), rs.getString(2), rs.getString(3),
-                Scopes.trusted(Arrays.asList(rs.getString(4).split(" "))), rs.getInt(5), rs.getString(6),
+                Scopes.trusted(Arrays.asList(rs.getString(4).split(" "))), rs.getInt(5), AppStatus.ofWire(rs.getString(6)),
                 Instant.ofEpochSecond(rs.getLong(7)), Instant.ofEpochSecond(rs.getLong(8)),
                 active ? null : Instant.ofEpochSecond(deregistered));
     }

@@ -18,7 +18,7 @@ final class JdbcTokenStore {
             SELECT state, kid, sub, expires_at, scope, task_id, orch_id, chain, depth FROM tokens WHERE jti = ?""";
 
     /** What the database says of a token now: the facts an issuing transaction must find unchanged. */
-    record Row(String state, String kid, String subject, long expiresAt, String scope, String taskId, String orchId,
+    record Row(TokenState state, String kid, String subject, long expiresAt, String scope, String taskId, String orchId,
                String chain, int depth) {
 
         /** True when {@code c} is exactly the token this row records (a forgery reusing its jti differs somewhere). */
@@ -52,9 +52,9 @@ final class JdbcTokenStore {
     }
 
     /** Moves an active token to {@code state}; false if it was not active. */
-    boolean setState(Database.Tx tx, String jti, String state, long at) throws SQLException {
+    boolean setState(Database.Tx tx, String jti, TokenState state, long at) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(SET_STATE)) {
-            ps.setString(1, state);
+            ps.setString(1, state.wire());
             ps.setLong(2, at);
             ps.setString(3, jti);
             return ps.executeUpdate() == 1;
@@ -65,7 +65,7 @@ final class JdbcTokenStore {
         try (PreparedStatement ps = tx.connection().prepareStatement(ROW)) {
             ps.setString(1, jti);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                return rs.next() ? Optional.of(new Row(TokenState.ofWire(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getLong(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)))
                         : Optional.empty();
             }

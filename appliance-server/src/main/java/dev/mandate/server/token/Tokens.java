@@ -77,7 +77,7 @@ public final class Tokens {
                 || revocations.isRevoked(presented)) {
             return false;
         }
-        return store.row(tx, presented.jti()).filter(row -> row.state().equals("active") && row.describes(presented))
+        return store.row(tx, presented.jti()).filter(row -> row.state() == TokenState.ACTIVE && row.describes(presented))
                 .isPresent();
     }
 
@@ -131,7 +131,7 @@ public final class Tokens {
                     expires = Instant.ofEpochSecond(cap.get());
                 }
             }
-            if (lifetimeEnd.isEmpty() || !expires.isAfter(now) || !store.setState(tx, current.jti(), "superseded",
+            if (lifetimeEnd.isEmpty() || !expires.isAfter(now) || !store.setState(tx, current.jti(), TokenState.SUPERSEDED,
                     now.getEpochSecond())) {
                 audit.record(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
                         .agent(current.subject(), current.taskId(), current.orchId()));
@@ -159,7 +159,7 @@ public final class Tokens {
     public void release(TokenClaims current) {
         db.write(tx -> {
             long now = issuer.now().getEpochSecond();
-            store.setState(tx, current.jti(), "released", now);
+            store.setState(tx, current.jti(), TokenState.RELEASED, now);
             revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
             tx.afterCommit(() -> {
                 live.remove(live.fromToken(current.jti()));
