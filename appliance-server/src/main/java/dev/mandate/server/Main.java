@@ -6,6 +6,7 @@ import dev.mandate.server.admin.AdminAuth;
 import dev.mandate.server.admin.AdminEndpoint;
 import dev.mandate.server.admin.SecretHash;
 import dev.mandate.server.agent.AgentEndpoint;
+import dev.mandate.server.agent.Agents;
 import dev.mandate.server.agent.LaunchTokens;
 import dev.mandate.server.agent.Nonces;
 import dev.mandate.server.agent.Registration;
@@ -177,10 +178,9 @@ public final class Main {
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
-            Registration[] registration = new Registration[1];
+            Agents agents = new Agents();
             Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events,
-                    kid -> keyRing.verifier(kid).isPresent(), meters,
-                    (tx, agentId) -> registration[0].lifetimeEnd(tx, agentId));
+                    kid -> keyRing.verifier(kid).isPresent(), meters, agents::lifetimeEnd);
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, audit, tokens, revoker, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
@@ -188,10 +188,10 @@ public final class Main {
             Bearer bearer = new Bearer(verifier, audit);
             Nonces nonces = new Nonces(500_000, clock::millis);
             RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, audit, meters);
-            registration[0] = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
+            Registration registration = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::activeCeiling);
-            Delegations delegations = new Delegations(db, tokens, registration[0], revocations, audit, events,
+            Delegations delegations = new Delegations(db, tokens, agents, revocations, audit, events,
                     settings.maxTtl());
             // MANDATE_MAX_TTL is the ceiling of every token lifetime, the operator's and the apps' included.
             AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, min(settings.adminTtl(), settings.maxTtl()));
@@ -218,7 +218,7 @@ public final class Main {
                     status,
                     new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit, meters)),
                     new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit, meters), credentials),
-                    new AgentEndpoint(nonces, registration[0], launchTokens, apps, bearer,
+                    new AgentEndpoint(nonces, registration, launchTokens, apps, bearer,
                             limiter("challenge", settings.challengeLimit(), settings, audit, meters),
                             limiter("register", settings.registerLimit(), settings, audit, meters)),
                     new TokenEndpoint(verifier, tokens, bearer),

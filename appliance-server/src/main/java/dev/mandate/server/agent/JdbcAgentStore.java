@@ -34,7 +34,7 @@ final class JdbcAgentStore {
     }
 
     /** Empty for an unknown agent; else whether it was revoked. */
-    Optional<Boolean> revoked(Database.Tx tx, String agentId) throws SQLException {
+    Optional<Boolean> revoked(Database.Tx tx, String agentId) {
         try (PreparedStatement ps = tx.connection().prepareStatement("SELECT revoked_at FROM agents WHERE agent_id = ?")) {
             ps.setString(1, agentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -44,17 +44,21 @@ final class JdbcAgentStore {
                 rs.getLong(1);
                 return Optional.of(!rs.wasNull());
             }
+        } catch (SQLException e) {
+            throw new dev.mandate.server.storage.StorageException(e);
         }
     }
 
     /** When the agent's absolute lifetime ends; empty for an unknown or revoked agent. */
-    Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException {
+    Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         try (PreparedStatement ps = tx.connection().prepareStatement(
                 "SELECT lifetime_ends_at FROM agents WHERE agent_id = ? AND revoked_at IS NULL")) {
             ps.setString(1, agentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(Instant.ofEpochSecond(rs.getLong(1))) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw new dev.mandate.server.storage.StorageException(e);
         }
     }
 }

@@ -73,17 +73,6 @@ public final class Registration {
     }
 
     /** Whether an agent is registered, and whether it was revoked at agent level. */
-    public enum AgentStatus { ACTIVE, REVOKED }
-
-    public Optional<AgentStatus> status(Database.Tx tx, String agentId) throws SQLException {
-        return agents.revoked(tx, agentId).map(revoked -> revoked ? AgentStatus.REVOKED : AgentStatus.ACTIVE);
-    }
-
-    /** For renewal: when an agent's absolute lifetime ends (empty if unknown or revoked). */
-    public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException {
-        return agents.lifetimeEnd(tx, agentId);
-    }
-
     public Registered register(Request r) {
         checkId("orch_id", r.orchId());
         checkId("task_id", r.taskId());

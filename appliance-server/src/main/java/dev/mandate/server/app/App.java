@@ -1,8 +1,6 @@
 package dev.mandate.server.app;
 
-import dev.mandate.server.http.Json;
 import dev.mandate.server.scope.Scopes;
-import jakarta.json.JsonObjectBuilder;
 
 import java.time.Instant;
 
@@ -12,18 +10,5 @@ public record App(String appId, String name, String clientId, Scopes scopes, int
 
     public boolean active() {
         return status == AppStatus.ACTIVE;
-    }
-
-    JsonObjectBuilder json() {
-        return Json.object()
-                .add("app_id", appId)
-                .add("name", name)
-                .add("client_id", clientId)
-                .add("scopes", Json.strings(scopes.strings()))
-                .add("token_ttl", tokenTtl)
-                .add("status", status.wire())
-                .add("created_at", Json.time(createdAt))
-                .add("updated_at", Json.time(updatedAt))
-                .add("deregistered_at", Json.timeOrNull(deregisteredAt));
     }
 }

@@ -47,20 +47,20 @@ public final class AppEndpoint {
         String name = body.string("name");
         Scopes scopes = Scopes.parse(body.stringList("scopes"), "scopes");
         Apps.Created created = apps.create(name, scopes, boxed(body.optionalLong("token_ttl")));
-        Json.send(res, 201, created.app().json().add("client_secret", created.clientSecret()).build());
+        Json.send(res, 201, json(created.app()).add("client_secret", created.clientSecret()).build());
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         bearer.require(req, MANAGE);
         var all = apps.list();
         var array = Json.array();
-        all.forEach(a -> array.add(a.json()));
+        all.forEach(a -> array.add(json(a)));
         Json.ok(res, Json.object().add("apps", array).add("total", all.size()).build());
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         bearer.require(req, MANAGE);
-        Json.ok(res, apps.get(id(req)).json().build());
+        Json.ok(res, json(apps.get(id(req))).build());
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -72,7 +72,7 @@ public final class AppEndpoint {
             // As AgentWrit: an update names what it changes (status changes only through DELETE).
             throw Refusal.badRequest("an update needs 'scopes' or 'token_ttl'");
         }
-        Json.ok(res, apps.update(id(req), scopes, boxed(ttl)).json().build());
+        Json.ok(res, json(apps.update(id(req), scopes, boxed(ttl))).build());
     }
 
     private void deactivate(ServerRequest req, ServerResponse res) {
@@ -116,5 +116,18 @@ public final class AppEndpoint {
 
     private static java.util.Optional<Long> boxed(OptionalLong value) {
         return value.isPresent() ? java.util.Optional.of(value.getAsLong()) : java.util.Optional.empty();
+    }
+
+    private static jakarta.json.JsonObjectBuilder json(App app) {
+        return Json.object()
+                .add("app_id", app.appId())
+                .add("name", app.name())
+                .add("client_id", app.clientId())
+                .add("scopes", Json.strings(app.scopes().strings()))
+                .add("token_ttl", app.tokenTtl())
+                .add("status", app.status().wire())
+                .add("created_at", Json.time(app.createdAt()))
+                .add("updated_at", Json.time(app.updatedAt()))
+                .add("deregistered_at", Json.timeOrNull(app.deregisteredAt()));
     }
 }

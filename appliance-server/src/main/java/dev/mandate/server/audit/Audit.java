@@ -6,7 +6,17 @@ import java.util.Objects;
  * What a component asks the log to record. Build with {@link #success} or {@link #denied}, add the
  * subject with {@link #agent}. The detail is shown to operators: ids, jtis, scopes and counts only.
  */
-public record Audit(String eventType, String agentId, String taskId, String orchId, String detail, String outcome) {
+public record Audit(String eventType, String agentId, String taskId, String orchId, String detail, Outcome outcome) {
+
+    /** How the audited request ended. */
+    public enum Outcome {
+        SUCCESS, DENIED;
+
+        /** As stored and hashed (SPEC §6): {@code success} or {@code denied}. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public Audit {
         Objects.requireNonNull(eventType, "eventType");
@@ -17,17 +27,15 @@ public record Audit(String eventType, String agentId, String taskId, String orch
         if (detail.length() > 4000) {
             detail = detail.substring(0, 4000);
         }
-        if (!outcome.equals("success") && !outcome.equals("denied")) {
-            throw new IllegalArgumentException("outcome must be success or denied");
-        }
+        Objects.requireNonNull(outcome, "outcome");
     }
 
     public static Audit success(String eventType, String detail) {
-        return new Audit(eventType, "", "", "", detail, "success");
+        return new Audit(eventType, "", "", "", detail, Outcome.SUCCESS);
     }
 
     public static Audit denied(String eventType, String detail) {
-        return new Audit(eventType, "", "", "", detail, "denied");
+        return new Audit(eventType, "", "", "", detail, Outcome.DENIED);
     }
 
     public Audit detail(String detail) {

@@ -104,7 +104,7 @@ public final class AuditLog {
         long millis = clock.getAsLong();
         String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(millis));
         String hash = AuditEvent.hash(pending.head.hash(), id, timestamp, event.eventType(), event.agentId(),
-                event.taskId(), event.orchId(), event.detail(), event.outcome());
+                event.taskId(), event.orchId(), event.detail(), event.outcome().wire());
         try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
             ps.setLong(1, id);
             ps.setString(2, timestamp);
@@ -114,7 +114,7 @@ public final class AuditLog {
             ps.setString(6, event.taskId());
             ps.setString(7, event.orchId());
             ps.setString(8, event.detail());
-            ps.setString(9, event.outcome());
+            ps.setString(9, event.outcome().wire());
             ps.setString(10, pending.head.hash());
             ps.setString(11, hash);
             ps.executeUpdate();

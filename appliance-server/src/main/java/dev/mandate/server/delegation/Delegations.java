@@ -1,6 +1,6 @@
 package dev.mandate.server.delegation;
 
-import dev.mandate.server.agent.Registration;
+import dev.mandate.server.agent.Agents;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.error.Refusal;
@@ -29,13 +29,13 @@ public final class Delegations {
 
     private final Database db;
     private final Tokens tokens;
-    private final Registration agents;
+    private final Agents agents;
     private final Revocations revocations;
     private final AuditLog audit;
     private final EventLog events;
     private final Duration maxTtl;
 
-    public Delegations(Database db, Tokens tokens, Registration agents, Revocations revocations, AuditLog audit,
+    public Delegations(Database db, Tokens tokens, Agents agents, Revocations revocations, AuditLog audit,
                        EventLog events, Duration maxTtl) {
         this.db = db;
         this.events = events;
@@ -75,7 +75,7 @@ public final class Delegations {
             if (status.isEmpty()) {
                 throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
             }
-            if (status.get() == Registration.AgentStatus.REVOKED
+            if (status.get() == Agents.Status.REVOKED
                     || revocations.contains(Revocations.Level.AGENT, delegateTo)
                     || revocations.contains(Revocations.Level.CHAIN, delegateTo)) {
                 throw Refusal.forbidden("the delegate agent is revoked");

@@ -38,7 +38,7 @@ public final class KeyEndpoint {
     private void list(ServerRequest req, ServerResponse res) {
         bearer.require(req, MANAGE);
         var keys = Json.array();
-        lifecycle.list().forEach(k -> keys.add(k.json()));
+        lifecycle.list().forEach(k -> keys.add(json(k)));
         Json.ok(res, Json.object().add("keys", keys).build());
     }
 
@@ -66,5 +66,17 @@ public final class KeyEndpoint {
                 .forEach(k -> keys.add(Json.parse(k.toPublicJWK().toJSONString())));
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
         Json.ok(res, Json.object().add("keys", keys).build());
+    }
+
+    private static jakarta.json.JsonObject json(KeyRecord k) {
+        return Json.object()
+                .add("kid", k.kid())
+                .add("alg", k.alg())
+                .add("state", k.state().wire())
+                .add("label", k.label())
+                .add("created_at", Json.time(k.createdAt()))
+                .add("activated_at", Json.timeOrNull(k.activatedAt()))
+                .add("retired_at", Json.timeOrNull(k.retiredAt()))
+                .build();
     }
 }

@@ -1,7 +1,5 @@
 package dev.mandate.server.keys;
 
-import dev.mandate.server.http.Json;
-import jakarta.json.JsonObject;
 
 import java.time.Instant;
 
@@ -11,16 +9,4 @@ import java.time.Instant;
  */
 public record KeyRecord(String kid, String label, String alg, KeyState state, Instant createdAt, Instant activatesAt,
                         Instant activatedAt, Instant retiredAt) {
-
-    JsonObject json() {
-        return Json.object()
-                .add("kid", kid)
-                .add("alg", alg)
-                .add("state", state.wire())
-                .add("label", label)
-                .add("created_at", Json.time(createdAt))
-                .add("activated_at", Json.timeOrNull(activatedAt))
-                .add("retired_at", Json.timeOrNull(retiredAt))
-                .build();
-    }
 }

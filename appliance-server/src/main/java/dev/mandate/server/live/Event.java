@@ -1,7 +1,5 @@
 package dev.mandate.server.live;
 
-import dev.mandate.server.http.Json;
-import jakarta.json.JsonObject;
 
 import java.time.Instant;
 
@@ -32,26 +30,5 @@ public record Event(long seq, String type, Instant at, String agentId, String jt
 
     Event stamped(long seq, Instant at) {
         return new Event(seq, type, at, agentId, jti, taskId, orchId, level, target, count, kid);
-    }
-
-    public JsonObject json() {
-        var o = Json.object().add("seq", seq).add("type", type).add("at", Json.time(at));
-        optional(o, "agent_id", agentId);
-        optional(o, "jti", jti);
-        optional(o, "task_id", taskId);
-        optional(o, "orch_id", orchId);
-        optional(o, "level", level);
-        optional(o, "target", target);
-        if (count != null) {
-            o.add("count", count);
-        }
-        optional(o, "kid", kid);
-        return o.build();
-    }
-
-    private static void optional(jakarta.json.JsonObjectBuilder o, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            o.add(name, value);
-        }
     }
 }

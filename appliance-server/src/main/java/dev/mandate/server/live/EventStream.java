@@ -94,8 +94,30 @@ public final class EventStream {
 
     private static long send(OutputStream out, Event e) throws IOException {
         write(out, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: "
-                + new String(Json.bytes(e.json()), StandardCharsets.UTF_8) + "\n\n");
+                + new String(Json.bytes(json(e)), StandardCharsets.UTF_8) + "\n\n");
         return e.seq();
+    }
+
+    /** The event's {@code data:} line (SPEC §2.4): only the fields that apply. */
+    static jakarta.json.JsonObject json(Event e) {
+        var o = Json.object().add("seq", e.seq()).add("type", e.type()).add("at", Json.time(e.at()));
+        optional(o, "agent_id", e.agentId());
+        optional(o, "jti", e.jti());
+        optional(o, "task_id", e.taskId());
+        optional(o, "orch_id", e.orchId());
+        optional(o, "level", e.level());
+        optional(o, "target", e.target());
+        if (e.count() != null) {
+            o.add("count", e.count());
+        }
+        optional(o, "kid", e.kid());
+        return o.build();
+    }
+
+    private static void optional(jakarta.json.JsonObjectBuilder o, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            o.add(name, value);
+        }
     }
 
     private static void write(OutputStream out, String text) throws IOException {

@@ -1,0 +1,28 @@
+package dev.mandate.server.agent;
+
+import dev.mandate.server.storage.Database;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The registered agents, as other capabilities need to know them inside their transactions: whether an
+ * agent exists and is revoked (delegation), and when its absolute lifetime ends (renewal). Made first in
+ * the wiring, since token issuance and registration both depend on it.
+ */
+public final class Agents {
+
+    /** A registered agent is active until revoked at agent level or chain-revoked by its id. */
+    public enum Status { ACTIVE, REVOKED }
+
+    private final JdbcAgentStore store = new JdbcAgentStore();
+
+    public Optional<Status> status(Database.Tx tx, String agentId) {
+        return store.revoked(tx, agentId).map(revoked -> revoked ? Status.REVOKED : Status.ACTIVE);
+    }
+
+    /** When the agent's absolute lifetime ends (token.max-lifetime after registration); empty if unknown. */
+    public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
+        return store.lifetimeEnd(tx, agentId);
+    }
+}
