@@ -11,6 +11,7 @@ import dev.mandate.server.agent.LaunchTokens;
 import dev.mandate.server.agent.Nonces;
 import dev.mandate.server.agent.Registration;
 import dev.mandate.server.app.AppEndpoint;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditEndpoint;
@@ -41,7 +42,7 @@ import dev.mandate.server.status.PrometheusMetrics;
 import dev.mandate.server.status.StatusEndpoint;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.storage.StorageException;
-import dev.mandate.server.token.Bearer;
+import dev.mandate.server.http.Bearer;
 import dev.mandate.server.token.TokenEndpoint;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.TokenVerifier;
@@ -185,7 +186,10 @@ public final class Main {
             Apps apps = new Apps(db, audit, tokens, revoker, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
-            Bearer bearer = new Bearer(verifier, audit);
+            Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> audit.recordUnsolicited(
+                    Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
+                            ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
+                    client));
             Nonces nonces = new Nonces(500_000, clock::millis);
             RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, audit, meters);
             Registration registration = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
@@ -346,8 +350,8 @@ public final class Main {
         }
         db.write(tx -> {
             for (var t : expired) {
-                if (!t.subject().equals(dev.mandate.server.token.TokenClaims.ADMIN)
-                        && !t.subject().startsWith(dev.mandate.server.token.TokenClaims.APP_PREFIX)) {
+                if (!t.subject().equals(dev.mandate.server.claims.TokenClaims.ADMIN)
+                        && !t.subject().startsWith(dev.mandate.server.claims.TokenClaims.APP_PREFIX)) {
                     events.record(tx, Event.of("token_expired").agent(t.subject(), t.taskId(), null).jti(t.jti()));
                 }
             }

@@ -7,7 +7,7 @@ import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.IssuedToken;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
 

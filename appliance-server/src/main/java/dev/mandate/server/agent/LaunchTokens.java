@@ -6,7 +6,7 @@ import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.Tokens;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.claims.TokenClaims;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -8,7 +8,7 @@ import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
-import dev.mandate.server.token.Ids;
+import dev.mandate.server.claims.Ids;
 import dev.mandate.server.token.IssuedToken;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;

@@ -8,7 +8,7 @@ import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.http.RateLimiter;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.scope.Scopes;
-import dev.mandate.server.token.Bearer;
+import dev.mandate.server.http.Bearer;
 import dev.mandate.server.token.IssuedToken;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -9,7 +9,7 @@ import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.token.IssuedToken;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
 

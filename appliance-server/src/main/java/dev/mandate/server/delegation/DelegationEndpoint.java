@@ -4,10 +4,10 @@ import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.scope.Scopes;
-import dev.mandate.server.token.Bearer;
-import dev.mandate.server.token.ChainLink;
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.token.IssuedToken;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.claims.TokenClaims;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

@@ -10,9 +10,9 @@ import dev.mandate.server.live.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
-import dev.mandate.server.token.ChainLink;
+import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.token.IssuedToken;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
 

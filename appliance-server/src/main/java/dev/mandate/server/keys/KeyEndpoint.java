@@ -5,7 +5,7 @@ import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.scope.Scope;
-import dev.mandate.server.token.Bearer;
+import dev.mandate.server.http.Bearer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

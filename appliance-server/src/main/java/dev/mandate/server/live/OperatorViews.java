@@ -5,7 +5,7 @@ import dev.mandate.server.http.Json;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
-import dev.mandate.server.token.Ids;
+import dev.mandate.server.claims.Ids;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 

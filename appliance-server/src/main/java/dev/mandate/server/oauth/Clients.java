@@ -5,8 +5,8 @@ import dev.mandate.server.app.Apps;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.http.RateLimiter;
-import dev.mandate.server.token.Bearer;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.TokenClaims;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 

@@ -1,5 +1,6 @@
 package dev.mandate.server.revocation;
 
+import dev.mandate.server.claims.Lineage;
 import dev.mandate.server.storage.Database;
 
 import java.sql.PreparedStatement;

@@ -6,9 +6,9 @@ import dev.mandate.server.http.Json;
 import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.http.JsonBody;
 import dev.mandate.server.scope.Scope;
-import dev.mandate.server.token.Bearer;
-import dev.mandate.server.token.Ids;
-import dev.mandate.server.token.TokenClaims;
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.Ids;
+import dev.mandate.server.claims.TokenClaims;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 

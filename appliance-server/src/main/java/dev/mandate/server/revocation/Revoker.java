@@ -8,7 +8,7 @@ import dev.mandate.server.live.EventLog;
 import dev.mandate.server.storage.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.mandate.server.token.Ids;
+import dev.mandate.server.claims.Ids;
 
 import java.time.Clock;
 import java.time.Duration;

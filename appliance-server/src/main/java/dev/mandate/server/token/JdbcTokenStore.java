@@ -1,5 +1,6 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.storage.Database;
 
 import java.sql.PreparedStatement;

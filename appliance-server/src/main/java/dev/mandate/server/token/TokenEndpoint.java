@@ -1,5 +1,8 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.ChainLink;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.JsonBody;

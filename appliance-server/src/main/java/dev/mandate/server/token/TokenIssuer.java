@@ -1,5 +1,7 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.claims.ChainLink;
+import dev.mandate.server.claims.TokenClaims;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.server.keys.TokenSigner;
 import dev.mandate.server.scope.Scopes;

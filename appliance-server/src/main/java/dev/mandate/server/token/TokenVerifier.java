@@ -1,5 +1,8 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.ChainLink;
+import dev.mandate.server.claims.TokenClaims;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,5 +1,7 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.http.Bearer;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.error.Refusal;

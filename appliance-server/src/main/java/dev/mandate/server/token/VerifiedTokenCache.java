@@ -1,5 +1,6 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.claims.TokenClaims;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

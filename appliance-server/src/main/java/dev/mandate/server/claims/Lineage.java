@@ -1,4 +1,4 @@
-package dev.mandate.server.revocation;
+package dev.mandate.server.claims;
 
 /**
  * What revocation needs to know of a token: itself, its holder, its task, its tree, and its ancestors

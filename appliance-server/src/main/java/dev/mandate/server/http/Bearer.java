@@ -1,30 +1,46 @@
-package dev.mandate.server.token;
+package dev.mandate.server.http;
 
-import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.error.Refusal;
-import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.scope.Scope;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-/** Bearer authentication of a request: a valid token, and optionally a scope it must grant. */
+import java.util.Optional;
+
+/**
+ * Bearer authentication at the edge: a valid token, and optionally a scope it must grant. It knows tokens
+ * only through {@link Verifier} and reports refusals to {@link Refusals}, both given by the wiring, so the
+ * edge depends on the claims leaf and nothing of the capabilities below it.
+ */
 public final class Bearer {
+
+    /** The claims of a token that is valid now; empty for anything else. */
+    @FunctionalInterface
+    public interface Verifier {
+        Optional<TokenClaims> verify(String token);
+    }
+
+    /** Hears each refusal: its audit event type, detail, the caller when known (else null) and the client address. */
+    @FunctionalInterface
+    public interface Refusals {
+        void refused(String eventType, String detail, TokenClaims caller, String client);
+    }
 
     private static final String PREFIX = "Bearer ";
 
-    private final TokenVerifier verifier;
-    private final AuditLog audit;
+    private final Verifier verifier;
+    private final Refusals refusals;
 
-    public Bearer(TokenVerifier verifier, AuditLog audit) {
+    public Bearer(Verifier verifier, Refusals refusals) {
         this.verifier = verifier;
-        this.audit = audit;
+        this.refusals = refusals;
     }
 
     /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
     public TokenClaims require(ServerRequest req) {
         return verifier.verify(presented(req)).orElseGet(() -> {
-            audit.recordUnsolicited(Audit.denied("token_auth_failed", "path=" + req.path().path()), ClientAddress.of(req));
+            refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
             throw Refusal.tokenVerificationFailed();
         });
     }
@@ -39,7 +55,7 @@ public final class Bearer {
     }
 
     /** The token's claims if it is still valid now (for a long request that must stop when its token dies). */
-    public java.util.Optional<TokenClaims> verify(String token) {
+    public Optional<TokenClaims> verify(String token) {
         return verifier.verify(token);
     }
 
@@ -47,9 +63,8 @@ public final class Bearer {
     public TokenClaims require(ServerRequest req, Scope needed) {
         TokenClaims caller = require(req);
         if (!caller.scope().grants(needed)) {
-            audit.recordUnsolicited(Audit.denied("scope_violation", "path=" + req.path().path() + " required="
-                    + needed + " jti=" + caller.jti()).agent(caller.kind() == TokenClaims.Kind.AGENT
-                    ? caller.subject() : "", caller.taskId(), caller.orchId()), ClientAddress.of(req));
+            refusals.refused("scope_violation", "path=" + req.path().path() + " required=" + needed + " jti=" + caller.jti(),
+                    caller, ClientAddress.of(req));
             throw Refusal.insufficientScope("token lacks the scope " + needed);
         }
         return caller;

@@ -1,4 +1,4 @@
-package dev.mandate.server.token;
+package dev.mandate.server.claims;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,5 @@
-package dev.mandate.server.token;
+package dev.mandate.server.claims;
 
-import dev.mandate.server.revocation.Lineage;
 import dev.mandate.server.scope.Scopes;
 
 import java.nio.charset.StandardCharsets;
