@@ -1,7 +1,7 @@
 package dev.mandate.server;
 
-import dev.mandate.server.live.Event;
-import dev.mandate.server.live.EventLog;
+import dev.mandate.server.journal.Event;
+import dev.mandate.server.journal.EventLog;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package dev.mandate.server.live;
 
+import dev.mandate.server.journal.EventLog;
+import dev.mandate.server.journal.Event;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
@@ -68,10 +70,9 @@ public final class EventStream {
                         break;
                     }
                 }
-                while (!subscriber.overflowed) {
+                while (!subscriber.overflowed()) {
                     long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
-                    Event e = subscriber.queue.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)),
-                            TimeUnit.MILLISECONDS);
+                    Event e = subscriber.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)));
                     if (bearer.verify(token).isEmpty()) {
                         break;   // expired or revoked: the stream ends here, and nothing more is sent on it
                     }

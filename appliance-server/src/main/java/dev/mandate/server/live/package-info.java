@@ -7,3 +7,5 @@
  * buffered without end, when it cannot keep up; a comment line goes out at least every 15 s.
  */
 package dev.mandate.server.live;
+
+import dev.mandate.server.journal.Event;

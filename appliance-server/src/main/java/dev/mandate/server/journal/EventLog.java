@@ -1,4 +1,4 @@
-package dev.mandate.server.live;
+package dev.mandate.server.journal;
 
 import dev.mandate.server.storage.Database;
 
@@ -21,11 +21,21 @@ public final class EventLog {
 
     /** A stream's queue: bounded; a subscriber that falls behind is marked and dropped by its stream. */
     public static final class Subscriber {
-        final BlockingQueue<Event> queue;
-        volatile boolean overflowed;
+        private final BlockingQueue<Event> queue;
+        private volatile boolean overflowed;
 
         Subscriber(int capacity) {
             this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        /** The next event, waiting at most {@code millis}; null when none came. */
+        public Event poll(long millis) throws InterruptedException {
+            return queue.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** True once this subscriber fell behind by a whole queue: its stream must end (and the client resume). */
+        public boolean overflowed() {
+            return overflowed;
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.mandate.server.live;
+package dev.mandate.server.journal;
 
 
 import java.time.Instant;
