@@ -2,7 +2,6 @@ package dev.mandate.console.client;
 
 import jakarta.json.JsonObject;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -84,21 +83,19 @@ public final class EventFeed implements AutoCloseable {
     }
 
     private void read(InputStream body) throws IOException {
-        try (var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null && !closed; line = reader.readLine()) {
-                if (line.startsWith("data: ")) {
-                    JsonObject d = BrokerClient.parse(line.substring(6));
-                    Model.LiveEvent e = new Model.LiveEvent(d.getJsonNumber("seq").longValue(), d.getString("type"),
-                            Instant.parse(d.getString("at")), d.getString("agent_id", null), d.getString("jti", null),
-                            d.getString("task_id", null), d.getString("orch_id", null), d.getString("level", null),
-                            d.getString("target", null), d.containsKey("count") ? d.getInt("count") : null,
-                            d.getString("kid", null));
-                    if (e.seq() > lastSeq) {
-                        lastSeq = e.seq();
-                        listener.accept(e);
-                    }
+        try (var reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+            new ServerSentEvents().read(reader, message -> {
+                JsonObject d = BrokerClient.parse(message.data());
+                Model.LiveEvent e = new Model.LiveEvent(d.getJsonNumber("seq").longValue(), message.event(),
+                        Instant.parse(d.getString("at")), d.getString("agent_id", null), d.getString("jti", null),
+                        d.getString("task_id", null), d.getString("orch_id", null), d.getString("level", null),
+                        d.getString("target", null), d.containsKey("count") ? d.getInt("count") : null,
+                        d.getString("kid", null));
+                if (e.seq() > lastSeq) {
+                    lastSeq = e.seq();
+                    listener.accept(e);
                 }
-            }
+            }, () -> closed);
         }
     }
 
