@@ -6,7 +6,7 @@ import dev.mandate.console.agents.Forest;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.client.Model;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

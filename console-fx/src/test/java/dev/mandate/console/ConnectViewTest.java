@@ -4,7 +4,7 @@ import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.BrokerTrust;
 import dev.mandate.console.client.KnownBrokers;
 import dev.mandate.console.ui.ConnectView;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import dev.mandate.server.TlsCertificate;
 import javafx.scene.Scene;

@@ -2,7 +2,7 @@ package dev.mandate.console;
 
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.application.Platform;
 import javafx.scene.Scene;

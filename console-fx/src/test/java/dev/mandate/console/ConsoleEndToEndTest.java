@@ -4,7 +4,7 @@ import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.Forest;
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.scene.Scene;
 import javafx.scene.control.TableView;
@@ -99,7 +99,7 @@ class ConsoleEndToEndTest {
         assertTrue(robot.lookup(".content").queryLabeled().getText().contains("3 live tokens will die"),
                 robot.lookup(".content").queryLabeled().getText());
         robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
-                .lookupButton(dev.mandate.console.ui.Confirm.REVOKE));
+                .lookupButton(dev.mandate.console.agents.Confirm.REVOKE));
 
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !broker.valid(bc));
         assertFalse(broker.valid(a.token()), "the root's own token");

@@ -5,7 +5,7 @@ import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.chains.ChainsView;
 import dev.mandate.console.ui.ConsoleApp;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.scene.Scene;
 import javafx.scene.control.ProgressBar;
@@ -143,7 +143,7 @@ class ConsoleViewTest {
 
         robot.clickOn(buttons.getFirst());
         robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
-                .lookupButton(dev.mandate.console.ui.Confirm.REVOKE));
+                .lookupButton(dev.mandate.console.agents.Confirm.REVOKE));
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(broker.valid(c.token()), "the agent's token died");
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();

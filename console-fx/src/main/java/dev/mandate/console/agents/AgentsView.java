@@ -1,6 +1,5 @@
 package dev.mandate.console.agents;
 
-import dev.mandate.console.ui.Confirm;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;

@@ -1,9 +1,9 @@
 package dev.mandate.console.agents;
 
-import dev.mandate.console.client.BrokerClient;
+import dev.mandate.console.client.BrokerApi;
 import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
@@ -38,7 +38,7 @@ public final class AgentsViewModel {
     public record Confirmation(String level, String target, String description, int liveTokens) {
     }
 
-    private final BrokerClient client;
+    private final BrokerApi client;
     private final Tasks tasks;
     private final Duration refreshDelay;
     private final ObservableList<AgentRow> rows = FXCollections.observableArrayList();
@@ -53,7 +53,7 @@ public final class AgentsViewModel {
     private final AtomicBoolean refreshPending = new AtomicBoolean();
     private static final int APPLY_SLICE = 500;
 
-    public AgentsViewModel(BrokerClient client, Tasks tasks, Duration refreshDelay) {
+    public AgentsViewModel(BrokerApi client, Tasks tasks, Duration refreshDelay) {
         this.client = client;
         this.tasks = tasks;
         this.refreshDelay = refreshDelay;

@@ -1,9 +1,9 @@
 package dev.mandate.console.audit;
 
-import dev.mandate.console.client.BrokerClient;
+import dev.mandate.console.client.BrokerApi;
 import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
-import dev.mandate.console.ui.Tasks;
+import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -22,12 +22,12 @@ import java.util.function.Function;
 public final class AuditView extends BorderPane {
 
     private final ObservableList<Model.AuditRow> rows = FXCollections.observableArrayList();
-    private final BrokerClient client;
+    private final BrokerApi client;
     private final Tasks tasks;
     private final TextField type = new TextField();
     private final Label verdict = new Label();
 
-    public AuditView(BrokerClient client, Tasks tasks) {
+    public AuditView(BrokerApi client, Tasks tasks) {
         this.client = client;
         this.tasks = tasks;
         type.setPromptText("event type, e.g. token_revoked");

@@ -2,7 +2,7 @@ package dev.mandate.console.chains;
 
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.agents.Forest;
-import dev.mandate.console.ui.Confirm;
+import dev.mandate.console.agents.Confirm;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.TreeCell;

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The operator's calls to a broker, authenticated with the admin secret. */
-public final class BrokerClient {
+public final class BrokerClient implements BrokerApi {
 
     private final URI base;
     private final HttpClient http;
@@ -107,6 +107,7 @@ public final class BrokerClient {
         return root;
     }
 
+    @Override
     public URI base() {
         return base;
     }
@@ -135,12 +136,14 @@ public final class BrokerClient {
         }
     }
 
+    @Override
     public Model.Health health() {
         JsonObject h = send("GET", "/v1/health", null, false);
         return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"));
     }
 
     /** Every agent with its tokens (all pages). */
+    @Override
     public List<Model.AgentView> agents() {
         List<Model.AgentView> all = new ArrayList<>();
         int offset = 0;
@@ -166,12 +169,14 @@ public final class BrokerClient {
     }
 
     /** {@code POST /v1/revoke}; returns the count of live tokens killed. */
+    @Override
     public int revoke(String level, String target) {
         JsonObject r = send("POST", "/v1/revoke", Json.createObjectBuilder().add("level", level).add("target", target)
                 .build().toString(), true);
         return r.getInt("count");
     }
 
+    @Override
     public List<Model.KeyView> keys() {
         List<Model.KeyView> keys = new ArrayList<>();
         for (JsonValue v : send("GET", "/v1/admin/keys", null, true).getJsonArray("keys")) {
@@ -182,10 +187,12 @@ public final class BrokerClient {
         return keys;
     }
 
+    @Override
     public String rotateNow() {
         return send("POST", "/v1/admin/keys/rotate", "{\"immediate\":true}", true).getString("kid");
     }
 
+    @Override
     public List<Model.AuditRow> audit(String eventType) {
         String query = eventType == null || eventType.isBlank() ? "" : "&event_type=" + URLEncoder.encode(eventType, StandardCharsets.UTF_8);
         JsonObject total = send("GET", "/v1/audit/events?limit=1" + query, null, true);
@@ -199,6 +206,7 @@ public final class BrokerClient {
         return rows.reversed();
     }
 
+    @Override
     public Model.Verification verify() {
         JsonObject v = send("GET", "/v1/audit/verify", null, true);
         return new Model.Verification(v.getBoolean("valid"), v.getJsonNumber("events").longValue(),

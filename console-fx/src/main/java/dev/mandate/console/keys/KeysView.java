@@ -1,12 +1,7 @@
 package dev.mandate.console.keys;
 
-import dev.mandate.console.client.BrokerClient;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
-import dev.mandate.console.ui.Tasks;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -17,18 +12,14 @@ import javafx.scene.layout.HBox;
 
 import java.util.function.Function;
 
-/** The keys tab. */
+/** The keys tab: a table and two buttons bound to {@link KeysViewModel}. */
 public final class KeysView extends BorderPane {
 
-    private final ObservableList<Model.KeyView> keys = FXCollections.observableArrayList();
-    private final BrokerClient client;
-    private final Tasks tasks;
-    private final Label message = new Label();
+    private final KeysViewModel vm;
 
-    public KeysView(BrokerClient client, Tasks tasks) {
-        this.client = client;
-        this.tasks = tasks;
-        TableView<Model.KeyView> table = new TableView<>(keys);
+    public KeysView(KeysViewModel vm) {
+        this.vm = vm;
+        TableView<Model.KeyView> table = new TableView<>(vm.keys());
         table.setId("keys-table");
         table.getColumns().add(column("kid", 330, Model.KeyView::kid));
         table.getColumns().add(column("state", 80, Model.KeyView::state));
@@ -38,17 +29,11 @@ public final class KeysView extends BorderPane {
         table.getColumns().add(column("retired", 170, k -> k.retiredAt() == null ? "" : k.retiredAt().toString()));
         Button rotate = new Button("Rotate now");
         rotate.setId("rotate-now");
-        rotate.setOnAction(e -> tasks.background(() -> {
-            try {
-                String kid = client.rotateNow();
-                tasks.fx(() -> message.setText("Now signing with " + kid));
-                refresh();
-            } catch (BrokerException ex) {
-                tasks.fx(() -> message.setText("Rotation failed: " + ex.getMessage()));
-            }
-        }));
+        rotate.setOnAction(e -> vm.rotateNow());
         Button reload = new Button("Reload");
-        reload.setOnAction(e -> refresh());
+        reload.setOnAction(e -> vm.refresh());
+        Label message = new Label();
+        message.textProperty().bind(vm.message());
         HBox bar = new HBox(8, rotate, reload, message);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -56,14 +41,7 @@ public final class KeysView extends BorderPane {
     }
 
     public void refresh() {
-        tasks.background(() -> {
-            try {
-                var list = client.keys();
-                tasks.fx(() -> keys.setAll(list));
-            } catch (BrokerException e) {
-                tasks.fx(() -> message.setText(e.getMessage()));
-            }
-        });
+        vm.refresh();
     }
 
     private static TableColumn<Model.KeyView, String> column(String title, double width, Function<Model.KeyView, String> value) {

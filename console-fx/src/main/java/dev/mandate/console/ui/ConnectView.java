@@ -1,5 +1,6 @@
 package dev.mandate.console.ui;
 
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.KnownBrokers;

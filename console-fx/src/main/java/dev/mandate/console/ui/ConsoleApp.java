@@ -1,5 +1,6 @@
 package dev.mandate.console.ui;
 
+import dev.mandate.console.fx.Tasks;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;

@@ -1,5 +1,6 @@
 package dev.mandate.console.ui;
 
+import dev.mandate.console.fx.Tasks;
 import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
@@ -9,6 +10,7 @@ import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.keys.KeysView;
+import dev.mandate.console.keys.KeysViewModel;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.scene.control.Label;
@@ -35,7 +37,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityView activity = new ActivityView();
         ChainsView chains = new ChainsView(agents);
-        KeysView keys = new KeysView(client, tasks);
+        KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(client, tasks);
         TabPane tabs = new TabPane(
                 tab("Agents", new AgentsView(agents)),

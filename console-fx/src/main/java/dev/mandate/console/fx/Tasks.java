@@ -1,4 +1,4 @@
-package dev.mandate.console.ui;
+package dev.mandate.console.fx;
 
 import javafx.application.Platform;
 

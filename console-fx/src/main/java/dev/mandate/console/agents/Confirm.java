@@ -1,6 +1,5 @@
-package dev.mandate.console.ui;
+package dev.mandate.console.agents;
 
-import dev.mandate.console.agents.AgentsViewModel;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;

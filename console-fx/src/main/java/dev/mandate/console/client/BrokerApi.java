@@ -1,0 +1,30 @@
+package dev.mandate.console.client;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What the console asks of a broker, as its view-models see it: {@link BrokerClient} talks to a real one;
+ * a view-model test may use a fake where a real broker is not the point.
+ */
+public interface BrokerApi {
+
+    URI base();
+
+    Model.Health health();
+
+    /** Every agent with its tokens. */
+    List<Model.AgentView> agents();
+
+    /** Revokes at {@code level} ({@code token}, {@code agent}, {@code task}, {@code chain}); the live tokens killed. */
+    int revoke(String level, String target);
+
+    List<Model.KeyView> keys();
+
+    /** Rotates at once; the kid now signing. */
+    String rotateNow();
+
+    List<Model.AuditRow> audit(String eventType);
+
+    Model.Verification verify();
+}
