@@ -1,13 +1,11 @@
 package dev.mandate.console;
 
-import dev.mandate.console.client.BrokerApi;
 import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
 import dev.mandate.console.keys.KeysViewModel;
 import dev.mandate.console.fx.Tasks;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class KeysViewModelTest {
 
     /** A broker with keys that rotates on request, or refuses to while its HSM is down. */
-    private static final class FakeBroker implements BrokerApi {
+    private static final class FakeBroker extends StubBroker {
         final List<Model.KeyView> keys = new ArrayList<>(List.of(key("k1", "active")));
         boolean hsmDown;
 
@@ -41,36 +39,6 @@ class KeysViewModelTest {
             keys.replaceAll(k -> k.state().equals("active") ? key(k.kid(), "retiring") : k);
             keys.add(key(kid, "active"));
             return kid;
-        }
-
-        @Override
-        public URI base() {
-            return URI.create("http://127.0.0.1:1");
-        }
-
-        @Override
-        public Model.Health health() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Model.AgentView> agents() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int revoke(String level, String target) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Model.AuditRow> audit(String eventType) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Model.Verification verify() {
-            throw new UnsupportedOperationException();
         }
     }
 

@@ -1,12 +1,7 @@
 package dev.mandate.console.audit;
 
-import dev.mandate.console.client.BrokerApi;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
-import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -18,34 +13,25 @@ import javafx.scene.layout.HBox;
 
 import java.util.function.Function;
 
-/** The audit tab: the latest 200 events of a type, and the hash chain check. */
+/** The audit tab: the latest 200 events of a type, and the hash chain check, bound to {@link AuditViewModel}. */
 public final class AuditView extends BorderPane {
 
-    private final ObservableList<Model.AuditRow> rows = FXCollections.observableArrayList();
-    private final BrokerApi client;
-    private final Tasks tasks;
-    private final TextField type = new TextField();
-    private final Label verdict = new Label();
+    private final AuditViewModel vm;
 
-    public AuditView(BrokerApi client, Tasks tasks) {
-        this.client = client;
-        this.tasks = tasks;
+    public AuditView(AuditViewModel vm) {
+        this.vm = vm;
+        TextField type = new TextField();
         type.setPromptText("event type, e.g. token_revoked");
+        type.textProperty().bindBidirectional(vm.eventType());
         Button query = new Button("Query");
-        query.setOnAction(e -> refresh());
+        query.setOnAction(e -> vm.refresh());
         Button verify = new Button("Verify chain");
         verify.setId("verify-chain");
+        Label verdict = new Label();
         verdict.setId("verify-result");
-        verify.setOnAction(e -> tasks.background(() -> {
-            try {
-                Model.Verification v = client.verify();
-                tasks.fx(() -> verdict.setText(v.valid() ? "Chain valid: " + v.events() + " events"
-                        : "Chain BROKEN at event " + v.firstBrokenId() + " (" + v.events() + " intact before it)"));
-            } catch (BrokerException ex) {
-                tasks.fx(() -> verdict.setText(ex.getMessage()));
-            }
-        }));
-        TableView<Model.AuditRow> table = new TableView<>(rows);
+        verdict.textProperty().bind(vm.verdict());
+        verify.setOnAction(e -> vm.verify());
+        TableView<Model.AuditRow> table = new TableView<>(vm.rows());
         table.getColumns().add(column("id", 60, r -> Long.toString(r.id())));
         table.getColumns().add(column("time", 190, Model.AuditRow::timestamp));
         table.getColumns().add(column("type", 170, Model.AuditRow::type));
@@ -59,15 +45,7 @@ public final class AuditView extends BorderPane {
     }
 
     public void refresh() {
-        String filter = type.getText();
-        tasks.background(() -> {
-            try {
-                var list = client.audit(filter);
-                tasks.fx(() -> rows.setAll(list));
-            } catch (BrokerException e) {
-                tasks.fx(() -> verdict.setText(e.getMessage()));
-            }
-        });
+        vm.refresh();
     }
 
     private static TableColumn<Model.AuditRow, String> column(String title, double width, Function<Model.AuditRow, String> value) {

@@ -5,6 +5,7 @@ import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.audit.AuditView;
+import dev.mandate.console.audit.AuditViewModel;
 import dev.mandate.console.chains.ChainsView;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.BrokerException;
@@ -38,7 +39,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         ActivityView activity = new ActivityView();
         ChainsView chains = new ChainsView(agents);
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
-        AuditView audit = new AuditView(client, tasks);
+        AuditView audit = new AuditView(new AuditViewModel(client, tasks));
         TabPane tabs = new TabPane(
                 tab("Agents", new AgentsView(agents)),
                 tab("Delegation trees", chains),

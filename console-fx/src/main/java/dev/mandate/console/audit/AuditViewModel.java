@@ -1,0 +1,67 @@
+package dev.mandate.console.audit;
+
+import dev.mandate.console.client.BrokerApi;
+import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.Model;
+import dev.mandate.console.fx.Tasks;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.StringProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The audit tab's state and commands: the filtered events, and the hash-chain check with its verdict. */
+public final class AuditViewModel {
+
+    private final BrokerApi broker;
+    private final Tasks tasks;
+    private final ObservableList<Model.AuditRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<Model.AuditRow> readOnlyRows = FXCollections.unmodifiableObservableList(rows);
+    private final StringProperty eventType = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper("");
+
+    public AuditViewModel(BrokerApi broker, Tasks tasks) {
+        this.broker = broker;
+        this.tasks = tasks;
+    }
+
+    public ObservableList<Model.AuditRow> rows() {
+        return readOnlyRows;
+    }
+
+    /** The event type to show (empty: all); the view binds its text field to it. */
+    public StringProperty eventType() {
+        return eventType;
+    }
+
+    /** The chain check's result, or why a call failed. */
+    public ReadOnlyStringProperty verdict() {
+        return verdict.getReadOnlyProperty();
+    }
+
+    public void refresh() {
+        String filter = eventType.get();
+        tasks.background(() -> {
+            try {
+                var list = broker.audit(filter);
+                tasks.fx(() -> rows.setAll(list));
+            } catch (BrokerException e) {
+                tasks.fx(() -> verdict.set(e.getMessage()));
+            }
+        });
+    }
+
+    /** Recomputes the hash chain on the broker and says whether it holds, and where it breaks if not. */
+    public void verify() {
+        tasks.background(() -> {
+            try {
+                Model.Verification v = broker.verify();
+                tasks.fx(() -> verdict.set(v.valid() ? "Chain valid: " + v.events() + " events"
+                        : "Chain BROKEN at event " + v.firstBrokenId() + " (" + v.events() + " intact before it)"));
+            } catch (BrokerException e) {
+                tasks.fx(() -> verdict.set(e.getMessage()));
+            }
+        });
+    }
+}

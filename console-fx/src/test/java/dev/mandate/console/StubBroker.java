@@ -1,0 +1,51 @@
+package dev.mandate.console;
+
+import dev.mandate.console.client.BrokerApi;
+import dev.mandate.console.client.Model;
+
+import java.net.URI;
+import java.util.List;
+
+/** A broker that answers nothing: view-model tests override what their tab asks, and any other call fails loudly. */
+class StubBroker implements BrokerApi {
+
+    @Override
+    public URI base() {
+        return URI.create("http://127.0.0.1:1");
+    }
+
+    @Override
+    public Model.Health health() {
+        throw new UnsupportedOperationException("health");
+    }
+
+    @Override
+    public List<Model.AgentView> agents() {
+        throw new UnsupportedOperationException("agents");
+    }
+
+    @Override
+    public int revoke(String level, String target) {
+        throw new UnsupportedOperationException("revoke");
+    }
+
+    @Override
+    public List<Model.KeyView> keys() {
+        throw new UnsupportedOperationException("keys");
+    }
+
+    @Override
+    public String rotateNow() {
+        throw new UnsupportedOperationException("rotateNow");
+    }
+
+    @Override
+    public List<Model.AuditRow> audit(String eventType) {
+        throw new UnsupportedOperationException("audit");
+    }
+
+    @Override
+    public Model.Verification verify() {
+        throw new UnsupportedOperationException("verify");
+    }
+}
