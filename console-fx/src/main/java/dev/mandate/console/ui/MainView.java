@@ -2,6 +2,7 @@ package dev.mandate.console.ui;
 
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.console.activity.ActivityView;
+import dev.mandate.console.activity.ActivityViewModel;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.audit.AuditView;
@@ -36,14 +37,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
     public MainView(BrokerClient client, Tasks tasks, Clock clock) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
-        ActivityView activity = new ActivityView();
+        ActivityViewModel activity = new ActivityViewModel(tasks);
         ChainsView chains = new ChainsView(agents);
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(new AuditViewModel(client, tasks));
         TabPane tabs = new TabPane(
                 tab("Agents", new AgentsView(agents)),
                 tab("Delegation trees", chains),
-                tab("Activity", activity),
+                tab("Activity", new ActivityView(activity)),
                 tab("Audit", audit),
                 tab("Keys", keys));
         tabs.setId("tabs");
