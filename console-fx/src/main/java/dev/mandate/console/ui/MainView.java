@@ -9,10 +9,10 @@ import dev.mandate.console.audit.AuditView;
 import dev.mandate.console.audit.AuditViewModel;
 import dev.mandate.console.chains.ChainsView;
 import dev.mandate.console.client.BrokerClient;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.keys.KeysView;
 import dev.mandate.console.keys.KeysViewModel;
+import dev.mandate.console.status.StatusViewModel;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.scene.control.Label;
@@ -30,10 +30,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final AgentsViewModel agents;
     private final EventFeed feed;
     private final Timeline ticker;
-    private final Label broker = new Label("broker: …");
-    private final Label hsm = new Label("HSM: …");
-    private final Label connection = new Label("events: connecting");
-    private final Label counts = new Label();
+    private final Timeline healthPoll;
 
     public MainView(BrokerClient client, Tasks tasks, Clock clock) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
@@ -53,7 +50,15 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 javafx.application.Platform.runLater(chains::shown);   // after the tab's region is visible
             }
         });
+        StatusViewModel statusVm = new StatusViewModel(client, tasks);
+        Label broker = new Label();
+        broker.textProperty().bind(statusVm.health());
+        Label hsm = new Label();
+        hsm.textProperty().bind(statusVm.hsm());
+        Label connection = new Label();
         connection.setId("status-connection");
+        connection.textProperty().bind(statusVm.connection());
+        Label counts = new Label();
         counts.setId("status-counts");
         counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
                 .concat(agents.liveTokensProperty().asString("   live tokens: %d")));
@@ -64,51 +69,28 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
         // One timeline drives every countdown: each visible TTL cell is bound to this one clock.
         agents.nowProperty().set(clock.instant());
-        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
-            agents.nowProperty().set(clock.instant());
-            health(client, tasks);
-        }));
+        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         ticker.play();
+        healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> statusVm.refresh()));
+        healthPoll.setCycleCount(Timeline.INDEFINITE);
+        healthPoll.play();
 
         agents.refresh();
         keys.refresh();
         audit.refresh();
-        health(client, tasks);
+        statusVm.refresh();
         feed = new EventFeed(client, 0, e -> {
             agents.onEvent(e);
             activity.offer(e);
             if (e.type().startsWith("key_")) {
                 keys.refresh();
             }
-        }, state -> tasks.fx(() -> connection.setText("events: " + state.name().toLowerCase(java.util.Locale.ROOT))),
-                java.time.Duration.ofSeconds(1));
+        }, statusVm::connection, java.time.Duration.ofSeconds(1));
     }
 
     public AgentsViewModel agents() {
         return agents;
-    }
-
-    private int healthTick;
-
-    private void health(BrokerClient client, Tasks tasks) {
-        if (healthTick++ % 5 != 0) {
-            return;
-        }
-        tasks.background(() -> {
-            try {
-                var h = client.health();
-                tasks.fx(() -> {
-                    broker.setText("broker: " + h.status());
-                    hsm.setText("HSM: " + h.hsm());
-                });
-            } catch (BrokerException e) {
-                tasks.fx(() -> {
-                    broker.setText("broker: " + (e.status() == 503 ? "degraded" : "unreachable"));
-                    hsm.setText(e.status() == 503 ? "HSM: down" : "HSM: ?");
-                });
-            }
-        });
     }
 
     private static Tab tab(String title, javafx.scene.Node content) {
@@ -120,6 +102,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     @Override
     public void close() {
         ticker.stop();
+        healthPoll.stop();
         feed.close();
     }
 }
