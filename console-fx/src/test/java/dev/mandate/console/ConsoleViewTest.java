@@ -84,11 +84,12 @@ class ConsoleViewTest {
     void countdownBarsChangeColourAsTheClockMoves(FxRobot robot) {
         AgentRow row = robot.lookup("#agents-table").<TableView<AgentRow>>query().getItems().get(rowIndex(robot, a.agentId()));
         var start = row.expiresAt().minusSeconds(a.expiresIn());
-        for (var step : List.of(new Object[]{0.5, "ttl-ok"}, new Object[]{0.8, "ttl-amber"}, new Object[]{0.95, "ttl-red"},
-                new Object[]{1.0, "ttl-expired"})) {
+        for (var step : List.of(new Object[]{0.5, "ok"}, new Object[]{0.8, "amber"}, new Object[]{0.95, "red"},
+                new Object[]{1.0, "expired"})) {
             robot.interact(() -> vm.nowProperty().set(start.plusMillis((long) (a.expiresIn() * 1000 * (double) step[0]))));
             List<ProgressBar> bars = robot.lookup(".progress-bar").queryAllAs(ProgressBar.class).stream().toList();
-            assertTrue(bars.stream().anyMatch(p -> p.getStyleClass().contains((String) step[1])), step[1] + " shown");
+            assertTrue(bars.stream().anyMatch(p -> p.getPseudoClassStates()
+                    .contains(javafx.css.PseudoClass.getPseudoClass((String) step[1]))), step[1] + " shown");
         }
         robot.interact(() -> vm.nowProperty().set(java.time.Instant.now()));
     }

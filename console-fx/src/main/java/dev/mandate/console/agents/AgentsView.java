@@ -1,6 +1,9 @@
 package dev.mandate.console.agents;
 
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
+import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -20,11 +23,9 @@ import java.util.List;
 /** The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}. */
 public final class AgentsView extends BorderPane {
 
-    public static final String TTL_OK = "ttl-ok";
-    public static final String TTL_AMBER = "ttl-amber";
-    public static final String TTL_RED = "ttl-red";
-    public static final String TTL_EXPIRED = "ttl-expired";
-    private static final List<String> TTL_CLASSES = List.of(TTL_OK, TTL_AMBER, TTL_RED, TTL_EXPIRED);
+    /** Style class of every TTL bar; its colour is one of the pseudo-classes {@code :ok :amber :red :expired}. */
+    public static final String TTL = "ttl";
+    private static final List<String> TTL_LEVELS = List.of("ok", "amber", "red", "expired");
 
     public AgentsView(AgentsViewModel vm) {
         TextField filter = new TextField();
@@ -74,9 +75,12 @@ public final class AgentsView extends BorderPane {
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         c.setCellFactory(col -> new TableCell<>() {
             private final ProgressBar bar = new ProgressBar();
+            // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
+            private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
             {
                 bar.setMaxWidth(Double.MAX_VALUE);
-                vm.nowProperty().addListener((o, was, now) -> show(getItem(), now));
+                bar.getStyleClass().add(TTL);
+                vm.nowProperty().addListener(new WeakChangeListener<>(tick));
             }
 
             @Override
@@ -91,8 +95,10 @@ public final class AgentsView extends BorderPane {
                     return;
                 }
                 bar.setProgress(row.remaining(now));
-                bar.getStyleClass().removeAll(TTL_CLASSES);
-                bar.getStyleClass().add("ttl-" + row.ttlLevel(now));
+                String level = row.ttlLevel(now);
+                for (String l : TTL_LEVELS) {
+                    bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
+                }
             }
         });
         return c;
@@ -103,8 +109,9 @@ public final class AgentsView extends BorderPane {
         c.setPrefWidth(110);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         c.setCellFactory(col -> new TableCell<>() {
+            private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
             {
-                vm.nowProperty().addListener((o, was, now) -> show(getItem(), now));
+                vm.nowProperty().addListener(new WeakChangeListener<>(tick));
             }
 
             @Override

@@ -23,8 +23,10 @@ public final class ChainsView extends BorderPane {
         tree.setShowRoot(false);
         tree.setFixedCellSize(24);
         tree.setCellFactory(t -> new TreeCell<>() {
+            // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
+            private final javafx.beans.value.ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
             {
-                vm.nowProperty().addListener((o, was, now) -> show(getItem(), now));
+                vm.nowProperty().addListener(new javafx.beans.value.WeakChangeListener<>(tick));
             }
 
             @Override
