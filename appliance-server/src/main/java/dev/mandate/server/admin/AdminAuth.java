@@ -15,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +31,7 @@ public final class AdminAuth {
     private final AuditLog audit;
     private final Tokens tokens;
     private final SecretHash hashes;
+    private final JdbcSettingsStore settings = new JdbcSettingsStore();
     private final Duration ttl;
     private volatile String storedHash;
 
@@ -50,14 +49,7 @@ public final class AdminAuth {
      * 0600) and only its hash is stored. Returns the file when one was written.
      */
     public Optional<Path> initialize(Optional<String> configured, Path secretFile) {
-        String current = db.read(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement("SELECT setting_value FROM settings WHERE setting_name = ?")) {
-                ps.setString(1, SETTING);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
+        String current = db.read(tx -> settings.get(tx, SETTING).orElse(null));
         Optional<Path> written = Optional.empty();
         String secret = null;
         if (configured.isPresent()) {
@@ -84,11 +76,7 @@ public final class AdminAuth {
             }
             String hash = hashes.hash(secret);
             db.write(tx -> {
-                try (PreparedStatement ps = tx.connection().prepareStatement("MERGE INTO settings (setting_name, setting_value) KEY (setting_name) VALUES (?, ?)")) {
-                    ps.setString(1, SETTING);
-                    ps.setString(2, hash);
-                    ps.executeUpdate();
-                }
+                settings.put(tx, SETTING, hash);
                 return null;
             });
             current = hash;

@@ -160,13 +160,8 @@ public final class Apps {
     /** The app that launched {@code agentId}; empty for an operator-launched or unknown agent. */
     public Optional<App> appOfAgent(String agentId) {
         return db.read(tx -> {
-            try (var ps = tx.connection().prepareStatement("SELECT app_id FROM agents WHERE agent_id = ?")) {
-                ps.setString(1, agentId);
-                try (var rs = ps.executeQuery()) {
-                    String appId = rs.next() ? rs.getString(1) : null;
-                    return appId == null ? Optional.<App>empty() : store.byId(tx, appId);
-                }
-            }
+            Optional<String> appId = store.appIdOfAgent(tx, agentId);
+            return appId.isEmpty() ? Optional.<App>empty() : store.byId(tx, appId.get());
         });
     }
 
@@ -190,8 +185,8 @@ public final class Apps {
     }
 
     /** In {@code tx}: the scope ceiling of the app if it is active. */
-    public Optional<Scopes> activeCeiling(Database.Tx tx, String appId) throws java.sql.SQLException {
-        return store.byId(tx, appId).filter(App::active).map(App::scopes);
+    public Optional<Scopes> activeCeiling(Database.Tx tx, String appId) {
+        return store.activeScopes(tx, appId);
     }
 
     /** The scope ceiling of an active app (for its launch tokens). */

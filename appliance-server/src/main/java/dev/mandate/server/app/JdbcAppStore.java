@@ -71,6 +71,25 @@ final class JdbcAppStore {
         return agents;
     }
 
+    /** The app whose launch token registered {@code agentId}, if any. */
+    Optional<String> appIdOfAgent(Database.Tx tx, String agentId) throws SQLException {
+        try (var ps = tx.connection().prepareStatement("SELECT app_id FROM agents WHERE agent_id = ?")) {
+            ps.setString(1, agentId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The scope ceiling of the app if it is active (for an issuing transaction). */
+    Optional<Scopes> activeScopes(Database.Tx tx, String appId) {
+        try {
+            return byId(tx, appId).filter(App::active).map(App::scopes);
+        } catch (SQLException e) {
+            throw new dev.mandate.server.storage.StorageException(e);
+        }
+    }
+
     Optional<App> byId(Database.Tx tx, String appId) throws SQLException {
         return one(tx, "app_id", appId);
     }

@@ -20,6 +20,50 @@ final class JdbcRevocationStore {
     /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
     private static final int MAX_SUCCESSION = 100_000;
 
+    /** Inserts an entry; its seq (the feed's order). */
+    long insert(Database.Tx tx, String level, String target, long revokedAt, long expiresAt) {
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "INSERT INTO revocations (level, target, revoked_at, expires_at) VALUES (?, ?, ?, ?)",
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, level);
+            ps.setString(2, target);
+            ps.setLong(3, revokedAt);
+            ps.setLong(4, expiresAt);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new dev.mandate.server.storage.StorageException(e);
+        }
+    }
+
+    int deleteExpired(Database.Tx tx, long now) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM revocations WHERE expires_at <= ?")) {
+            ps.setLong(1, now);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** An entry still in force: what it matches and until when. */
+    record InForce(String level, String target, long expiresAt) {
+    }
+
+    List<InForce> inForce(Database.Tx tx, long now) throws SQLException {
+        List<InForce> entries = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement(
+                "SELECT level, target, expires_at FROM revocations WHERE expires_at > ?")) {
+            ps.setLong(1, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new InForce(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+        }
+        return entries;
+    }
+
     /** One entry of the feed. */
     record Entry(long seq, String level, String target, long revokedAt, long expiresAt) {
     }

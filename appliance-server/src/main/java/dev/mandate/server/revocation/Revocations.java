@@ -3,10 +3,6 @@ package dev.mandate.server.revocation;
 import dev.mandate.server.claims.Lineage;
 import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +27,7 @@ public final class Revocations {
     }
 
     private final Database db;
+    private final JdbcRevocationStore store = new JdbcRevocationStore();
     private final LongSupplier epochSeconds;
     /** Validation accepts a token up to token.clock-leeway past its exp: entries are kept that much longer. */
     private final long graceSeconds;
@@ -70,22 +67,8 @@ public final class Revocations {
     }
 
     /** Writes an entry in {@code tx}; it takes effect in memory when {@code tx} commits. Returns its seq. */
-    public long add(Database.Tx tx, Level level, String target, long expiresAt) throws SQLException {
-        long now = epochSeconds.getAsLong();
-        long seq;
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "INSERT INTO revocations (level, target, revoked_at, expires_at) VALUES (?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, level.wire());
-            ps.setString(2, target);
-            ps.setLong(3, now);
-            ps.setLong(4, expiresAt);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                seq = keys.getLong(1);
-            }
-        }
+    public long add(Database.Tx tx, Level level, String target, long expiresAt) {
+        long seq = store.insert(tx, level.wire(), target, epochSeconds.getAsLong(), expiresAt);
         tx.afterCommit(() -> entries.get(level).merge(target, expiresAt, Math::max));
         return seq;
     }
@@ -93,12 +76,7 @@ public final class Revocations {
     /** Removes the entries that can no longer match a live token; returns how many. */
     public int prune() {
         long now = epochSeconds.getAsLong() - graceSeconds;
-        int removed = db.write(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM revocations WHERE expires_at <= ?")) {
-                ps.setLong(1, now);
-                return ps.executeUpdate();
-            }
-        });
+        int removed = db.write(tx -> store.deleteExpired(tx, now));
         entries.values().forEach(m -> m.values().removeIf(expires -> expires <= now));
         return removed;
     }
@@ -110,18 +88,7 @@ public final class Revocations {
 
     private void load() {
         long now = epochSeconds.getAsLong() - graceSeconds;
-        db.read(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement(
-                    "SELECT level, target, expires_at FROM revocations WHERE expires_at > ?")) {
-                ps.setLong(1, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Level level = Level.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
-                        entries.get(level).merge(rs.getString(2), rs.getLong(3), Math::max);
-                    }
-                }
-            }
-            return null;
-        });
+        db.read(tx -> store.inForce(tx, now)).forEach(e ->
+                entries.get(Level.valueOf(e.level().toUpperCase(Locale.ROOT))).merge(e.target(), e.expiresAt(), Math::max));
     }
 }
