@@ -2,10 +2,6 @@ package dev.mandate.server.audit;
 
 import dev.mandate.server.storage.Database;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,14 +16,6 @@ public final class AuditLog {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final String INSERT = """
-            INSERT INTO audit_events (id, ts_text, ts_millis, event_type, agent_id, task_id, orch_id, detail, outcome,
-                                      prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String HEAD = "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1";
-    private static final String ALL = """
-            SELECT id, ts_text, event_type, agent_id, task_id, orch_id, detail, outcome, prev_hash, hash
-            FROM audit_events ORDER BY id""";
 
     /** The filters of {@code GET /v1/audit/events}; null means "any". */
     public record Query(String agentId, String taskId, String eventType, String outcome, Instant since, Instant until,
@@ -64,6 +52,7 @@ public final class AuditLog {
     }
 
     private final Database db;
+    private final JdbcAuditStore store = new JdbcAuditStore();
     private final LongSupplier clock;
     private volatile Head committed;
     private final java.util.Map<String, TypeBudget> types = new java.util.HashMap<>();
@@ -85,15 +74,12 @@ public final class AuditLog {
     public AuditLog(Database db, LongSupplier millisClock) {
         this.db = db;
         this.clock = millisClock;
-        this.committed = db.read(tx -> {
-            try (var s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(HEAD)) {
-                return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, AuditEvent.GENESIS);
-            }
-        });
+        this.committed = db.read(tx -> store.last(tx).map(e -> new Head(e.id(), e.hash()))
+                .orElse(new Head(0, AuditEvent.GENESIS)));
     }
 
     /** Appends {@code event} inside {@code tx}: it is committed, or rolled back, with the change it records. */
-    public void record(Database.Tx tx, Audit event) throws SQLException {
+    public void record(Database.Tx tx, Audit event) {
         Pending pending = tx.state(Pending.class, () -> {
             Pending p = new Pending();
             p.head = committed;
@@ -105,20 +91,8 @@ public final class AuditLog {
         String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(millis));
         String hash = AuditEvent.hash(pending.head.hash(), id, timestamp, event.eventType(), event.agentId(),
                 event.taskId(), event.orchId(), event.detail(), event.outcome().wire());
-        try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
-            ps.setLong(1, id);
-            ps.setString(2, timestamp);
-            ps.setLong(3, millis);
-            ps.setString(4, event.eventType());
-            ps.setString(5, event.agentId());
-            ps.setString(6, event.taskId());
-            ps.setString(7, event.orchId());
-            ps.setString(8, event.detail());
-            ps.setString(9, event.outcome().wire());
-            ps.setString(10, pending.head.hash());
-            ps.setString(11, hash);
-            ps.executeUpdate();
-        }
+        store.insert(tx, new AuditEvent(id, timestamp, event.eventType(), event.agentId(), event.taskId(), event.orchId(),
+                event.detail(), event.outcome().wire(), pending.head.hash(), hash), millis);
         pending.head = new Head(id, hash);
     }
 
@@ -210,56 +184,27 @@ public final class AuditLog {
     }
 
     public Page query(Query q) {
-        StringBuilder where = new StringBuilder(" WHERE 1=1");
-        List<Object> args = new ArrayList<>();
-        condition(where, args, "agent_id = ?", q.agentId());
-        condition(where, args, "task_id = ?", q.taskId());
-        condition(where, args, "event_type = ?", q.eventType());
-        condition(where, args, "outcome = ?", q.outcome());
-        condition(where, args, "ts_millis >= ?", q.since() == null ? null : q.since().toEpochMilli());
-        condition(where, args, "ts_millis <= ?", q.until() == null ? null : q.until().toEpochMilli());
-        return db.read(tx -> {
-            Connection c = tx.connection();
-            long total;
-            try (PreparedStatement ps = bind(c.prepareStatement("SELECT COUNT(*) FROM audit_events" + where), args);
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-            List<Object> pageArgs = new ArrayList<>(args);
-            pageArgs.add(q.limit());
-            pageArgs.add(q.offset());
-            List<AuditEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = bind(c.prepareStatement(
-                    "SELECT id, ts_text, event_type, agent_id, task_id, orch_id, detail, outcome, prev_hash, hash "
-                            + "FROM audit_events" + where + " ORDER BY id LIMIT ? OFFSET ?"), pageArgs);
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(event(rs));
-                }
-            }
-            return new Page(List.copyOf(events), total);
-        });
+        return db.read(tx -> store.page(tx, q));
     }
 
     /** Recomputes the whole chain from the stored strings. */
     public Verification verify() {
         return db.read(tx -> {
-            String prev = AuditEvent.GENESIS;
-            long count = 0;
-            long expectedId = 1;
-            try (var s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(ALL)) {
-                while (rs.next()) {
-                    AuditEvent e = event(rs);
-                    if (e.id() != expectedId || !e.intact(prev)) {
-                        return new Verification(false, count, prev, e.id());
-                    }
-                    prev = e.hash();
-                    count++;
-                    expectedId++;
+            var walk = new Object() {
+                String prev = AuditEvent.GENESIS;
+                long count;
+                Long broken;
+            };
+            store.scan(tx, e -> {
+                if (e.id() != walk.count + 1 || !e.intact(walk.prev)) {
+                    walk.broken = e.id();
+                    return false;
                 }
-            }
-            return new Verification(true, count, prev, null);
+                walk.prev = e.hash();
+                walk.count++;
+                return true;
+            });
+            return new Verification(walk.broken == null, walk.count, walk.prev, walk.broken);
         });
     }
 
@@ -267,24 +212,5 @@ public final class AuditLog {
     public Optional<String> headHash() {
         Head h = committed;
         return h.id() == 0 ? Optional.empty() : Optional.of(h.hash());
-    }
-
-    private static void condition(StringBuilder where, List<Object> args, String sql, Object value) {
-        if (value != null) {
-            where.append(" AND ").append(sql);
-            args.add(value);
-        }
-    }
-
-    private static PreparedStatement bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
-        }
-        return ps;
-    }
-
-    private static AuditEvent event(ResultSet rs) throws SQLException {
-        return new AuditEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
     }
 }

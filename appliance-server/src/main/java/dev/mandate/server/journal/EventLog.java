@@ -2,14 +2,8 @@ package dev.mandate.server.journal;
 
 import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,6 +34,7 @@ public final class EventLog {
     }
 
     private final Database db;
+    private final JdbcEventStore store = new JdbcEventStore();
     private final Clock clock;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
 
@@ -49,65 +44,20 @@ public final class EventLog {
     }
 
     /** Writes {@code event} in {@code tx}; subscribers get it once {@code tx} has committed. */
-    public void record(Database.Tx tx, Event event) throws SQLException {
+    public void record(Database.Tx tx, Event event) {
         Instant at = clock.instant();
-        try (PreparedStatement ps = tx.connection().prepareStatement("""
-                INSERT INTO events (event_type, at_millis, agent_id, jti, task_id, orch_id, level, target, count, kid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, event.type());
-            ps.setLong(2, at.toEpochMilli());
-            ps.setString(3, event.agentId());
-            ps.setString(4, event.jti());
-            ps.setString(5, event.taskId());
-            ps.setString(6, event.orchId());
-            ps.setString(7, event.level());
-            ps.setString(8, event.target());
-            if (event.count() == null) {
-                ps.setNull(9, Types.INTEGER);
-            } else {
-                ps.setInt(9, event.count());
-            }
-            ps.setString(10, event.kid());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                Event stamped = event.stamped(keys.getLong(1), at);
-                tx.afterCommit(() -> publish(stamped));
-            }
-        }
+        Event stamped = event.stamped(store.insert(tx, event, at), at);
+        tx.afterCommit(() -> publish(stamped));
     }
 
     /** Retained events after {@code seq}, oldest first. */
     public List<Event> since(long seq, int limit) {
-        return db.read(tx -> {
-            List<Event> events = new ArrayList<>();
-            try (PreparedStatement ps = tx.connection().prepareStatement("""
-                    SELECT seq, event_type, at_millis, agent_id, jti, task_id, orch_id, level, target, count, kid
-                    FROM events WHERE seq > ? ORDER BY seq LIMIT ?""")) {
-                ps.setLong(1, seq);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        int count = rs.getInt(10);
-                        Integer boxed = rs.wasNull() ? null : count;
-                        events.add(new Event(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                                rs.getString(9), boxed, rs.getString(11)));
-                    }
-                }
-            }
-            return events;
-        });
+        return db.read(tx -> store.since(tx, seq, limit));
     }
 
     /** Forgets events older than {@code before}; returns how many. */
     public int prune(Instant before) {
-        return db.write(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM events WHERE at_millis < ?")) {
-                ps.setLong(1, before.toEpochMilli());
-                return ps.executeUpdate();
-            }
-        });
+        return db.write(tx -> store.deleteBefore(tx, before));
     }
 
     public Subscriber subscribe(int capacity) {
