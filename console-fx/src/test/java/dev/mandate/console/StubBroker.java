@@ -48,4 +48,14 @@ class StubBroker implements BrokerApi {
     public Model.Verification verify() {
         throw new UnsupportedOperationException("verify");
     }
+
+    @Override
+    public List<Model.AppView> apps() {
+        throw new UnsupportedOperationException("apps");
+    }
+
+    @Override
+    public Model.Deactivation deactivate(String appId, boolean revokeAgents) {
+        throw new UnsupportedOperationException("deactivate");
+    }
 }

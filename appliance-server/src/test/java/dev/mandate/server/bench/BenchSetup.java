@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What the benchmarks share: a provisioned SoftHSM token, broker settings without rate limits, a load loop. */
 final class BenchSetup {
 
-    static final String ADMIN_SECRET = "bench-secret";
+    static final String ADMIN_SECRET = "bench-admin-secret-4e1f9a7c2b";
 
     interface Call {
         void run() throws Exception;

@@ -26,5 +26,11 @@ public interface BrokerApi {
 
     List<Model.AuditRow> audit(String eventType);
 
+    /** Every registered app. */
+    List<Model.AppView> apps();
+
+    /** Deactivates the app (its tokens and launch tokens die); with {@code revokeAgents}, its agents' trees too. */
+    Model.Deactivation deactivate(String appId, boolean revokeAgents);
+
     Model.Verification verify();
 }

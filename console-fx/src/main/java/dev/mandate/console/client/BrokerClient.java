@@ -177,6 +177,25 @@ public final class BrokerClient implements BrokerApi {
     }
 
     @Override
+    public List<Model.AppView> apps() {
+        List<Model.AppView> apps = new ArrayList<>();
+        for (JsonValue v : send("GET", "/v1/admin/apps", null, true).getJsonArray("apps")) {
+            JsonObject a = v.asJsonObject();
+            apps.add(new Model.AppView(a.getString("app_id"), a.getString("name"), a.getString("client_id"),
+                    strings(a, "scopes"), a.getInt("token_ttl"), a.getString("status"), time(a, "created_at")));
+        }
+        return apps;
+    }
+
+    @Override
+    public Model.Deactivation deactivate(String appId, boolean revokeAgents) {
+        JsonObject r = send("DELETE", "/v1/admin/apps/" + URLEncoder.encode(appId, StandardCharsets.UTF_8)
+                + (revokeAgents ? "?revoke_agents=true" : ""), null, true);
+        return new Model.Deactivation(r.getString("app_id"), r.getString("status"),
+                r.getInt("revoked_agents", 0), r.getInt("count", 0));
+    }
+
+    @Override
     public List<Model.KeyView> keys() {
         List<Model.KeyView> keys = new ArrayList<>();
         for (JsonValue v : send("GET", "/v1/admin/keys", null, true).getJsonArray("keys")) {

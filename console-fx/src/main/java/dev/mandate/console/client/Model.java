@@ -35,4 +35,16 @@ public final class Model {
 
     public record Health(String status, String hsm, boolean dbConnected) {
     }
+
+    /** A registered app (never its secret). */
+    public record AppView(String appId, String name, String clientId, List<String> scopes, int tokenTtl, String status,
+                          Instant createdAt) {
+        public boolean active() {
+            return "active".equals(status);
+        }
+    }
+
+    /** What deactivating an app did: its agents revoked (with {@code revoke_agents}) and the live tokens that died. */
+    public record Deactivation(String appId, String status, int revokedAgents, int count) {
+    }
 }

@@ -5,6 +5,8 @@ import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.activity.ActivityViewModel;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
+import dev.mandate.console.apps.AppsView;
+import dev.mandate.console.apps.AppsViewModel;
 import dev.mandate.console.audit.AuditView;
 import dev.mandate.console.audit.AuditViewModel;
 import dev.mandate.console.chains.ChainsView;
@@ -38,12 +40,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
         ChainsView chains = new ChainsView(agents);
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(new AuditViewModel(client, tasks));
+        AppsViewModel apps = new AppsViewModel(client, tasks);
         TabPane tabs = new TabPane(
                 tab("Agents", new AgentsView(agents)),
                 tab("Delegation trees", chains),
                 tab("Activity", new ActivityView(activity)),
                 tab("Audit", audit),
-                tab("Keys", keys));
+                tab("Keys", keys),
+                tab("Apps", new AppsView(apps)));
         tabs.setId("tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
             if (tab != null && tab.getContent() == chains) {
@@ -79,6 +83,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         agents.refresh();
         keys.refresh();
         audit.refresh();
+        apps.refresh();
         statusVm.refresh();
         feed = new EventFeed(client, 0, e -> {
             agents.onEvent(e);
