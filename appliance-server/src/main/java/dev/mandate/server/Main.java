@@ -90,11 +90,11 @@ public final class Main {
         System.out.println("Mandate broker listening on " + broker.url());
     }
 
-    /** One line naming the cause, then a non-zero exit; the stack trace only with MANDATE_DEBUG=true. */
+    /** One line naming the cause, then a non-zero exit; the stack trace (through the log) only with MANDATE_DEBUG=true. */
     private static void exit(int status, String reason, Throwable e) {
         System.err.println("mandate: cannot start: " + reason);
         if ("true".equalsIgnoreCase(System.getenv("MANDATE_DEBUG"))) {
-            e.printStackTrace();
+            LOG.log(Level.ERROR, "start-up failed", e);
         }
         System.exit(status);
     }
