@@ -26,7 +26,8 @@ public final class Nonces {
     private static final int MAC_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] key = new byte[32];
+    /** Keyed once at start; never used directly, only cloned (a Mac is not thread-safe). */
+    private final Mac keyed;
     private final Map<Long, Long> spent = new ConcurrentHashMap<>();
     private final int maxSpent;
     private final LongSupplier millis;
@@ -34,7 +35,14 @@ public final class Nonces {
     public Nonces(int maxSpent, LongSupplier millisClock) {
         this.maxSpent = maxSpent;
         this.millis = millisClock;
+        byte[] key = new byte[32];
         RANDOM.nextBytes(key);
+        try {
+            keyed = Mac.getInstance("HmacSHA256");
+            keyed.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     public String issue() {
@@ -84,12 +92,12 @@ public final class Nonces {
 
     private byte[] mac(byte[] nonce) {
         try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+            // A clone of the keyed prototype: cheaper than looking up and keying a new Mac on every challenge.
+            Mac hmac = (Mac) keyed.clone();
             hmac.update(nonce, 0, 16);
             return java.util.Arrays.copyOf(hmac.doFinal(), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
         }
     }
 }

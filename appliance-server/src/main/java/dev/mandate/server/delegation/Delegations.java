@@ -75,9 +75,8 @@ public final class Delegations {
             if (status.isEmpty()) {
                 throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
             }
-            if (status.get() == Agents.Status.REVOKED
-                    || revocations.contains(Revocations.Level.AGENT, delegateTo)
-                    || revocations.contains(Revocations.Level.CHAIN, delegateTo)) {
+            // Agent-level and chain-level revocations by agent id both mark the agent revoked for good.
+            if (status.get() == Agents.Status.REVOKED || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
                 throw Refusal.forbidden("the delegate agent is revoked");
             }
             Instant now = tokens.now();

@@ -58,82 +58,81 @@ public final class Revoker {
 
     /** The same revocation inside a caller's transaction (e.g. deactivating an app with its agents). */
     public Result revokeIn(Database.Tx tx, Revocations.Level level, String target) throws java.sql.SQLException {
-            long now = clock.instant().getEpochSecond();
-            // An entry must outlive every token it matches: now + max-ttl for tokens issued from now on, and at
-            // least the latest expiry among the live tokens it reaches (issued under an earlier, longer max-ttl).
-            long bound = now + maxTtl.toSeconds();
-            Set<LiveTokens.Live> reached = switch (level) {
-                case TOKEN -> {
-                    // The token and every renewal of it: each takes its delegated descendants with it.
-                    Set<LiveTokens.Live> succession = new HashSet<>();
-                    for (String jti : store.succession(tx, target)) {
-                        revocations.add(tx, level, jti, Math.max(store.expiresAt(tx, jti).orElse(bound), now + 1));
-                        store.markTokenRevoked(tx, jti, now);
-                        succession.addAll(live.fromToken(jti));
-                    }
-                    yield succession;
+        long now = clock.instant().getEpochSecond();
+        // An entry must outlive every token it matches: now + max-ttl for tokens issued from now on, and at
+        // least the latest expiry among the live tokens it reaches (issued under an earlier, longer max-ttl).
+        long bound = now + maxTtl.toSeconds();
+        Set<LiveTokens.Live> reached = switch (level) {
+            case TOKEN -> {
+                // The token and every renewal of it: each takes its delegated descendants with it.
+                Set<LiveTokens.Live> succession = new HashSet<>();
+                for (String jti : store.succession(tx, target)) {
+                    revocations.add(tx, level, jti, Math.max(store.expiresAt(tx, jti).orElse(bound), now + 1));
+                    store.markTokenRevoked(tx, jti, now);
+                    succession.addAll(live.fromToken(jti));
                 }
-                case AGENT -> {
+                yield succession;
+            }
+            case AGENT -> {
+                if (!store.isAgent(tx, target)) {
+                    throw Refusal.notFound("no such agent");
+                }
+                store.markAgentRevoked(tx, target, now);
+                Set<LiveTokens.Live> tokens = live.fromTokens(store.tokensOf(tx, target));
+                revocations.add(tx, level, target, latestExpiry(tokens, bound));
+                yield tokens;
+            }
+            case TASK -> {
+                Set<LiveTokens.Live> tokens = live.ofTask(target);
+                revocations.add(tx, level, target, latestExpiry(tokens, bound));
+                yield tokens;
+            }
+            case CHAIN -> {
+                // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
+                // Only agents root trees: admin and app tokens are not chain targets.
+                Set<String> roots = new LinkedHashSet<>();
+                if (Ids.isJti(target)) {
+                    String root = store.rootOf(tx, target).filter(r -> isAgent(tx, r))
+                            .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
+                    roots.add(root);
+                } else {
                     if (!store.isAgent(tx, target)) {
                         throw Refusal.notFound("no such agent");
                     }
+                    // The named agent receives no delegation afterwards, however long its entries last.
                     store.markAgentRevoked(tx, target, now);
-                    Set<LiveTokens.Live> tokens = live.fromTokens(store.tokensOf(tx, target));
-                    revocations.add(tx, level, target, latestExpiry(tokens, bound));
-                    yield tokens;
+                    roots.add(target);
+                    roots.addAll(store.treesOf(tx, target));
                 }
-                case TASK -> {
-                    Set<LiveTokens.Live> tokens = live.ofTask(target);
-                    revocations.add(tx, level, target, latestExpiry(tokens, bound));
-                    yield tokens;
+                Set<LiveTokens.Live> trees = new HashSet<>();
+                for (String root : roots) {
+                    Set<LiveTokens.Live> tree = live.ofTree(root);
+                    revocations.add(tx, level, root, latestExpiry(tree, bound));
+                    trees.addAll(tree);
                 }
-                case CHAIN -> {
-                    // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
-                    // Only agents root trees: admin and app tokens are not chain targets.
-                    Set<String> roots = new LinkedHashSet<>();
-                    if (Ids.isJti(target)) {
-                        String root = store.rootOf(tx, target).filter(r -> isAgent(tx, r))
-                                .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
-                        roots.add(root);
-                    } else {
-                        if (!store.isAgent(tx, target)) {
-                            throw Refusal.notFound("no such agent");
-                        }
-                        // The named agent receives no delegation afterwards, however long its entries last.
-                        store.markAgentRevoked(tx, target, now);
-                        roots.add(target);
-                        roots.addAll(store.treesOf(tx, target));
-                    }
-                    Set<LiveTokens.Live> trees = new HashSet<>();
-                    for (String root : roots) {
-                        Set<LiveTokens.Live> tree = live.ofTree(root);
-                        revocations.add(tx, level, root, latestExpiry(tree, bound));
-                        trees.addAll(tree);
-                    }
-                    yield trees;
-                }
-                case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
-            };
-            int dead = 0;
-            for (LiveTokens.Live t : reached) {
-                if (t.expiresAt() > now && !revocations.isRevoked(t)) {
-                    dead++;
-                }
+                yield trees;
             }
-            int killed = dead;
-            tx.afterCommit(() -> {
-                live.remove(reached);
-                Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
-                        .tag("level", level.wire()).register(meters).increment(killed);
-            });
-            events.record(tx, Event.of("token_revoked").revocation(level.wire(), target, killed)
-                    .agent(level == Revocations.Level.AGENT ? target : null,
-                            level == Revocations.Level.TASK ? target : null, null)
-                    .jti(level == Revocations.Level.TOKEN ? target : null));
-            audit.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
-                    + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
-                    level == Revocations.Level.TASK ? target : "", ""));
-            return new Result(level, target, killed);
+            case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
+        };
+        int dead = 0;
+        for (LiveTokens.Live t : reached) {
+            if (t.expiresAt() > now && !revocations.isRevoked(t)) {
+                dead++;
+            }
+        }
+        int killed = dead;
+        tx.afterCommit(() -> {
+            live.remove(reached);
+            revokedTokens(level.wire()).increment(killed);
+        });
+        events.record(tx, Event.of("token_revoked").revocation(level.wire(), target, killed)
+                .agent(level == Revocations.Level.AGENT ? target : null,
+                        level == Revocations.Level.TASK ? target : null, null)
+                .jti(level == Revocations.Level.TOKEN ? target : null));
+        audit.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
+                + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
+                level == Revocations.Level.TASK ? target : "", ""));
+        return new Result(level, target, killed);
     }
 
     /**
@@ -165,9 +164,14 @@ public final class Revoker {
                 alive.add(t);
             }
         }
-        tx.afterCommit(() -> Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
-                .tag("level", "key").register(meters).increment(alive.size()));
+        tx.afterCommit(() -> revokedTokens("key").increment(alive.size()));
         return alive;
+    }
+
+    /** {@code mandate_tokens_revoked_total{level}}: live tokens killed by revocations at that level. */
+    private Counter revokedTokens(String level) {
+        return Counter.builder("mandate.tokens.revoked").description("live tokens killed by a revocation, by level")
+                .tag("level", level).register(meters);
     }
 
     private static long latestExpiry(Set<LiveTokens.Live> tokens, long atLeast) {

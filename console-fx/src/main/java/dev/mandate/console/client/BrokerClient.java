@@ -70,8 +70,7 @@ public final class BrokerClient implements BrokerApi {
             try {
                 client.health();   // no secret yet: only whether TLS is trusted
             } catch (BrokerException e) {
-                if (!(rootCause(e) instanceof java.security.cert.CertificateException
-                        || rootCause(e) instanceof javax.net.ssl.SSLException)) {
+                if (!tlsRefused(e)) {
                     throw e;
                 }
                 X509Certificate presented = BrokerTrust.presented(base);
@@ -96,15 +95,14 @@ public final class BrokerClient implements BrokerApi {
         return connect(base, adminSecret, Optional.empty(), known);
     }
 
-    private static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            if (root instanceof java.security.cert.CertificateException) {
-                return root;
+    /** True when the call failed in the TLS handshake (the certificate was not trusted), not elsewhere. */
+    private static boolean tlsRefused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return true;
             }
-            root = root.getCause();
         }
-        return root;
+        return false;
     }
 
     @Override
