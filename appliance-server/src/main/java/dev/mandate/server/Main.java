@@ -32,6 +32,9 @@ import dev.mandate.server.http.TransportProblems;
 import dev.mandate.server.keys.KeyLifecycle;
 import dev.mandate.server.journal.Event;
 import dev.mandate.server.journal.EventLog;
+import dev.mandate.server.journal.Journal;
+import dev.mandate.server.token.TokenHistory;
+import dev.mandate.server.token.TokenRecord;
 import dev.mandate.server.live.EventStream;
 import dev.mandate.server.live.OperatorEndpoint;
 import dev.mandate.server.live.OperatorViews;
@@ -170,35 +173,37 @@ public final class Main {
             hsm = openHsm(settings);
             AuditLog audit = new AuditLog(db, clock::millis);
             EventLog events = new EventLog(db, clock);
+            Journal journal = new Journal(db, audit, events);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond(), settings.clockLeeway());
-            LiveTokens live = LiveTokens.load(db, revocations, clock.instant().getEpochSecond());
+            TokenHistory history = new TokenHistory();
+            LiveTokens live = liveTokens(db, history, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
-            Revoker revoker = new Revoker(db, revocations, live, audit, events, clock, settings.maxTtl(),
+            Revoker revoker = new Revoker(db, revocations, live, journal, clock, settings.maxTtl(),
                     settings.maxLifetime(), meters);
-            KeyLifecycle keys = new KeyLifecycle(db, hsm, audit, events, keyRing, live, revoker, clock, settings.publishLead(),
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Agents agents = new Agents();
-            Tokens tokens = new Tokens(db, issuer, revocations, live, audit, events,
+            Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
                     kid -> keyRing.verifier(kid).isPresent(), meters, agents::lifetimeEnd);
             SecretHash hashes = new SecretHash(settings.bcryptCost());
-            Apps apps = new Apps(db, audit, tokens, revoker, hashes, settings.maxTtl());
+            Apps apps = new Apps(db, journal, tokens, revoker, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
-            Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> audit.recordUnsolicited(
+            Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> journal.refuseUnsolicited(
                     Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
                             ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
                     client));
             Nonces nonces = new Nonces(500_000, clock::millis);
-            RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, audit, meters);
-            Registration registration = new Registration(db, nonces, tokens, revocations, audit, events, settings.trustDomain(),
+            RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, journal, meters);
+            Registration registration = new Registration(db, nonces, tokens, revocations, journal, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
-            LaunchTokens launchTokens = new LaunchTokens(db, audit, settings.maxTtl(), clock, tokens, apps::activeCeiling);
-            Delegations delegations = new Delegations(db, tokens, agents, revocations, audit, events,
+            LaunchTokens launchTokens = new LaunchTokens(db, journal, settings.maxTtl(), clock, tokens, apps::activeCeiling);
+            Delegations delegations = new Delegations(db, tokens, agents, revocations, journal,
                     settings.maxTtl());
             // MANDATE_MAX_TTL is the ceiling of every token lifetime, the operator's and the apps' included.
-            AdminAuth adminAuth = new AdminAuth(db, audit, tokens, hashes, min(settings.adminTtl(), settings.maxTtl()));
+            AdminAuth adminAuth = new AdminAuth(db, journal, tokens, hashes, min(settings.adminTtl(), settings.maxTtl()));
             Optional<Path> generated;
             try {
                 generated = adminAuth.initialize(settings.adminSecret(), settings.dataDir().resolve("admin-secret"));
@@ -220,11 +225,11 @@ public final class Main {
                     .description("operator event streams open").register(meters);
             Endpoints endpoints = new Endpoints(
                     status,
-                    new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, audit, meters)),
-                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, audit, meters), credentials),
+                    new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, journal, meters)),
+                    new AppEndpoint(apps, bearer, limiter("app-auth", settings.appAuthLimit(), settings, journal, meters), credentials),
                     new AgentEndpoint(nonces, registration, launchTokens, apps, bearer,
-                            limiter("challenge", settings.challengeLimit(), settings, audit, meters),
-                            limiter("register", settings.registerLimit(), settings, audit, meters)),
+                            limiter("challenge", settings.challengeLimit(), settings, journal, meters),
+                            limiter("register", settings.registerLimit(), settings, journal, meters)),
                     new TokenEndpoint(verifier, tokens, bearer),
                     new DelegationEndpoint(delegations, bearer),
                     new RevocationEndpoint(revoker, bearer),
@@ -232,7 +237,7 @@ public final class Main {
                     new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer),
                     new EventStream(events, bearer, settings.eventHeartbeat(), 10_000, clock),
-                    new OperatorEndpoint(new OperatorViews(db, live, revocations, clock), bearer));
+                    new OperatorEndpoint(new OperatorViews(db, agents, history, live, revocations, clock), bearer));
 
             var server = WebServer.builder()
                     .host(settings.bind())
@@ -262,7 +267,7 @@ public final class Main {
             }, 60, 60, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
-                    expire(db, live, events, clock);
+                    expire(db, live, journal, clock);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "expiring tokens failed: " + e.getMessage());
                 }
@@ -342,8 +347,19 @@ public final class Main {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** The tokens alive now: active in the database, unexpired, and matched by no revocation entry. */
+    private static LiveTokens liveTokens(Database db, TokenHistory history, Revocations revocations, long now) {
+        LiveTokens live = new LiveTokens();
+        for (TokenRecord t : db.read(tx -> history.unexpiredActive(tx, now))) {
+            if (!revocations.isRevoked(t)) {
+                live.add(t, t.expiresAt());
+            }
+        }
+        return live;
+    }
+
     /** Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within 5 s). */
-    static void expire(Database db, LiveTokens live, EventLog events, Clock clock) {
+    static void expire(Database db, LiveTokens live, Journal journal, Clock clock) {
         var expired = live.pruneExpired(clock.instant().getEpochSecond());
         if (expired.isEmpty()) {
             return;
@@ -352,7 +368,7 @@ public final class Main {
             for (var t : expired) {
                 if (!t.subject().equals(dev.mandate.server.claims.TokenClaims.ADMIN)
                         && !t.subject().startsWith(dev.mandate.server.claims.TokenClaims.APP_PREFIX)) {
-                    events.record(tx, Event.of("token_expired").agent(t.subject(), t.taskId(), null).jti(t.jti()));
+                    journal.event(tx, Event.of("token_expired").agent(t.subject(), t.taskId(), null).jti(t.jti()));
                 }
             }
             return null;
@@ -387,14 +403,14 @@ public final class Main {
         routes.finish();
     }
 
-    private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, AuditLog audit,
+    private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, Journal journal,
                                        MeterRegistry meters) {
         Counter refused = Counter.builder("mandate.rate.limited").description("requests refused with 429")
                 .tag("limiter", name).register(meters);
         return new RateLimiter(name, limit.rate(), limit.period(), limit.burst(), settings.rateLimitMaxClients(),
                 (limiter, key) -> {
                     refused.increment();
-                    audit.recordUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter), key);
+                    journal.refuseUnsolicited(Audit.denied("rate_limited", "limiter=" + limiter), key);
                 });
     }
 }

@@ -2,7 +2,7 @@ package dev.mandate.server.admin;
 
 import dev.mandate.hsm.PinFile;
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -28,16 +28,16 @@ public final class AdminAuth {
     private static final String SETTING = "admin_secret_hash";
 
     private final Database db;
-    private final AuditLog audit;
+    private final Journal journal;
     private final Tokens tokens;
     private final SecretHash hashes;
     private final JdbcSettingsStore settings = new JdbcSettingsStore();
     private final Duration ttl;
     private volatile String storedHash;
 
-    public AdminAuth(Database db, AuditLog audit, Tokens tokens, SecretHash hashes, Duration ttl) {
+    public AdminAuth(Database db, Journal journal, Tokens tokens, SecretHash hashes, Duration ttl) {
         this.db = db;
-        this.audit = audit;
+        this.journal = journal;
         this.tokens = tokens;
         this.hashes = hashes;
         this.ttl = ttl;
@@ -91,13 +91,13 @@ public final class AdminAuth {
     /** An admin token for the right secret; {@code client} (the caller's address) goes into the audit of a failure. */
     public IssuedToken authenticate(String secret, String client) {
         if (!hashes.matches(secret, storedHash)) {
-            audit.recordUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
+            journal.refuseUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
             throw Refusal.unauthorized("invalid credentials");
         }
         return db.write(tx -> {
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),
                     tokens.now().plus(ttl), "", "", List.of()));
-            audit.record(tx, Audit.success("admin_auth", "jti=" + token.claims().jti()));
+            journal.record(tx, Audit.success("admin_auth", "jti=" + token.claims().jti()));
             return token;
         });
     }

@@ -3,6 +3,7 @@ package dev.mandate.server.agent;
 import dev.mandate.server.storage.Database;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,5 +25,15 @@ public final class Agents {
     /** When the agent's absolute lifetime ends (token.max-lifetime after registration); empty if unknown. */
     public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         return store.lifetimeEnd(tx, agentId);
+    }
+
+    /** The agents matching {@code filter}, newest first: all of them, or one page when {@code limit} is given. */
+    public List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, Integer limit, int offset) {
+        return store.matching(tx, filter, limit, offset);
+    }
+
+    /** How many agents match {@code filter}. */
+    public long count(Database.Tx tx, AgentRecord.Filter filter) {
+        return store.count(tx, filter);
     }
 }

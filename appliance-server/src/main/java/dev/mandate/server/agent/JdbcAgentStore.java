@@ -2,10 +2,10 @@ package dev.mandate.server.agent;
 
 import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code agents} table. */
@@ -15,50 +15,73 @@ final class JdbcAgentStore {
                String scope, long registeredAt, long lifetimeEndsAt) {
     }
 
-    void insert(Database.Tx tx, Row r) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("""
+    void insert(Database.Tx tx, Row r) {
+        tx.update("""
                 INSERT INTO agents (agent_id, orch_id, task_id, app_id, agent_name, public_key, scope, registered_at,
                                     lifetime_ends_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            ps.setString(1, r.agentId());
-            ps.setString(2, r.orchId());
-            ps.setString(3, r.taskId());
-            ps.setString(4, r.appId());
-            ps.setString(5, r.agentName());
-            ps.setString(6, r.publicKey());
-            ps.setString(7, r.scope());
-            ps.setLong(8, r.registeredAt());
-            ps.setLong(9, r.lifetimeEndsAt());
-            ps.executeUpdate();
-        }
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.agentId(), r.orchId(), r.taskId(), r.appId(), r.agentName(),
+                r.publicKey(), r.scope(), r.registeredAt(), r.lifetimeEndsAt());
     }
 
     /** Empty for an unknown agent; else whether it was revoked. */
     Optional<Boolean> revoked(Database.Tx tx, String agentId) {
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT revoked_at FROM agents WHERE agent_id = ?")) {
-            ps.setString(1, agentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                rs.getLong(1);
-                return Optional.of(!rs.wasNull());
-            }
-        } catch (SQLException e) {
-            throw new dev.mandate.server.storage.StorageException(e);
-        }
+        return tx.first("SELECT revoked_at FROM agents WHERE agent_id = ?",
+                rs -> rs.getObject(1, Long.class) != null, agentId);
     }
 
     /** When the agent's absolute lifetime ends; empty for an unknown or revoked agent. */
     Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "SELECT lifetime_ends_at FROM agents WHERE agent_id = ? AND revoked_at IS NULL")) {
-            ps.setString(1, agentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Instant.ofEpochSecond(rs.getLong(1))) : Optional.empty();
+        return tx.first("SELECT lifetime_ends_at FROM agents WHERE agent_id = ? AND revoked_at IS NULL",
+                rs -> Instant.ofEpochSecond(rs.getLong(1)), agentId);
+    }
+
+    /** Agents matching {@code filter}, newest first; a page of them when {@code limit} is given. */
+    List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, Integer limit, int offset) {
+        List<Object> args = new ArrayList<>();
+        String where = where(filter, args);
+        String page = "";
+        if (limit != null) {
+            page = " LIMIT ? OFFSET ?";
+            args.add(limit);
+            args.add(offset);
+        }
+        return tx.list("SELECT agent_id, app_id, orch_id, task_id, registered_at, revoked_at FROM agents a" + where
+                        + " ORDER BY a.registered_at DESC, a.agent_id" + page,
+                rs -> new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                        rs.getObject(6, Long.class) != null), args.toArray());
+    }
+
+    long count(Database.Tx tx, AgentRecord.Filter filter) {
+        List<Object> args = new ArrayList<>();
+        String where = where(filter, args);
+        return tx.first("SELECT COUNT(*) FROM agents a" + where, rs -> rs.getLong(1), args.toArray()).orElse(0L);
+    }
+
+    /**
+     * The WHERE clause of {@code filter}. Its text search also looks into the scopes of the agent's tokens
+     * (delegated ones narrower than the agent's own): a read of {@code tokens}, never a write.
+     */
+    private static String where(AgentRecord.Filter f, List<Object> args) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        condition(where, args, " AND a.app_id = ?", f.appId());
+        condition(where, args, " AND a.orch_id = ?", f.orchId());
+        condition(where, args, " AND a.task_id = ?", f.taskId());
+        if (f.text() != null) {
+            String like = "%" + f.text().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            where.append(" AND (LOWER(a.agent_id) LIKE ? OR LOWER(a.orch_id) LIKE ? OR LOWER(a.task_id) LIKE ?"
+                    + " OR LOWER(a.scope) LIKE ? OR EXISTS (SELECT 1 FROM tokens s WHERE s.sub = a.agent_id AND LOWER(s.scope) LIKE ?))");
+            for (int i = 0; i < 5; i++) {
+                args.add(like);
             }
-        } catch (SQLException e) {
-            throw new dev.mandate.server.storage.StorageException(e);
+        }
+        return where.toString();
+    }
+
+    private static void condition(StringBuilder where, List<Object> args, String sql, String value) {
+        if (value != null) {
+            where.append(sql);
+            args.add(value);
         }
     }
 }

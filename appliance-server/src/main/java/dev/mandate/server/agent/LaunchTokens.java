@@ -1,7 +1,7 @@
 package dev.mandate.server.agent;
 
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -38,7 +38,7 @@ public final class LaunchTokens {
     }
 
     private final Database db;
-    private final AuditLog audit;
+    private final Journal journal;
     private final Duration maxTokenTtl;
     private final java.time.Clock clock;
     private final JdbcLaunchTokenStore store = new JdbcLaunchTokenStore();
@@ -48,15 +48,15 @@ public final class LaunchTokens {
     /** An app's scope ceiling as the transaction sees it; empty when the app is not active. */
     @FunctionalInterface
     public interface Ceilings {
-        Optional<Scopes> activeCeiling(Database.Tx tx, String appId) throws java.sql.SQLException;
+        Optional<Scopes> activeCeiling(Database.Tx tx, String appId);
     }
 
-    public LaunchTokens(Database db, AuditLog audit, Duration maxTokenTtl, java.time.Clock clock, Tokens tokens,
+    public LaunchTokens(Database db, Journal journal, Duration maxTokenTtl, java.time.Clock clock, Tokens tokens,
                         Ceilings ceilings) {
         this.tokens = tokens;
         this.ceilings = ceilings;
         this.db = db;
-        this.audit = audit;
+        this.journal = journal;
         this.maxTokenTtl = maxTokenTtl;
         this.clock = clock;
     }
@@ -89,9 +89,9 @@ public final class LaunchTokens {
         maxTtl = Math.min(maxTtl, maxTokenTtl.toSeconds());
         ttl = Math.min(ttl, maxTokenTtl.toSeconds());
         if (ceiling.isPresent() && !r.allowedScope().within(ceiling.get())) {
-            audit.recordNow(Audit.denied("scope_ceiling_exceeded", "created_by=" + createdBy
-                    + " allowed_scope=" + r.allowedScope().strings() + " ceiling=" + ceiling.get().strings()));
-            throw Refusal.forbidden("'allowed_scope' exceeds the app's scope ceiling");
+            throw journal.refuse(Audit.denied("scope_ceiling_exceeded", "created_by=" + createdBy
+                    + " allowed_scope=" + r.allowedScope().strings() + " ceiling=" + ceiling.get().strings()),
+                    Refusal.forbidden("'allowed_scope' exceeds the app's scope ceiling"));
         }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
@@ -113,7 +113,7 @@ public final class LaunchTokens {
                 }
             }
             store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());
-            audit.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="
+            journal.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="
                     + r.agentName() + " allowed_scope=" + r.allowedScope().strings() + " max_ttl=" + maxTtlFinal
                     + " single_use=" + policy.singleUse()));
             return null;

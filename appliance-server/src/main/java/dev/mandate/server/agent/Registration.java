@@ -1,10 +1,9 @@
 package dev.mandate.server.agent;
 
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.journal.Event;
-import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -16,7 +15,6 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -51,22 +49,19 @@ public final class Registration {
     private final Nonces nonces;
     private final Tokens tokens;
     private final Revocations revocations;
-    private final AuditLog audit;
-    private final EventLog events;
+    private final Journal journal;
     private final String trustDomain;
     private final Duration maxTtl;
     private final Duration maxLifetime;
     private final JdbcLaunchTokenStore launchTokens = new JdbcLaunchTokenStore();
     private final JdbcAgentStore agents = new JdbcAgentStore();
 
-    public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, AuditLog audit,
-                        EventLog events, String trustDomain, Duration maxTtl, Duration maxLifetime) {
+    public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, Journal journal, String trustDomain, Duration maxTtl, Duration maxLifetime) {
         this.db = db;
-        this.events = events;
         this.nonces = nonces;
         this.tokens = tokens;
         this.revocations = revocations;
-        this.audit = audit;
+        this.journal = journal;
         this.trustDomain = trustDomain;
         this.maxTtl = maxTtl;
         this.maxLifetime = maxLifetime;
@@ -81,9 +76,9 @@ public final class Registration {
             throw Refusal.badRequest("'requested_scope' must not be empty");
         }
         if (requested.anyReserved()) {
-            audit.recordNow(Audit.denied("registration_policy_violation", "reserved scope requested: "
-                    + requested.strings()).agent("", r.taskId(), r.orchId()));
-            throw Refusal.scopeViolation("admin: and app: scopes cannot be requested by an agent");
+            throw journal.refuse(Audit.denied("registration_policy_violation", "reserved scope requested: "
+                    + requested.strings()).agent("", r.taskId(), r.orchId()),
+                    Refusal.scopeViolation("admin: and app: scopes cannot be requested by an agent"));
         }
         if (!HEX64.matcher(r.launchToken()).matches()) {
             throw Refusal.unauthorized("invalid or expired launch token");
@@ -95,22 +90,22 @@ public final class Registration {
         byte[] publicKey = verifySignature(r);
 
         String tokenHash = LaunchTokens.hash(r.launchToken());
-        Outcome outcome = db.write(tx -> {
+        return db.write(tx -> {
             // In the transaction: a task revoked while this request waited for the writer is refused.
             if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
-                audit.record(tx, Audit.denied("registration_policy_violation", "task is revoked").agent("", r.taskId(), r.orchId()));
-                return Outcome.refused(Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
+                throw journal.refuse(tx, Audit.denied("registration_policy_violation", "task is revoked")
+                        .agent("", r.taskId(), r.orchId()), Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
             }
             Instant now = tokens.now();
             Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond());
             if (policy.isEmpty()) {
-                return Outcome.refused(Refusal.unauthorized("invalid or expired launch token"));
+                throw Refusal.unauthorized("invalid or expired launch token");
             }
             LaunchPolicy p = policy.get();
             if (!requested.within(p.allowedScope())) {
-                audit.record(tx, Audit.denied("registration_policy_violation", "requested " + requested.strings()
-                        + " beyond allowed " + p.allowedScope().strings()).agent("", r.taskId(), r.orchId()));
-                return Outcome.refused(Refusal.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
+                throw journal.refuse(tx, Audit.denied("registration_policy_violation", "requested " + requested.strings()
+                        + " beyond allowed " + p.allowedScope().strings()).agent("", r.taskId(), r.orchId()),
+                        Refusal.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
             }
             String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
             long lifetime = Math.min(Math.min(p.maxTtl(), maxTtl.toSeconds()), maxLifetime.toSeconds());
@@ -121,15 +116,13 @@ public final class Registration {
             if (p.singleUse()) {
                 launchTokens.consume(tx, tokenHash, now.getEpochSecond());
             }
-            events.record(tx, Event.of("agent_registered").agent(agentId, r.taskId(), r.orchId()));
-            audit.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
+            journal.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
                     + requested.strings() + (p.appId() == null ? "" : " app_id=" + p.appId()))
-                    .agent(agentId, r.taskId(), r.orchId()));
+                    .agent(agentId, r.taskId(), r.orchId()), Event.of("agent_registered").agent(agentId, r.taskId(), r.orchId()));
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime),
                     r.taskId(), r.orchId(), List.of()));
-            return Outcome.registered(new Registered(agentId, token));
+            return new Registered(agentId, token);
         });
-        return outcome.get();
     }
 
     private static byte[] verifySignature(Request r) {
@@ -161,23 +154,5 @@ public final class Registration {
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         return HexFormat.of().formatHex(id);
-    }
-
-    /** Either a registration or the refusal to throw once the audit of it has committed. */
-    private record Outcome(Registered registered, Refusal refusal) {
-        static Outcome refused(Refusal e) {
-            return new Outcome(null, e);
-        }
-
-        static Outcome registered(Registered r) {
-            return new Outcome(r, null);
-        }
-
-        Registered get() {
-            if (refusal != null) {
-                throw refusal;
-            }
-            return registered;
-        }
     }
 }

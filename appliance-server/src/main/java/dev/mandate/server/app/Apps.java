@@ -2,7 +2,7 @@ package dev.mandate.server.app;
 
 import dev.mandate.server.admin.SecretHash;
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.revocation.Revocations;
@@ -40,7 +40,7 @@ public final class Apps {
     }
 
     private final Database db;
-    private final AuditLog audit;
+    private final Journal journal;
     private final Tokens tokens;
     private final SecretHash hashes;
     private final JdbcAppStore store = new JdbcAppStore();
@@ -49,11 +49,11 @@ public final class Apps {
     private final Revoker revoker;
     private final long maxTtlSeconds;
 
-    public Apps(Database db, AuditLog audit, Tokens tokens, Revoker revoker, SecretHash hashes, java.time.Duration maxTtl) {
+    public Apps(Database db, Journal journal, Tokens tokens, Revoker revoker, SecretHash hashes, java.time.Duration maxTtl) {
         this.maxTtlSeconds = maxTtl.toSeconds();
         this.db = db;
         this.revoker = revoker;
-        this.audit = audit;
+        this.journal = journal;
         this.tokens = tokens;
         this.hashes = hashes;
         db.read(tx -> store.all(tx)).stream().filter(a -> !a.active()).forEach(a -> inactive.add(a.appId()));
@@ -77,7 +77,7 @@ public final class Apps {
                 throw Refusal.conflict("an app named '" + name + "' exists");
             }
             store.insert(tx, app, hash);
-            audit.record(tx, Audit.success("app_registered", "app_id=" + app.appId() + " name=" + name
+            journal.record(tx, Audit.success("app_registered", "app_id=" + app.appId() + " name=" + name
                     + " scopes=" + scopes.strings()));
             return null;
         });
@@ -101,7 +101,7 @@ public final class Apps {
             App updated = new App(old.appId(), old.name(), old.clientId(), scopes.orElse(old.scopes()),
                     ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt());
             store.update(tx, updated);
-            audit.record(tx, Audit.success("app_updated", "app_id=" + appId + " scopes=" + updated.scopes().strings()
+            journal.record(tx, Audit.success("app_updated", "app_id=" + appId + " scopes=" + updated.scopes().strings()
                     + " token_ttl=" + updated.tokenTtl()));
             return updated;
         });
@@ -134,7 +134,7 @@ public final class Apps {
             App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), AppStatus.INACTIVE,
                     old.createdAt(), now, now);
             store.update(tx, gone);
-            audit.record(tx, Audit.success("app_deregistered", "app_id=" + appId
+            journal.record(tx, Audit.success("app_deregistered", "app_id=" + appId
                     + (revokeAgents ? " revoked_agents=" + agents + " count=" + count : "")));
             tx.afterCommit(() -> inactive.add(appId));
             return new Deactivated(gone, agents, count);
@@ -150,7 +150,7 @@ public final class Apps {
         });
         boolean ok = hashes.matches(clientSecret, found.hash()) && found.app() != null && found.app().active();
         if (!ok) {
-            audit.recordUnsolicited(Audit.denied("app_auth_failed", "client_id=" + clientId.substring(0,
+            journal.refuseUnsolicited(Audit.denied("app_auth_failed", "client_id=" + clientId.substring(0,
                     Math.min(clientId.length(), 64))), client);
             throw Refusal.unauthorized("invalid client credentials");
         }
@@ -179,7 +179,7 @@ public final class Apps {
             }
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
                     Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(Math.min(app.tokenTtl(), maxTtlSeconds)), "", "", List.of()));
-            audit.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));
+            journal.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));
             return token;
         });
     }

@@ -97,7 +97,7 @@ public final class AuditLog {
     }
 
     /** Records an event that changes nothing else (a refusal, a failed login) in its own transaction. */
-    public void recordNow(Audit event) {
+    private void recordNow(Audit event) {
         db.write(tx -> {
             record(tx, event);
             return null;

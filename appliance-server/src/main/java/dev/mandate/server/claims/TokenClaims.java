@@ -76,15 +76,6 @@ public record TokenClaims(String issuer, String subject, List<String> audience, 
         return chain.get(i).jti();
     }
 
-    /** The ancestors as stored in the {@code tokens} table: one {@code agent jti} per line, root first. */
-    public String chainColumn() {
-        StringBuilder s = new StringBuilder();
-        for (ChainLink link : chain) {
-            s.append(link.agent()).append(' ').append(link.jti()).append('\n');
-        }
-        return s.toString();
-    }
-
     /** Hex SHA-256 over the chain's links ({@code agent|jti|scope…|delegated_at}, one per line); empty without a chain. */
     public String chainHash() {
         return chainHash(chain);

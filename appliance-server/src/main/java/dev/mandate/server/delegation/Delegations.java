@@ -2,11 +2,9 @@ package dev.mandate.server.delegation;
 
 import dev.mandate.server.agent.Agents;
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
-import dev.mandate.server.http.Json;
 import dev.mandate.server.journal.Event;
-import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
@@ -31,18 +29,15 @@ public final class Delegations {
     private final Tokens tokens;
     private final Agents agents;
     private final Revocations revocations;
-    private final AuditLog audit;
-    private final EventLog events;
+    private final Journal journal;
     private final Duration maxTtl;
 
-    public Delegations(Database db, Tokens tokens, Agents agents, Revocations revocations, AuditLog audit,
-                       EventLog events, Duration maxTtl) {
+    public Delegations(Database db, Tokens tokens, Agents agents, Revocations revocations, Journal journal, Duration maxTtl) {
         this.db = db;
-        this.events = events;
         this.tokens = tokens;
         this.agents = agents;
         this.revocations = revocations;
-        this.audit = audit;
+        this.journal = journal;
         this.maxTtl = maxTtl;
     }
 
@@ -57,15 +52,15 @@ public final class Delegations {
             throw Refusal.badRequest("'scope' must not be empty");
         }
         if (scope.anyReserved() || !scope.within(caller.scope())) {
-            audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti() + " to="
+            throw journal.refuse(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti() + " to="
                     + delegateTo + " requested=" + scope.strings() + " held=" + caller.scope().strings())
-                    .agent(caller.subject(), caller.taskId(), caller.orchId()));
-            throw Refusal.scopeViolation("'scope' exceeds the delegator's scope");
+                    .agent(caller.subject(), caller.taskId(), caller.orchId()),
+                    Refusal.scopeViolation("'scope' exceeds the delegator's scope"));
         }
         if (caller.depth() >= MAX_DEPTH) {
-            audit.recordNow(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti()
-                    + " depth limit " + MAX_DEPTH).agent(caller.subject(), caller.taskId(), caller.orchId()));
-            throw Refusal.scopeViolation("delegation depth is limited to " + MAX_DEPTH);
+            throw journal.refuse(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti()
+                    + " depth limit " + MAX_DEPTH).agent(caller.subject(), caller.taskId(), caller.orchId()),
+                    Refusal.scopeViolation("delegation depth is limited to " + MAX_DEPTH));
         }
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
@@ -85,14 +80,14 @@ public final class Delegations {
                 expires = caller.expiresAt();
             }
             List<ChainLink> chain = new ArrayList<>(caller.chain());
-            chain.add(new ChainLink(caller.subject(), caller.jti(), caller.scope().strings(), Json.time(now)));
+            chain.add(ChainLink.delegated(caller.subject(), caller.jti(), caller.scope().strings(), now));
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(delegateTo, scope, expires,
                     caller.taskId(), caller.orchId(), chain));
-            events.record(tx, Event.of("delegation_created").agent(delegateTo, caller.taskId(), caller.orchId())
-                    .jti(token.claims().jti()));
-            audit.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
+            journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
-                    .agent(caller.subject(), caller.taskId(), caller.orchId()));
+                    .agent(caller.subject(), caller.taskId(), caller.orchId()),
+                    Event.of("delegation_created").agent(delegateTo, caller.taskId(), caller.orchId())
+                            .jti(token.claims().jti()));
             return token;
         });
     }

@@ -1,6 +1,6 @@
 /**
- * The live event log: every change's event is written in the change's transaction and handed, in commit
- * order, to the operator streams once it has committed. Capabilities record here; only {@code live}
- * reads it back. It depends on storage alone, so no capability needs {@code live}.
+ * What happened: the {@link dev.mandate.server.journal.Journal} writes a change's audit entry and live
+ * event in the change's transaction, and records refusals; the event log hands committed events, in
+ * commit order, to the operator streams. Capabilities hold a journal; only {@code live} reads events back.
  */
 package dev.mandate.server.journal;

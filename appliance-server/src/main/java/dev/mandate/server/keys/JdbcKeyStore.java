@@ -2,11 +2,10 @@ package dev.mandate.server.keys;
 
 import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,74 +14,34 @@ final class JdbcKeyStore {
 
     private static final String COLUMNS = "kid, label, alg, state, created_at, activates_at, activated_at, retired_at";
 
-    void insert(Database.Tx tx, KeyRecord k, String publicJwk) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "INSERT INTO signing_keys (" + COLUMNS + ", public_jwk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, k.kid());
-            ps.setString(2, k.label());
-            ps.setString(3, k.alg());
-            ps.setString(4, k.state().wire());
-            ps.setLong(5, k.createdAt().getEpochSecond());
-            ps.setObject(6, seconds(k.activatesAt()));
-            ps.setObject(7, seconds(k.activatedAt()));
-            ps.setObject(8, seconds(k.retiredAt()));
-            ps.setString(9, publicJwk);
-            ps.executeUpdate();
-        }
+    void insert(Database.Tx tx, KeyRecord k, String publicJwk) {
+        tx.update("INSERT INTO signing_keys (" + COLUMNS + ", public_jwk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                k.kid(), k.label(), k.alg(), k.state().wire(), k.createdAt().getEpochSecond(), seconds(k.activatesAt()),
+                seconds(k.activatedAt()), seconds(k.retiredAt()), publicJwk);
     }
 
-    void update(Database.Tx tx, KeyRecord k) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "UPDATE signing_keys SET state = ?, activates_at = ?, activated_at = ?, retired_at = ? WHERE kid = ?")) {
-            ps.setString(1, k.state().wire());
-            ps.setObject(2, seconds(k.activatesAt()));
-            ps.setObject(3, seconds(k.activatedAt()));
-            ps.setObject(4, seconds(k.retiredAt()));
-            ps.setString(5, k.kid());
-            ps.executeUpdate();
-        }
+    void update(Database.Tx tx, KeyRecord k) {
+        tx.update("UPDATE signing_keys SET state = ?, activates_at = ?, activated_at = ?, retired_at = ? WHERE kid = ?",
+                k.state().wire(), seconds(k.activatesAt()), seconds(k.activatedAt()), seconds(k.retiredAt()), k.kid());
     }
 
-    List<KeyRecord> all(Database.Tx tx) throws SQLException {
-        List<KeyRecord> keys = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at, kid");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                keys.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), KeyState.ofWire(rs.getString(4)),
-                        Instant.ofEpochSecond(rs.getLong(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8)));
-            }
-        }
-        return keys;
+    List<KeyRecord> all(Database.Tx tx) {
+        return tx.list("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at, kid", rs -> new KeyRecord(
+                rs.getString(1), rs.getString(2), rs.getString(3), KeyState.ofWire(rs.getString(4)),
+                Instant.ofEpochSecond(rs.getLong(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8)));
     }
 
     /** The public JWKs of the keys that still verify tokens. */
-    List<String> verifyingJwks(Database.Tx tx) throws SQLException {
-        List<String> states = java.util.Arrays.stream(KeyState.values()).filter(KeyState::verifies).map(KeyState::wire).toList();
-        List<String> jwks = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "SELECT public_jwk FROM signing_keys WHERE state IN (" + "?,".repeat(states.size() - 1) + "?)")) {
-            for (int i = 0; i < states.size(); i++) {
-                ps.setString(i + 1, states.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    jwks.add(rs.getString(1));
-                }
-            }
-        }
-        return jwks;
+    List<String> verifyingJwks(Database.Tx tx) {
+        Object[] states = Arrays.stream(KeyState.values()).filter(KeyState::verifies).map(KeyState::wire).toArray();
+        return tx.list("SELECT public_jwk FROM signing_keys WHERE state IN (" + "?,".repeat(states.length - 1) + "?)",
+                rs -> rs.getString(1), states);
     }
 
     /** The latest expiry of any token the key signed, if it signed any. */
-    Optional<Long> lastTokenExpiry(Database.Tx tx, String kid) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT MAX(expires_at) FROM tokens WHERE kid = ?")) {
-            ps.setString(1, kid);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long max = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(max);
-            }
-        }
+    Optional<Long> lastTokenExpiry(Database.Tx tx, String kid) {
+        return tx.first("SELECT MAX(expires_at) FROM tokens WHERE kid = ?", rs -> Optional.ofNullable(rs.getObject(1, Long.class)),
+                kid).flatMap(max -> max);
     }
 
     private static Long seconds(Instant instant) {
@@ -90,7 +49,7 @@ final class JdbcKeyStore {
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochSecond(value);
+        Long value = rs.getObject(column, Long.class);
+        return value == null ? null : Instant.ofEpochSecond(value);
     }
 }

@@ -6,10 +6,9 @@ import dev.mandate.hsm.HsmException;
 import dev.mandate.hsm.HsmSigner;
 import dev.mandate.hsm.SigningKey;
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.journal.Event;
-import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.storage.Database;
@@ -38,8 +37,7 @@ public final class KeyLifecycle {
 
     private final Database db;
     private final Hsm hsm;
-    private final AuditLog audit;
-    private final EventLog events;
+    private final Journal journal;
     private final KeyRing ring;
     private final LiveTokens live;
     private final Clock clock;
@@ -51,15 +49,14 @@ public final class KeyLifecycle {
     private final HsmTokenSigner signer;
     private final Revoker revoker;
 
-    public KeyLifecycle(Database db, Hsm hsm, AuditLog audit, EventLog events, KeyRing ring, LiveTokens live,
+    public KeyLifecycle(Database db, Hsm hsm, Journal journal, KeyRing ring, LiveTokens live,
                         Revoker revoker, Clock clock,
                         Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
                         int maxConcurrentSignatures, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
         this.revoker = revoker;
-        this.events = events;
         this.hsm = hsm;
-        this.audit = audit;
+        this.journal = journal;
         this.ring = ring;
         this.live = live;
         this.clock = clock;
@@ -124,8 +121,8 @@ public final class KeyLifecycle {
             var signed = live.ofKey(kid);
             int signedLive = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
             var derived = revoker.revokeSignedBy(tx, kid);
-            audit.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive));
-            events.record(tx, Event.of("key_revoked").kid(kid).revocation("key", kid, signedLive));
+            journal.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive),
+                    Event.of("key_revoked").kid(kid).revocation("key", kid, signedLive));
             tx.afterCommit(() -> {
                 ring.remove(kid);
                 live.remove(signed);
@@ -175,7 +172,7 @@ public final class KeyLifecycle {
             KeyRecord next = new KeyRecord(key.kid(), key.label(), "ES256", KeyState.NEXT, key.createdAt(), now, null, null);
             db.write(tx -> {
                 store.insert(tx, next, jwk.toPublicJWK().toJSONString());
-                audit.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
+                journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
                         + " (key ceremony)"));
                 tx.afterCommit(() -> ring.add(jwk));
                 return null;
@@ -203,7 +200,7 @@ public final class KeyLifecycle {
                 now.plus(publishLead), null, null);
         db.write(tx -> {
             store.insert(tx, next, jwk.toPublicJWK().toJSONString());
-            audit.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
+            journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
             tx.afterCommit(() -> ring.add(jwk));
             return null;
         });
@@ -220,8 +217,7 @@ public final class KeyLifecycle {
     }
 
     /** In {@code tx}: {@code next} becomes the active key, {@code previous} retiring; the signer follows on commit. */
-    private KeyRecord activateIn(Database.Tx tx, KeyRecord next, Optional<KeyRecord> previous, HsmSigner nextSigner)
-            throws java.sql.SQLException {
+    private KeyRecord activateIn(Database.Tx tx, KeyRecord next, Optional<KeyRecord> previous, HsmSigner nextSigner) {
         Instant now = clock.instant();
         KeyRecord active = with(next, KeyState.ACTIVE, now, now, null);
         if (previous.isPresent()) {
@@ -229,9 +225,8 @@ public final class KeyLifecycle {
                     previous.get().activatedAt(), null));
         }
         store.update(tx, active);
-        events.record(tx, Event.of("key_rotated").kid(next.kid()));
-        audit.record(tx, Audit.success("key_activated", "kid=" + next.kid()
-                + previous.map(p -> " previous=" + p.kid()).orElse("")));
+        journal.record(tx, Audit.success("key_activated", "kid=" + next.kid()
+                + previous.map(p -> " previous=" + p.kid()).orElse("")), Event.of("key_rotated").kid(next.kid()));
         if (nextSigner != null) {
             tx.afterCommit(() -> signer.use(nextSigner));
         }
@@ -242,7 +237,7 @@ public final class KeyLifecycle {
         KeyRecord retired = with(key, KeyState.RETIRED, key.activatesAt(), key.activatedAt(), clock.instant());
         db.write(tx -> {
             store.update(tx, retired);
-            audit.record(tx, Audit.success("key_retired", "kid=" + key.kid()
+            journal.record(tx, Audit.success("key_retired", "kid=" + key.kid()
                     + (destroyRetired ? " destroyed in the HSM" : " kept in the HSM")));
             tx.afterCommit(() -> ring.remove(key.kid()));
             return null;

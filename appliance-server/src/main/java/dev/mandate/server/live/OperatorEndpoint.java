@@ -1,16 +1,24 @@
 package dev.mandate.server.live;
 
+import dev.mandate.server.agent.AgentRecord;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.QueryParameter;
 import dev.mandate.server.scope.Scope;
 import dev.mandate.server.http.Bearer;
+import dev.mandate.server.token.TokenRecord;
+import dev.mandate.server.token.TokenState;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,7 +26,9 @@ import java.util.Set;
 public final class OperatorEndpoint {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
-    private static final Set<String> STATES = Set.of("active", "expired", "released", "revoked");
+    /** The agent states the list can be filtered by. */
+    private static final Set<TokenState> STATES = Set.of(TokenState.ACTIVE, TokenState.EXPIRED, TokenState.RELEASED,
+            TokenState.REVOKED);
     private static final String CHAINS = "/v1/admin/chains/";
 
     private final OperatorViews views;
@@ -37,16 +47,18 @@ public final class OperatorEndpoint {
     private void agents(ServerRequest req, ServerResponse res) {
         bearer.require(req, AUDIT);
         var q = req.query();
-        String state = q.first("state").asOptional().orElse(null);
-        if (state != null && !STATES.contains(state)) {
-            throw Refusal.badRequest("'state' must be one of " + STATES);
-        }
+        TokenState state = q.first("state").asOptional().map(OperatorEndpoint::state).orElse(null);
         int limit = (int) Math.min(1000, QueryParameter.number(q.first("limit").asOptional(), "limit", 100, 1));
         int offset = (int) Math.min(Integer.MAX_VALUE, QueryParameter.number(q.first("offset").asOptional(), "offset", 0, 0));
-        Json.ok(res, views.agents(new OperatorViews.AgentQuery(
-                blankToNull(q.first("app_id").asOptional()), blankToNull(q.first("orch_id").asOptional()),
-                blankToNull(q.first("task_id").asOptional()), state, blankToNull(q.first("q").asOptional()),
-                limit, offset)));
+        var filter = new AgentRecord.Filter(blankToNull(q.first("app_id").asOptional()),
+                blankToNull(q.first("orch_id").asOptional()), blankToNull(q.first("task_id").asOptional()),
+                blankToNull(q.first("q").asOptional()));
+        Json.ok(res, json(views.agents(new OperatorViews.AgentQuery(filter, state, limit, offset))));
+    }
+
+    private static TokenState state(String value) {
+        return STATES.stream().filter(s -> s.wire().equals(value)).findFirst().orElseThrow(() -> Refusal.badRequest(
+                "'state' must be one of " + STATES.stream().map(TokenState::wire).sorted().toList()));
     }
 
     private void chain(ServerRequest req, ServerResponse res) {
@@ -57,10 +69,63 @@ public final class OperatorEndpoint {
         if (root.isBlank() || root.length() > 600) {
             throw Refusal.notFound("no such delegation tree");
         }
-        Json.ok(res, views.chain(root));
+        Json.ok(res, Json.object().add("root", json(views.chain(root))).build());
     }
 
     private static String blankToNull(Optional<String> value) {
         return value.filter(v -> !v.isBlank()).orElse(null);
+    }
+
+    private static JsonObject json(OperatorViews.AgentPage page) {
+        JsonArrayBuilder agents = Json.array();
+        for (OperatorViews.AgentView v : page.agents()) {
+            JsonArrayBuilder tokens = Json.array();
+            for (OperatorViews.TokenView t : v.tokens()) {
+                TokenRecord r = t.token();
+                tokens.add(Json.object()
+                        .add("jti", r.jti())
+                        .add("scope", Json.strings(r.scopes()))
+                        .add("issued_at", time(r.issuedAt()))
+                        .add("expires_at", time(r.expiresAt()))
+                        .add("effective_expires_at", time(t.effectiveExpiresAt()))
+                        .add("state", t.state().wire())
+                        .add("parent_jti", nullable(r.parentJti()))
+                        .add("depth", r.depth())
+                        .add("kid", r.kid()));
+            }
+            AgentRecord a = v.agent();
+            agents.add(Json.object()
+                    .add("agent_id", a.agentId())
+                    .add("app_id", nullable(a.appId()))
+                    .add("orch_id", a.orchId())
+                    .add("task_id", a.taskId())
+                    .add("registered_at", time(a.registeredAt()))
+                    .add("state", v.state().wire())
+                    .add("tokens", tokens));
+        }
+        return Json.object().add("agents", agents).add("total", page.total())
+                .add("limit", page.limit()).add("offset", page.offset()).build();
+    }
+
+    private static JsonObject json(OperatorViews.TreeNode node) {
+        JsonArrayBuilder children = Json.array();
+        node.children().forEach(c -> children.add(json(c)));
+        TokenRecord t = node.token();
+        return Json.object()
+                .add("agent_id", t.subject())
+                .add("jti", t.jti())
+                .add("scope", Json.strings(t.scopes()))
+                .add("expires_at", time(t.expiresAt()))
+                .add("state", node.state().wire())
+                .add("children", children)
+                .build();
+    }
+
+    private static String time(long epochSecond) {
+        return Json.time(Instant.ofEpochSecond(epochSecond));
+    }
+
+    private static JsonValue nullable(String value) {
+        return value == null ? JsonValue.NULL : jakarta.json.Json.createValue(value);
     }
 }

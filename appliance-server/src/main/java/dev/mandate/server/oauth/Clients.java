@@ -3,12 +3,7 @@ package dev.mandate.server.oauth;
 import dev.mandate.server.app.App;
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.error.Refusal;
-import dev.mandate.server.http.ClientAddress;
-import dev.mandate.server.http.RateLimiter;
-import dev.mandate.server.http.Bearer;
 import dev.mandate.server.claims.TokenClaims;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,7 +29,6 @@ final class Clients {
     private static final long REMEMBER_NANOS = 300_000_000_000L;
     private static final int REMEMBERED = 1000;
 
-    private final Bearer bearer;
     private final Apps apps;
     /** A verified credential: whose, and since when. */
     private record Verified(String appId, long atNanos) {
@@ -47,20 +41,12 @@ final class Clients {
         }
     };
 
-    private final RateLimiter credentialLimiter;
-
-    Clients(Bearer bearer, Apps apps, RateLimiter credentialLimiter) {
-        this.credentialLimiter = credentialLimiter;
-        this.bearer = bearer;
+    Clients(Apps apps) {
         this.apps = apps;
     }
 
-    Client require(ServerRequest req) {
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return basic(header.substring(6).strip(), ClientAddress.of(req));
-        }
-        TokenClaims caller = bearer.require(req);
+    /** The client a verified bearer token speaks for: the operator or an app, never an agent. */
+    static Client of(TokenClaims caller) {
         return switch (caller.kind()) {
             case ADMIN -> new Client(null);
             case APP -> new Client(caller.appId());
@@ -68,7 +54,12 @@ final class Clients {
         };
     }
 
-    private Client basic(String encoded, String address) {
+    /**
+     * The app whose Basic credentials ({@code encoded}, base64 of {@code id:secret}) these are, from
+     * {@code address}. Unless they were verified recently, {@code beforeVerifying} runs first (the caller's
+     * address pays for the bcrypt from its budget, and may be refused there).
+     */
+    Client basic(String encoded, String address, Runnable beforeVerifying) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -90,7 +81,7 @@ final class Clients {
             }
         }
         // Not remembered: a bcrypt is due, so the caller's address pays from its credential budget first.
-        credentialLimiter.acquire(address);
+        beforeVerifying.run();
         App app = apps.checkCredentials(clientId, secret, address);
         synchronized (verified) {
             verified.put(key, new Verified(app.appId(), now));

@@ -2,6 +2,7 @@ package dev.mandate.server.oauth;
 
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.ClientAddress;
 import dev.mandate.server.http.FormBody;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.revocation.Revocations;
@@ -24,6 +25,8 @@ public final class OAuthEndpoint {
     private final Revoker revoker;
     private final Apps apps;
     private final Clients clients;
+    private final Bearer bearer;
+    private final dev.mandate.server.http.RateLimiter credentialLimiter;
     private final String issuer;
 
     public OAuthEndpoint(TokenVerifier verifier, Revoker revoker, Apps apps, Bearer bearer,
@@ -31,7 +34,9 @@ public final class OAuthEndpoint {
         this.verifier = verifier;
         this.revoker = revoker;
         this.apps = apps;
-        this.clients = new Clients(bearer, apps, credentialLimiter);
+        this.clients = new Clients(apps);
+        this.bearer = bearer;
+        this.credentialLimiter = credentialLimiter;
         this.issuer = issuer;
     }
 
@@ -42,7 +47,7 @@ public final class OAuthEndpoint {
     }
 
     private void introspect(ServerRequest req, ServerResponse res) {
-        clients.require(req);
+        client(req);
         Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::verify);
         if (claims.isEmpty()) {
             res.header(HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
@@ -67,7 +72,7 @@ public final class OAuthEndpoint {
 
     /** RFC 7009 §2.2: 200 whether or not there was anything to revoke. */
     private void revoke(ServerRequest req, ServerResponse res) {
-        Clients.Client client = clients.require(req);
+        Clients.Client client = client(req);
         Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::authentic);
         claims.filter(c -> client.admin() || ownedBy(c, client.appId()))
               .ifPresent(c -> revoker.revoke(Revocations.Level.TOKEN, c.jti()));
@@ -105,5 +110,15 @@ public final class OAuthEndpoint {
             case AGENT -> apps.appOfAgent(c.rootAgent());
         };
         return app.map(dev.mandate.server.app.App::clientId).orElse("");
+    }
+
+    /** Who calls: HTTP Basic client credentials (RFC 6749 §2.3.1), or an admin or app bearer token. */
+    private Clients.Client client(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String address = ClientAddress.of(req);
+            return clients.basic(header.substring(6).strip(), address, () -> credentialLimiter.acquire(address));
+        }
+        return Clients.of(bearer.require(req));
     }
 }

@@ -1,10 +1,7 @@
 package dev.mandate.server.revocation;
 
 import dev.mandate.server.claims.Lineage;
-import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
@@ -45,31 +42,6 @@ public final class LiveTokens {
     private final Map<String, Set<String>> byTask = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> byRoot = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> children = new ConcurrentHashMap<>();
-
-    /** The live tokens of the database: active, unexpired, and matched by no revocation entry. */
-    public static LiveTokens load(Database db, Revocations revocations, long now) {
-        LiveTokens live = new LiveTokens();
-        db.read(tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement("""
-                    SELECT jti, sub, task_id, root_agent, parent_jti, chain, expires_at, kid FROM tokens
-                    WHERE state = 'active' AND expires_at > ?""")) {
-                ps.setLong(1, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String chain = rs.getString(6);
-                        Live t = new Live(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), chain.isEmpty() ? new String[0] : chain.split("[ \\n]"), rs.getLong(7),
-                                rs.getString(8));
-                        if (!revocations.isRevoked(t)) {
-                            live.put(t);
-                        }
-                    }
-                }
-            }
-            return null;
-        });
-        return live;
-    }
 
     /** Adds a token just issued. */
     public void add(Lineage t, long expiresAt) {

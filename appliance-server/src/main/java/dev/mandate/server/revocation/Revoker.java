@@ -1,10 +1,9 @@
 package dev.mandate.server.revocation;
 
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.journal.Event;
-import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.storage.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,23 +30,21 @@ public final class Revoker {
     private final Database db;
     private final Revocations revocations;
     private final LiveTokens live;
-    private final AuditLog audit;
-    private final EventLog events;
+    private final Journal journal;
     private final Clock clock;
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
     private final MeterRegistry meters;
     private final Duration maxLifetime;
 
-    public Revoker(Database db, Revocations revocations, LiveTokens live, AuditLog audit, EventLog events, Clock clock,
+    public Revoker(Database db, Revocations revocations, LiveTokens live, Journal journal, Clock clock,
                    Duration maxTtl, Duration maxLifetime, MeterRegistry meters) {
         this.maxLifetime = maxLifetime;
         this.meters = meters;
         this.db = db;
-        this.events = events;
         this.revocations = revocations;
         this.live = live;
-        this.audit = audit;
+        this.journal = journal;
         this.clock = clock;
         this.maxTtl = maxTtl;
     }
@@ -57,7 +54,7 @@ public final class Revoker {
     }
 
     /** The same revocation inside a caller's transaction (e.g. deactivating an app with its agents). */
-    public Result revokeIn(Database.Tx tx, Revocations.Level level, String target) throws java.sql.SQLException {
+    public Result revokeIn(Database.Tx tx, Revocations.Level level, String target) {
         long now = clock.instant().getEpochSecond();
         // An entry must outlive every token it matches: now + max-ttl for tokens issued from now on, and at
         // least the latest expiry among the live tokens it reaches (issued under an earlier, longer max-ttl).
@@ -92,7 +89,7 @@ public final class Revoker {
                 // Only agents root trees: admin and app tokens are not chain targets.
                 Set<String> roots = new LinkedHashSet<>();
                 if (Ids.isJti(target)) {
-                    String root = store.rootOf(tx, target).filter(r -> isAgent(tx, r))
+                    String root = store.rootOf(tx, target).filter(r -> store.isAgent(tx, r))
                             .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
                     roots.add(root);
                 } else {
@@ -125,13 +122,13 @@ public final class Revoker {
             live.remove(reached);
             revokedTokens(level.wire()).increment(killed);
         });
-        events.record(tx, Event.of("token_revoked").revocation(level.wire(), target, killed)
-                .agent(level == Revocations.Level.AGENT ? target : null,
-                        level == Revocations.Level.TASK ? target : null, null)
-                .jti(level == Revocations.Level.TOKEN ? target : null));
-        audit.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
+        journal.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
                 + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
-                level == Revocations.Level.TASK ? target : "", ""));
+                level == Revocations.Level.TASK ? target : "", ""),
+                Event.of("token_revoked").revocation(level.wire(), target, killed)
+                        .agent(level == Revocations.Level.AGENT ? target : null,
+                                level == Revocations.Level.TASK ? target : null, null)
+                        .jti(level == Revocations.Level.TOKEN ? target : null));
         return new Result(level, target, killed);
     }
 
@@ -140,7 +137,7 @@ public final class Revoker {
      * everything delegated from them gets a token entry, so tokens derived from a compromised key's tokens
      * (signed by another key) die with them. Returns the live tokens reached.
      */
-    public Set<LiveTokens.Live> revokeSignedBy(Database.Tx tx, String kid) throws java.sql.SQLException {
+    public Set<LiveTokens.Live> revokeSignedBy(Database.Tx tx, String kid) {
         long now = clock.instant().getEpochSecond();
         Set<String> done = new HashSet<>();
         Set<LiveTokens.Live> reached = new HashSet<>();
@@ -180,14 +177,6 @@ public final class Revoker {
             latest = Math.max(latest, t.expiresAt());
         }
         return latest;
-    }
-
-    private boolean isAgent(Database.Tx tx, String agentId) {
-        try {
-            return store.isAgent(tx, agentId);
-        } catch (java.sql.SQLException e) {
-            throw new dev.mandate.server.storage.StorageException(e);
-        }
     }
 
     /** Feed entries after {@code since}, oldest first. */

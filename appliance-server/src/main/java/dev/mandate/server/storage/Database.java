@@ -6,9 +6,13 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,11 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /** The broker's database: a small connection pool, one writer at a time. */
 public final class Database implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
     /** Commit and lock-wait histogram buckets, 50 µs to 1 s. */
     private static final Duration[] BUCKETS = {Duration.ofNanos(50_000), Duration.ofNanos(100_000),
             Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
             Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofSeconds(1)};
+
+    /** Reads the current row of a result into a value. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
 
     /** Work done inside a transaction. */
     @FunctionalInterface
@@ -33,6 +45,7 @@ public final class Database implements AutoCloseable {
         private final Connection connection;
         private final List<Runnable> afterCommit = new ArrayList<>();
         private final java.util.Map<Class<?>, Object> state = new java.util.HashMap<>();
+        private RuntimeException committedRefusal;
 
         Tx(Connection connection) {
             this.connection = connection;
@@ -42,9 +55,81 @@ public final class Database implements AutoCloseable {
             return connection;
         }
 
+        /** Runs an INSERT, UPDATE, DELETE or MERGE with {@code args} bound in order; the rows it changed. */
+        public int update(String sql, Object... args) {
+            try (PreparedStatement ps = prepare(sql, args)) {
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new StorageException(e);
+            }
+        }
+
+        /** Runs an INSERT with {@code args} bound in order; the key the database generated for the new row. */
+        public long insertReturningKey(String sql, Object... args) {
+            try (PreparedStatement ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                bind(ps, args);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw new StorageException(e);
+            }
+        }
+
+        /** Every row of a query, read by {@code reader}, in the query's order. */
+        public <T> List<T> list(String sql, RowReader<T> reader, Object... args) {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+                return rows;
+            } catch (SQLException e) {
+                throw new StorageException(e);
+            }
+        }
+
+        /** The first row of a query, read by {@code reader}; empty when there is none. */
+        public <T> Optional<T> first(String sql, RowReader<T> reader, Object... args) {
+            try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+            } catch (SQLException e) {
+                throw new StorageException(e);
+            }
+        }
+
+        private PreparedStatement prepare(String sql, Object[] args) throws SQLException {
+            PreparedStatement ps = connection.prepareStatement(sql);
+            try {
+                bind(ps, args);
+                return ps;
+            } catch (SQLException e) {
+                ps.close();
+                throw e;
+            }
+        }
+
+        private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+
         /** Per-transaction state of one component, made on first use (e.g. the audit chain's pending head). */
         public <S> S state(Class<S> type, java.util.function.Supplier<S> initial) {
             return type.cast(state.computeIfAbsent(type, k -> initial.get()));
+        }
+
+        /**
+         * Marks {@code refusal} as one this transaction answers with after committing what it did (the audit
+         * of the refusal, typically): thrown out of the work, it commits instead of rolling back. Any other
+         * exception still rolls everything back.
+         */
+        public <E extends RuntimeException> E commitThenThrow(E refusal) {
+            committedRefusal = refusal;
+            return refusal;
         }
 
         /** Runs {@code action} after the commit succeeded (in-memory views follow the database). */
@@ -103,21 +188,45 @@ public final class Database implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             Tx tx = new Tx(c);
+            T result;
             try {
-                T result = work.run(tx);
-                long committing = System.nanoTime();
-                c.commit();
-                commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
-                tx.afterCommit.forEach(Runnable::run);
-                return result;
-            } catch (SQLException | RuntimeException e) {
+                result = work.run(tx);
+            } catch (RuntimeException e) {
+                if (e != tx.committedRefusal) {
+                    c.rollback();
+                    throw e;
+                }
+                commit(c, tx);
+                throw e;
+            } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
+            commit(c, tx);
+            return result;
         } catch (SQLException e) {
             throw new StorageException(e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private void commit(Connection c, Tx tx) throws SQLException {
+        long committing = System.nanoTime();
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        }
+        commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
+        // Committed: the change stands whatever follows, so one failing follower must not stop the others.
+        for (Runnable action : tx.afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "an in-memory view did not follow a committed change", e);
+            }
         }
     }
 

@@ -1,16 +1,29 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.storage.Database;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-/** The {@code tokens} table: one row per signed token, for renewal, revocation counts and the live view. */
+/**
+ * The {@code tokens} table: one row per signed token, for renewal, revocation counts and the live view.
+ * The delegation chain is stored as {@code agent jti} lines, root first, written and read only here.
+ */
 final class JdbcTokenStore {
 
+    /** Queries with an IN list bind at most this many values at once. */
+    private static final int IN_BATCH = 500;
+    private static final String RECORD_COLUMNS =
+            "jti, sub, task_id, scope, issued_at, expires_at, parent_jti, kid, state, root_agent, chain";
     private static final String INSERT = """
             INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
                                 chain, depth, kid, state, supersedes)
@@ -26,59 +39,89 @@ final class JdbcTokenStore {
         boolean describes(TokenClaims c) {
             return kid.equals(c.kid()) && subject.equals(c.subject()) && expiresAt == c.expiresAt().getEpochSecond()
                     && scope.equals(String.join(" ", c.scope().strings())) && taskId.equals(c.taskId())
-                    && orchId.equals(c.orchId()) && chain.equals(c.chainColumn()) && depth == c.depth();
+                    && orchId.equals(c.orchId()) && chain.equals(chainColumn(c.chain())) && depth == c.depth();
         }
     }
-    private static final String SET_STATE = "UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'";
-    private static final String EXPIRES = "SELECT expires_at FROM tokens WHERE jti = ?";
 
-    void insert(Database.Tx tx, TokenClaims c, String supersedes) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
-            ps.setString(1, c.jti());
-            ps.setString(2, c.kind().name().toLowerCase(java.util.Locale.ROOT));
-            ps.setString(3, c.subject());
-            ps.setString(4, c.taskId());
-            ps.setString(5, c.orchId());
-            ps.setString(6, String.join(" ", c.scope().strings()));
-            ps.setLong(7, c.issuedAt().getEpochSecond());
-            ps.setLong(8, c.expiresAt().getEpochSecond());
-            ps.setString(9, c.parentJti());
-            ps.setString(10, c.rootAgent());
-            ps.setString(11, c.chainColumn());
-            ps.setInt(12, c.depth());
-            ps.setString(13, c.kid());
-            ps.setString(14, supersedes);
-            ps.executeUpdate();
-        }
+    void insert(Database.Tx tx, TokenClaims c, String supersedes) {
+        tx.update(INSERT, c.jti(), c.kind().name().toLowerCase(Locale.ROOT), c.subject(), c.taskId(), c.orchId(),
+                String.join(" ", c.scope().strings()), c.issuedAt().getEpochSecond(), c.expiresAt().getEpochSecond(),
+                c.parentJti(), c.rootAgent(), chainColumn(c.chain()), c.depth(), c.kid(), supersedes);
     }
 
     /** Moves an active token to {@code state}; false if it was not active. */
-    boolean setState(Database.Tx tx, String jti, TokenState state, long at) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(SET_STATE)) {
-            ps.setString(1, state.wire());
-            ps.setLong(2, at);
-            ps.setString(3, jti);
-            return ps.executeUpdate() == 1;
-        }
+    boolean setState(Database.Tx tx, String jti, TokenState state, long at) {
+        return tx.update("UPDATE tokens SET state = ?, state_at = ? WHERE jti = ? AND state = 'active'",
+                state.wire(), at, jti) == 1;
     }
 
-    Optional<Row> row(Database.Tx tx, String jti) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(ROW)) {
-            ps.setString(1, jti);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Row(TokenState.ofWire(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)))
-                        : Optional.empty();
-            }
-        }
+    Optional<Row> row(Database.Tx tx, String jti) {
+        return tx.first(ROW, rs -> new Row(TokenState.ofWire(rs.getString(1)), rs.getString(2), rs.getString(3),
+                rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)), jti);
     }
 
-    Optional<Long> expiresAt(Database.Tx tx, String jti) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(EXPIRES)) {
-            ps.setString(1, jti);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
+    Optional<Long> expiresAt(Database.Tx tx, String jti) {
+        return tx.first("SELECT expires_at FROM tokens WHERE jti = ?", rs -> rs.getLong(1), jti);
+    }
+
+    List<TokenRecord> unexpiredActive(Database.Tx tx, long now) {
+        return tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE state = 'active' AND expires_at > ?",
+                JdbcTokenStore::record, now);
+    }
+
+    List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds) {
+        List<TokenRecord> tokens = new ArrayList<>();
+        for (List<String> batch : batches(agentIds)) {
+            tokens.addAll(tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE sub IN (" + placeholders(batch)
+                    + ") ORDER BY issued_at", JdbcTokenStore::record, batch.toArray()));
         }
+        return tokens;
+    }
+
+    List<TokenRecord> tree(Database.Tx tx, String rootAgent) {
+        return tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE root_agent = ? ORDER BY issued_at",
+                JdbcTokenStore::record, rootAgent);
+    }
+
+    Optional<String> rootOf(Database.Tx tx, String jti) {
+        return tx.first("SELECT root_agent FROM tokens WHERE jti = ?", rs -> rs.getString(1), jti);
+    }
+
+    Map<String, Long> expiries(Database.Tx tx, Collection<String> jtis) {
+        Map<String, Long> expiries = new HashMap<>();
+        for (List<String> batch : batches(jtis)) {
+            tx.list("SELECT jti, expires_at FROM tokens WHERE jti IN (" + placeholders(batch) + ")",
+                    rs -> expiries.put(rs.getString(1), rs.getLong(2)), batch.toArray());
+        }
+        return expiries;
+    }
+
+    /** The chain as stored: one {@code agent jti} line per ancestor, root first; empty without a chain. */
+    static String chainColumn(List<ChainLink> chain) {
+        StringBuilder s = new StringBuilder();
+        for (ChainLink link : chain) {
+            s.append(link.agent()).append(' ').append(link.jti()).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static TokenRecord record(ResultSet rs) throws SQLException {
+        String chain = rs.getString(11);
+        return new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                rs.getLong(6), rs.getString(7), rs.getString(8), TokenState.ofWire(rs.getString(9)), rs.getString(10),
+                chain.isEmpty() ? List.of() : List.of(chain.split("[ \n]")));
+    }
+
+    private static List<List<String>> batches(Collection<String> values) {
+        List<String> all = List.copyOf(values);
+        List<List<String>> batches = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_BATCH) {
+            batches.add(all.subList(from, Math.min(from + IN_BATCH, all.size())));
+        }
+        return batches;
+    }
+
+    private static String placeholders(List<String> batch) {
+        return "?,".repeat(batch.size() - 1) + "?";
     }
 }

@@ -1,12 +1,10 @@
 package dev.mandate.server.token;
 
-import dev.mandate.server.http.Bearer;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.audit.Audit;
-import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Journal;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.journal.Event;
-import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.revocation.LiveTokens;
 import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.storage.Database;
@@ -14,7 +12,6 @@ import dev.mandate.server.storage.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -25,15 +22,14 @@ public final class Tokens {
     /** When an agent's absolute lifetime ends ({@code token.max-lifetime} after registration). */
     @FunctionalInterface
     public interface AgentLifetimes {
-        Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) throws SQLException;
+        Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId);
     }
 
     private final Database db;
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final LiveTokens live;
-    private final EventLog events;
-    private final AuditLog audit;
+    private final Journal journal;
     private final AgentLifetimes lifetimes;
     private final Predicate<String> trustedKey;
     private final JdbcTokenStore store = new JdbcTokenStore();
@@ -44,8 +40,7 @@ public final class Tokens {
     private final Counter renewed;
     private final Counter released;
 
-    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, AuditLog audit,
-                  EventLog events, Predicate<String> trustedKey, MeterRegistry meters, AgentLifetimes lifetimes) {
+    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, Journal journal, Predicate<String> trustedKey, MeterRegistry meters, AgentLifetimes lifetimes) {
         this.trustedKey = trustedKey;
         String issuedHelp = "tokens issued at registration or authentication, by subject kind";
         this.issuedToAgents = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "agent").register(meters);
@@ -55,11 +50,10 @@ public final class Tokens {
         this.renewed = Counter.builder("mandate.tokens.renewed").description("tokens issued by renewal").register(meters);
         this.released = Counter.builder("mandate.tokens.released").description("tokens released by their holder").register(meters);
         this.db = db;
-        this.events = events;
         this.live = live;
         this.issuer = issuer;
         this.revocations = revocations;
-        this.audit = audit;
+        this.journal = journal;
         this.lifetimes = lifetimes;
     }
 
@@ -74,7 +68,7 @@ public final class Tokens {
      * compromised key has no such row, even when it reuses a real jti). Bearer authentication before the transaction is only a
      * hint: a revocation that committed while this request waited for the writer is seen here.
      */
-    public boolean isLive(Database.Tx tx, TokenClaims presented) throws SQLException {
+    public boolean isLive(Database.Tx tx, TokenClaims presented) {
         if (!issuer.now().isBefore(presented.expiresAt()) || !trustedKey.test(presented.kid())
                 || revocations.isRevoked(presented)) {
             return false;
@@ -84,7 +78,7 @@ public final class Tokens {
     }
 
     /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
-    public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) throws SQLException {
+    public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) {
         IssuedToken token = issuer.issue(request);
         store.insert(tx, token.claims(), null);
         TokenClaims c = token.claims();
@@ -97,12 +91,14 @@ public final class Tokens {
             live.add(c, c.expiresAt().getEpochSecond());
             counter.increment();
         });
-        if (c.kind() == TokenClaims.Kind.AGENT && c.depth() == 0) {
-            events.record(tx, Event.of("token_issued").agent(c.subject(), c.taskId(), c.orchId()).jti(c.jti()));
-        }
-        audit.record(tx, Audit.success("token_issued", "jti=" + c.jti() + " scope=" + c.scope().strings()
+        Audit entry = Audit.success("token_issued", "jti=" + c.jti() + " scope=" + c.scope().strings()
                 + " expires_in=" + (c.expiresAt().getEpochSecond() - c.issuedAt().getEpochSecond()))
-                .agent(c.kind() == TokenClaims.Kind.AGENT ? c.subject() : "", c.taskId(), c.orchId()));
+                .agent(c.kind() == TokenClaims.Kind.AGENT ? c.subject() : "", c.taskId(), c.orchId());
+        if (c.kind() == TokenClaims.Kind.AGENT && c.depth() == 0) {
+            journal.record(tx, entry, Event.of("token_issued").agent(c.subject(), c.taskId(), c.orchId()).jti(c.jti()));
+        } else {
+            journal.record(tx, entry);
+        }
         return token;
     }
 
@@ -115,11 +111,10 @@ public final class Tokens {
         if (current.kind() != TokenClaims.Kind.AGENT) {
             throw Refusal.forbidden("only agent tokens can be renewed; authenticate again");
         }
-        Outcome outcome = db.write(tx -> {
+        return db.write(tx -> {
             if (!isLive(tx, current)) {
-                audit.record(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")
-                        .agent(current.subject(), current.taskId(), current.orchId()));
-                return Outcome.refused();
+                throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")
+                        .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
             }
             Instant now = issuer.now();
             Instant expires = now.plusSeconds(current.expiresAt().getEpochSecond() - current.issuedAt().getEpochSecond());
@@ -135,9 +130,8 @@ public final class Tokens {
             }
             if (lifetimeEnd.isEmpty() || !expires.isAfter(now) || !store.setState(tx, current.jti(), TokenState.SUPERSEDED,
                     now.getEpochSecond())) {
-                audit.record(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
-                        .agent(current.subject(), current.taskId(), current.orchId()));
-                return Outcome.refused();
+                throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
+                        .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
             }
             revocations.add(tx, Revocations.Level.SUPERSEDED, current.jti(), current.expiresAt().getEpochSecond());
             IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
@@ -148,13 +142,12 @@ public final class Tokens {
                 live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
                 this.renewed.increment();
             });
-            events.record(tx, Event.of("token_renewed").agent(current.subject(), current.taskId(), current.orchId())
-                    .jti(renewed.claims().jti()));
-            audit.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
-                    + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()));
-            return Outcome.issued(renewed);
+            journal.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
+                    + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()),
+                    Event.of("token_renewed").agent(current.subject(), current.taskId(), current.orchId())
+                            .jti(renewed.claims().jti()));
+            return renewed;
         });
-        return outcome.orElseThrow(() -> Refusal.unauthorized("token renewal failed"));
     }
 
     /** Revokes the caller's token and everything delegated from it. */
@@ -167,32 +160,16 @@ public final class Tokens {
                 live.remove(live.fromToken(current.jti()));
                 released.increment();
             });
-            if (current.kind() == TokenClaims.Kind.AGENT) {
-                events.record(tx, Event.of("token_released").agent(current.subject(), current.taskId(), current.orchId())
-                        .jti(current.jti()));
-            }
-            audit.record(tx, Audit.success("token_released", "jti=" + current.jti())
+            Audit entry = Audit.success("token_released", "jti=" + current.jti())
                     .agent(current.kind() == TokenClaims.Kind.AGENT ? current.subject() : "", current.taskId(),
-                            current.orchId()));
+                            current.orchId());
+            if (current.kind() == TokenClaims.Kind.AGENT) {
+                journal.record(tx, entry, Event.of("token_released").agent(current.subject(), current.taskId(),
+                        current.orchId()).jti(current.jti()));
+            } else {
+                journal.record(tx, entry);
+            }
             return null;
         });
-    }
-
-    /** A result decided inside a transaction whose refusals are audited (and so committed). */
-    private record Outcome(IssuedToken token) {
-        static Outcome refused() {
-            return new Outcome(null);
-        }
-
-        static Outcome issued(IssuedToken token) {
-            return new Outcome(token);
-        }
-
-        IssuedToken orElseThrow(java.util.function.Supplier<Refusal> failure) {
-            if (token == null) {
-                throw failure.get();
-            }
-            return token;
-        }
     }
 }

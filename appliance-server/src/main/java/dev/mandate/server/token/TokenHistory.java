@@ -1,0 +1,42 @@
+package dev.mandate.server.token;
+
+import dev.mandate.server.storage.Database;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the broker recorded of the tokens it issued, read for the operator's views and for the live-token
+ * index at start-up. Reads only; every change to a token's row goes through {@link Tokens}.
+ */
+public final class TokenHistory {
+
+    private final JdbcTokenStore store = new JdbcTokenStore();
+
+    /** Tokens still {@code active} in the database that expire after {@code now}. */
+    public List<TokenRecord> unexpiredActive(Database.Tx tx, long now) {
+        return store.unexpiredActive(tx, now);
+    }
+
+    /** Every token held by one of {@code agentIds}, oldest first. */
+    public List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds) {
+        return store.heldBy(tx, agentIds);
+    }
+
+    /** Every token of the delegation tree rooted at {@code rootAgent}, oldest first. */
+    public List<TokenRecord> tree(Database.Tx tx, String rootAgent) {
+        return store.tree(tx, rootAgent);
+    }
+
+    /** The root agent of the tree a token belongs to; empty for a jti the broker never issued. */
+    public Optional<String> rootOf(Database.Tx tx, String jti) {
+        return store.rootOf(tx, jti);
+    }
+
+    /** The expiry (epoch seconds) of each of {@code jtis} the broker issued. */
+    public Map<String, Long> expiries(Database.Tx tx, Collection<String> jtis) {
+        return store.expiries(tx, jtis);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.mandate.server.journal;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.error.Refusal;
+import dev.mandate.server.storage.Database;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The journal against H2 on disk: a change's audit entry and event commit together, or not at all. */
+class JournalTest {
+
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private AuditLog audit;
+    private EventLog events;
+    private Journal journal;
+
+    @BeforeEach
+    void open() {
+        db = Database.open(dir, new SimpleMeterRegistry());
+        Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+        audit = new AuditLog(db, clock::millis);
+        events = new EventLog(db, clock);
+        journal = new Journal(db, audit, events);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void aChangeAndItsEventCommitTogetherAndSubscribersSeeItOnlyAfterTheCommit() throws Exception {
+        EventLog.Subscriber subscriber = events.subscribe(10);
+        boolean[] publishedEarly = {true};
+        db.write(tx -> {
+            journal.record(tx, Audit.success("agent_registered", "agent_name=a"), Event.of("agent_registered")
+                    .agent("spiffe://t/agent/o/k/1", "k", "o"));
+            try {
+                publishedEarly[0] = subscriber.poll(0) != null;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+        assertFalse(publishedEarly[0], "nothing is published before the commit");
+        Event published = subscriber.poll(1000);
+        assertEquals("agent_registered", published.type());
+        assertEquals(1, published.seq());
+        assertEquals(List.of(published), events.since(0, 10));
+        assertEquals(1, audit.count());
+        assertTrue(audit.verify().valid());
+    }
+
+    @Test
+    void aFailureRollsBackTheAuditEntryAndTheEvent() throws Exception {
+        EventLog.Subscriber subscriber = events.subscribe(10);
+        IllegalStateException failure = new IllegalStateException("boom");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+            journal.record(tx, Audit.success("token_issued", "jti=x"), Event.of("token_issued").jti("x"));
+            throw failure;
+        })));
+        assertEquals(0, audit.count());
+        assertEquals(List.of(), events.since(0, 10));
+        assertNull(subscriber.poll(50));
+        // The chain head did not move: the next entry is id 1 and the chain verifies.
+        db.write(tx -> {
+            journal.record(tx, Audit.success("token_issued", "jti=y"));
+            return null;
+        });
+        assertEquals(1, audit.query(new AuditLog.Query(null, null, null, null, null, null, 10, 0)).events().getFirst().id());
+        assertTrue(audit.verify().valid());
+    }
+
+    @Test
+    void aRefusalDecidedInATransactionKeepsItsDenialAndReachesTheCaller() {
+        Refusal refusal = Refusal.forbidden("task is revoked");
+        Refusal thrown = assertThrows(Refusal.class, () -> db.write(tx -> {
+            throw journal.refuse(tx, Audit.denied("registration_policy_violation", "task is revoked"), refusal);
+        }));
+        assertSame(refusal, thrown);
+        var page = audit.query(new AuditLog.Query(null, null, null, "denied", null, null, 10, 0));
+        assertEquals(1, page.total());
+        assertEquals("registration_policy_violation", page.events().getFirst().eventType());
+        assertTrue(audit.verify().valid());
+    }
+
+    @Test
+    void onlyTheMarkedRefusalCommitsAnotherExceptionAfterItStillRollsBack() {
+        assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+            journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=x"), Refusal.unauthorized("no"));
+            throw new IllegalStateException("a different failure");
+        }));
+        assertEquals(0, audit.count());
+    }
+
+    @Test
+    void aRefusalDecidedBeforeAnyTransactionIsAuditedInOneOfItsOwn() {
+        Refusal refusal = Refusal.scopeViolation("'scope' exceeds the delegator's scope");
+        assertSame(refusal, journal.refuse(Audit.denied("delegation_attenuation_violation", "to=b"), refusal));
+        assertEquals(1, audit.count());
+        assertTrue(audit.verify().valid());
+    }
+}
