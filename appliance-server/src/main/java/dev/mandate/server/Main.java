@@ -368,7 +368,7 @@ public final class Main {
             for (var t : expired) {
                 if (!t.subject().equals(dev.mandate.server.claims.TokenClaims.ADMIN)
                         && !t.subject().startsWith(dev.mandate.server.claims.TokenClaims.APP_PREFIX)) {
-                    journal.event(tx, Event.of("token_expired").agent(t.subject(), t.taskId(), null).jti(t.jti()));
+                    journal.event(tx, new Event.TokenExpired(t.subject(), t.taskId(), t.jti()));
                 }
             }
             return null;

@@ -268,7 +268,7 @@ class OperatorApiTest {
             EventLog.Subscriber slow = log.subscribe(2);
             broker.broker().db().write(tx -> {
                 for (int i = 0; i < 3; i++) {
-                    log.record(tx, Event.of("token_issued").jti("%032x".formatted(i)));
+                    log.record(tx, new Event.TokenIssued("spiffe://t/agent/o/k/1", "k", "o", "%032x".formatted(i)));
                 }
                 return null;
             });

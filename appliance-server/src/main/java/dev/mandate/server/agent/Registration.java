@@ -118,7 +118,7 @@ public final class Registration {
             }
             journal.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
                     + requested.strings() + (p.appId() == null ? "" : " app_id=" + p.appId()))
-                    .agent(agentId, r.taskId(), r.orchId()), Event.of("agent_registered").agent(agentId, r.taskId(), r.orchId()));
+                    .agent(agentId, r.taskId(), r.orchId()), new Event.AgentRegistered(agentId, r.taskId(), r.orchId()));
             IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime),
                     r.taskId(), r.orchId(), List.of()));
             return new Registered(agentId, token);

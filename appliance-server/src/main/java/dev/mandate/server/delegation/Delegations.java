@@ -86,8 +86,7 @@ public final class Delegations {
             journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()),
-                    Event.of("delegation_created").agent(delegateTo, caller.taskId(), caller.orchId())
-                            .jti(token.claims().jti()));
+                    new Event.DelegationCreated(delegateTo, caller.taskId(), caller.orchId(), token.claims().jti()));
             return token;
         });
     }

@@ -15,7 +15,7 @@ public final class EventLog {
 
     /** A stream's queue: bounded; a subscriber that falls behind is marked and dropped by its stream. */
     public static final class Subscriber {
-        private final BlockingQueue<Event> queue;
+        private final BlockingQueue<Event.Recorded> queue;
         private volatile boolean overflowed;
 
         Subscriber(int capacity) {
@@ -23,7 +23,7 @@ public final class EventLog {
         }
 
         /** The next event, waiting at most {@code millis}; null when none came. */
-        public Event poll(long millis) throws InterruptedException {
+        public Event.Recorded poll(long millis) throws InterruptedException {
             return queue.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
@@ -46,12 +46,12 @@ public final class EventLog {
     /** Writes {@code event} in {@code tx}; subscribers get it once {@code tx} has committed. */
     public void record(Database.Tx tx, Event event) {
         Instant at = clock.instant();
-        Event stamped = event.stamped(store.insert(tx, event, at), at);
-        tx.afterCommit(() -> publish(stamped));
+        Event.Recorded recorded = new Event.Recorded(store.insert(tx, event, at), at, event);
+        tx.afterCommit(() -> publish(recorded));
     }
 
     /** Retained events after {@code seq}, oldest first. */
-    public List<Event> since(long seq, int limit) {
+    public List<Event.Recorded> since(long seq, int limit) {
         return db.read(tx -> store.since(tx, seq, limit));
     }
 
@@ -74,7 +74,7 @@ public final class EventLog {
         return subscribers.size();
     }
 
-    private void publish(Event e) {
+    private void publish(Event.Recorded e) {
         for (Subscriber s : subscribers) {
             if (!s.queue.offer(e)) {
                 s.overflowed = true;

@@ -122,7 +122,7 @@ public final class KeyLifecycle {
             int signedLive = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
             var derived = revoker.revokeSignedBy(tx, kid);
             journal.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive),
-                    Event.of("key_revoked").kid(kid).revocation("key", kid, signedLive));
+                    new Event.KeyRevoked(kid, signedLive));
             tx.afterCommit(() -> {
                 ring.remove(kid);
                 live.remove(signed);
@@ -226,7 +226,7 @@ public final class KeyLifecycle {
         }
         store.update(tx, active);
         journal.record(tx, Audit.success("key_activated", "kid=" + next.kid()
-                + previous.map(p -> " previous=" + p.kid()).orElse("")), Event.of("key_rotated").kid(next.kid()));
+                + previous.map(p -> " previous=" + p.kid()).orElse("")), new Event.KeyRotated(next.kid()));
         if (nextSigner != null) {
             tx.afterCommit(() -> signer.use(nextSigner));
         }

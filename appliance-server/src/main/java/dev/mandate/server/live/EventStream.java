@@ -9,6 +9,8 @@ import dev.mandate.server.scope.Scope;
 import dev.mandate.server.http.Bearer;
 import dev.mandate.server.claims.TokenClaims;
 import io.helidon.http.HeaderNames;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -62,8 +64,8 @@ public final class EventStream {
             try (OutputStream out = res.outputStream()) {
                 write(out, ": mandate event stream\n\n");
                 while (true) {
-                    List<Event> page = log.since(last, REPLAY_PAGE);
-                    for (Event e : page) {
+                    List<Event.Recorded> page = log.since(last, REPLAY_PAGE);
+                    for (Event.Recorded e : page) {
                         last = send(out, e);
                     }
                     if (page.size() < REPLAY_PAGE) {
@@ -72,7 +74,7 @@ public final class EventStream {
                 }
                 while (!subscriber.overflowed()) {
                     long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
-                    Event e = subscriber.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)));
+                    Event.Recorded e = subscriber.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)));
                     if (bearer.verify(token).isEmpty()) {
                         break;   // expired or revoked: the stream ends here, and nothing more is sent on it
                     }
@@ -93,29 +95,47 @@ public final class EventStream {
         }
     }
 
-    private static long send(OutputStream out, Event e) throws IOException {
-        write(out, "id: " + e.seq() + "\nevent: " + e.type() + "\ndata: "
+    private static long send(OutputStream out, Event.Recorded e) throws IOException {
+        write(out, "id: " + e.seq() + "\nevent: " + e.event().type() + "\ndata: "
                 + new String(Json.bytes(json(e)), StandardCharsets.UTF_8) + "\n\n");
         return e.seq();
     }
 
-    /** The event's {@code data:} line (SPEC §2.4): only the fields that apply. */
-    static jakarta.json.JsonObject json(Event e) {
-        var o = Json.object().add("seq", e.seq()).add("type", e.type()).add("at", Json.time(e.at()));
-        optional(o, "agent_id", e.agentId());
-        optional(o, "jti", e.jti());
-        optional(o, "task_id", e.taskId());
-        optional(o, "orch_id", e.orchId());
-        optional(o, "level", e.level());
-        optional(o, "target", e.target());
-        if (e.count() != null) {
-            o.add("count", e.count());
+    /** The event's {@code data:} line (SPEC §2.4): its sequence number, type and time, then its own facts. */
+    static JsonObject json(Event.Recorded recorded) {
+        JsonObjectBuilder o = Json.object().add("seq", recorded.seq()).add("type", recorded.event().type())
+                .add("at", Json.time(recorded.at()));
+        switch (recorded.event()) {
+            case Event.AgentRegistered e -> agent(o, e.agentId(), e.taskId(), e.orchId());
+            case Event.TokenIssued e -> agent(o, e.agentId(), e.taskId(), e.orchId()).add("jti", e.jti());
+            case Event.TokenRenewed e -> agent(o, e.agentId(), e.taskId(), e.orchId()).add("jti", e.jti());
+            case Event.TokenReleased e -> agent(o, e.agentId(), e.taskId(), e.orchId()).add("jti", e.jti());
+            case Event.TokenExpired e -> agent(o, e.agentId(), e.taskId(), null).add("jti", e.jti());
+            case Event.DelegationCreated e -> agent(o, e.agentId(), e.taskId(), e.orchId()).add("jti", e.jti());
+            case Event.TokenRevoked e -> {
+                // The target also under its own name, as clients filtering by agent, task or jti expect.
+                switch (e.level()) {
+                    case "agent" -> o.add("agent_id", e.target());
+                    case "task" -> o.add("task_id", e.target());
+                    case "token" -> o.add("jti", e.target());
+                    default -> { }
+                }
+                o.add("level", e.level()).add("target", e.target()).add("count", e.count());
+            }
+            case Event.KeyRotated e -> o.add("kid", e.kid());
+            case Event.KeyRevoked e -> o.add("level", "key").add("target", e.kid()).add("count", e.count()).add("kid", e.kid());
         }
-        optional(o, "kid", e.kid());
         return o.build();
     }
 
-    private static void optional(jakarta.json.JsonObjectBuilder o, String name, String value) {
+    private static JsonObjectBuilder agent(JsonObjectBuilder o, String agentId, String taskId, String orchId) {
+        optional(o, "agent_id", agentId);
+        optional(o, "task_id", taskId);
+        optional(o, "orch_id", orchId);
+        return o;
+    }
+
+    private static void optional(JsonObjectBuilder o, String name, String value) {
         if (value != null && !value.isEmpty()) {
             o.add(name, value);
         }

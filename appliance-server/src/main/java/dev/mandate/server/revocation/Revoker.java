@@ -125,10 +125,7 @@ public final class Revoker {
         journal.record(tx, Audit.success("token_revoked", "level=" + level.wire() + " target=" + target
                 + " count=" + killed).agent(level == Revocations.Level.AGENT ? target : "",
                 level == Revocations.Level.TASK ? target : "", ""),
-                Event.of("token_revoked").revocation(level.wire(), target, killed)
-                        .agent(level == Revocations.Level.AGENT ? target : null,
-                                level == Revocations.Level.TASK ? target : null, null)
-                        .jti(level == Revocations.Level.TOKEN ? target : null));
+                new Event.TokenRevoked(level.wire(), target, killed));
         return new Result(level, target, killed);
     }
 

@@ -95,7 +95,7 @@ public final class Tokens {
                 + " expires_in=" + (c.expiresAt().getEpochSecond() - c.issuedAt().getEpochSecond()))
                 .agent(c.kind() == TokenClaims.Kind.AGENT ? c.subject() : "", c.taskId(), c.orchId());
         if (c.kind() == TokenClaims.Kind.AGENT && c.depth() == 0) {
-            journal.record(tx, entry, Event.of("token_issued").agent(c.subject(), c.taskId(), c.orchId()).jti(c.jti()));
+            journal.record(tx, entry, new Event.TokenIssued(c.subject(), c.taskId(), c.orchId(), c.jti()));
         } else {
             journal.record(tx, entry);
         }
@@ -144,8 +144,8 @@ public final class Tokens {
             });
             journal.record(tx, Audit.success("token_renewed", "old_jti=" + current.jti() + " new_jti="
                     + renewed.claims().jti()).agent(current.subject(), current.taskId(), current.orchId()),
-                    Event.of("token_renewed").agent(current.subject(), current.taskId(), current.orchId())
-                            .jti(renewed.claims().jti()));
+                    new Event.TokenRenewed(current.subject(), current.taskId(), current.orchId(),
+                            renewed.claims().jti()));
             return renewed;
         });
     }
@@ -164,8 +164,8 @@ public final class Tokens {
                     .agent(current.kind() == TokenClaims.Kind.AGENT ? current.subject() : "", current.taskId(),
                             current.orchId());
             if (current.kind() == TokenClaims.Kind.AGENT) {
-                journal.record(tx, entry, Event.of("token_released").agent(current.subject(), current.taskId(),
-                        current.orchId()).jti(current.jti()));
+                journal.record(tx, entry, new Event.TokenReleased(current.subject(), current.taskId(),
+                        current.orchId(), current.jti()));
             } else {
                 journal.record(tx, entry);
             }

@@ -53,8 +53,8 @@ class JournalTest {
         EventLog.Subscriber subscriber = events.subscribe(10);
         boolean[] publishedEarly = {true};
         db.write(tx -> {
-            journal.record(tx, Audit.success("agent_registered", "agent_name=a"), Event.of("agent_registered")
-                    .agent("spiffe://t/agent/o/k/1", "k", "o"));
+            journal.record(tx, Audit.success("agent_registered", "agent_name=a"), new Event.AgentRegistered(
+                    "spiffe://t/agent/o/k/1", "k", "o"));
             try {
                 publishedEarly[0] = subscriber.poll(0) != null;
             } catch (InterruptedException e) {
@@ -63,8 +63,8 @@ class JournalTest {
             return null;
         });
         assertFalse(publishedEarly[0], "nothing is published before the commit");
-        Event published = subscriber.poll(1000);
-        assertEquals("agent_registered", published.type());
+        Event.Recorded published = subscriber.poll(1000);
+        assertEquals(new Event.AgentRegistered("spiffe://t/agent/o/k/1", "k", "o"), published.event());
         assertEquals(1, published.seq());
         assertEquals(List.of(published), events.since(0, 10));
         assertEquals(1, audit.count());
@@ -76,7 +76,7 @@ class JournalTest {
         EventLog.Subscriber subscriber = events.subscribe(10);
         IllegalStateException failure = new IllegalStateException("boom");
         assertSame(failure, assertThrows(IllegalStateException.class, () -> db.write(tx -> {
-            journal.record(tx, Audit.success("token_issued", "jti=x"), Event.of("token_issued").jti("x"));
+            journal.record(tx, Audit.success("token_issued", "jti=x"), new Event.TokenIssued("spiffe://t/agent/o/k/1", "k", "o", "x"));
             throw failure;
         })));
         assertEquals(0, audit.count());
@@ -119,5 +119,23 @@ class JournalTest {
         assertSame(refusal, journal.refuse(Audit.denied("delegation_attenuation_violation", "to=b"), refusal));
         assertEquals(1, audit.count());
         assertTrue(audit.verify().valid());
+    }
+
+    @Test
+    void everyEventTypeReadsBackAsItWasRecorded() {
+        String agent = "spiffe://t/agent/o/k/1";
+        List<Event> all = List.of(new Event.AgentRegistered(agent, "k", "o"),
+                new Event.TokenIssued(agent, "k", "o", "%032x".formatted(1)), new Event.TokenRenewed(agent, "k", "o", "%032x".formatted(2)),
+                new Event.TokenReleased(agent, "k", "o", "%032x".formatted(2)), new Event.TokenExpired(agent, "k", "%032x".formatted(3)),
+                new Event.DelegationCreated(agent, "k", "o", "%032x".formatted(4)), new Event.TokenRevoked("chain", agent, 7),
+                new Event.KeyRotated("kid-2"), new Event.KeyRevoked("kid-1", 3));
+        db.write(tx -> {
+            all.forEach(e -> journal.event(tx, e));
+            return null;
+        });
+        List<Event.Recorded> read = events.since(0, 100);
+        assertEquals(all, read.stream().map(Event.Recorded::event).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), read.stream().map(Event.Recorded::seq).toList());
+        assertEquals(2, events.since(7, 100).size());
     }
 }
