@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * (or {@code ?since=}), then streams new ones; a comment every {@code heartbeat}. The token that opened
  * the stream is checked again before every event and heartbeat, and the stream ends when it expires or
  * is revoked (a revocation is itself an event, so that is at once); the client re-authenticates and resumes.
+ *
+ * <p>Written by hand rather than with {@code helidon-webserver-sse}: at Helidon 4.2.0 its sink cannot emit a
+ * comment-only event (the heartbeat fails with "no media writer for class Object"), and 4.5.0, which fixes
+ * that, writes {@code data:<json>} without the space SPEC §2.4 shows, which clients matching
+ * {@code "data: "} (our own test reader among them) would no longer read. Both were tried.
  */
 public final class EventStream {
 
