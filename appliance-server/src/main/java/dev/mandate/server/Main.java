@@ -186,7 +186,7 @@ public final class Main {
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Agents agents = new Agents();
             Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
-                    kid -> keyRing.verifier(kid).isPresent(), meters, agents::lifetimeEnd);
+                    keyRing::trusts, meters, agents::lifetimeEnd);
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, journal, tokens, revoker, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
