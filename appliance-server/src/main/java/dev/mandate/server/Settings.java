@@ -2,12 +2,12 @@ package dev.mandate.server;
 
 import dev.mandate.hsm.HsmConfig;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,8 @@ import java.util.Optional;
 /**
  * Every setting of the broker, read once at start: {@code application.yaml} on the class path, then a
  * file named by {@code MANDATE_CONFIG}, then the {@code MANDATE_*} environment variables (SPEC §10).
+ * Durations and numbers from the files are mapped by Helidon Config ({@code as(Duration.class)},
+ * {@code asInt()}); the few environment variables are parsed here with the same messages.
  */
 public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCert, Optional<Path> tlsKey,
                        String issuer, String trustDomain, List<String> audience,
@@ -51,7 +53,7 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
             Config config = Config.builder().sources(sources)
                     .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
             return from(config, env);
-        } catch (io.helidon.config.ConfigException e) {
+        } catch (ConfigException e) {
             Throwable root = e;
             while (root.getCause() != null) {
                 root = root.getCause();
@@ -102,17 +104,17 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         }
         return new Settings(dataDir, bind, port, tlsCert, tlsKey, issuer, trustDomain, audience,
                 maxTtl, maxLifetime, leeway, duration(c, "token.admin-ttl"),
-                integer("token.verified-cache-size", text(c, "token.verified-cache-size"), 1, 10_000_000),
-                hsm, integer("hsm.max-concurrent-signatures", text(c, "hsm.max-concurrent-signatures"), 1, 256),
+                integer(c, "token.verified-cache-size", 1, 10_000_000),
+                hsm, integer(c, "hsm.max-concurrent-signatures", 1, 256),
                 Optional.ofNullable(secret).filter(s -> !s.isEmpty()),
-                integer("secrets.bcrypt-cost", text(c, "secrets.bcrypt-cost"), 4, 31),
+                integer(c, "secrets.bcrypt-cost", 4, 31),
                 c.get("metrics.enabled").asBoolean().orElse(true),
                 limit(c, "rate-limits.admin-auth"), limit(c, "rate-limits.app-auth"),
                 limit(c, "rate-limits.challenge"), limit(c, "rate-limits.register"), limit(c, "rate-limits.credentials"),
-                integer("rate-limits.max-clients", text(c, "rate-limits.max-clients"), 1, 10_000_000),
-                c.get("keys.rotation-period").asString().filter(v -> !v.isBlank()).map(v -> positive("keys.rotation-period", v)),
+                integer(c, "rate-limits.max-clients", 1, 10_000_000),
+                optionalPositive(c, "keys.rotation-period"),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
-                positive("events.heartbeat", text(c, "events.heartbeat")));
+                positive(c, "events.heartbeat"));
     }
 
     /** Shannon entropy of the secret's own characters, times its length: a crude bound, but it catches the weak. */
@@ -152,25 +154,54 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
+    /** A duration setting, mapped by Helidon Config ({@code as(Duration.class)}: ISO-8601, e.g. PT60S). */
     private static Duration duration(Config c, String key) {
-        String value = text(c, key);
+        Config node = c.get(key);
+        if (!node.exists()) {
+            throw new IllegalArgumentException("setting '" + key + "' is missing");
+        }
         try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as PT60S, not '" + value + "'");
+            return node.as(Duration.class).get();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as PT60S, not '"
+                    + node.asString().orElse("") + "'");
         }
     }
 
-    private static Duration positive(String key, String value) {
-        try {
-            Duration d = Duration.parse(value);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException("setting '" + key + "' must be positive");
-            }
-            return d;
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be an ISO-8601 duration such as P7D, not '" + value + "'");
+    /** An optional duration setting that must be positive when given (blank means not given). */
+    private static Optional<Duration> optionalPositive(Config c, String key) {
+        if (c.get(key).asString().filter(v -> !v.isBlank()).isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of(positive(c, key));
+    }
+
+    private static Duration positive(Config c, String key) {
+        Duration d = duration(c, key);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("setting '" + key + "' must be positive");
+        }
+        return d;
+    }
+
+    /** A whole-number setting, mapped by Helidon Config ({@code asInt()}), within {@code min..max}. */
+    private static int integer(Config c, String key, int min, int max) {
+        Config node = c.get(key);
+        if (!node.exists()) {
+            throw new IllegalArgumentException("setting '" + key + "' is missing");
+        }
+        try {
+            return within(key, node.asInt().get(), min, max);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + node.asString().orElse("") + "'");
+        }
+    }
+
+    private static int within(String name, int n, int min, int max) {
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", not " + n);
+        }
+        return n;
     }
 
     private static boolean retiredAction(String value) {
@@ -181,20 +212,17 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         };
     }
 
+    /** A whole number from an environment variable (Helidon Config does not read the environment here). */
     private static int integer(String name, String value, int min, int max) {
         try {
-            int n = Integer.parseInt(value.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", not " + n);
-            }
-            return n;
+            return within(name, Integer.parseInt(value.strip()), min, max);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
         }
     }
 
     private static RateLimit limit(Config c, String key) {
-        return new RateLimit(integer(key + ".rate", text(c, key + ".rate"), 1, Integer.MAX_VALUE),
-                duration(c, key + ".period"), integer(key + ".burst", text(c, key + ".burst"), 1, Integer.MAX_VALUE));
+        return new RateLimit(integer(c, key + ".rate", 1, Integer.MAX_VALUE), duration(c, key + ".period"),
+                integer(c, key + ".burst", 1, Integer.MAX_VALUE));
     }
 }
