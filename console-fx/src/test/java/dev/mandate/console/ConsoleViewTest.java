@@ -4,6 +4,7 @@ import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.chains.ChainsView;
+import dev.mandate.console.chains.TreesViewModel;
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
@@ -63,7 +64,7 @@ class ConsoleViewTest {
     void start(Stage stage) {
         vm = new AgentsViewModel(Fixture.client(broker), Tasks.inline(), Duration.ZERO);
         vm.refresh();
-        VBox root = new VBox(new AgentsView(vm), new ChainsView(vm));
+        VBox root = new VBox(new AgentsView(vm), new ChainsView(new TreesViewModel(vm)));
         Scene scene = new Scene(root, 1200, 800);
         scene.getStylesheets().add(ConsoleApp.CSS);
         stage.setScene(scene);

@@ -30,6 +30,10 @@ public final class Forest {
         }
     }
 
+    /** An agent's latest own token; within one second (issued_at's precision), a renewal over the token it superseded. */
+    private static final Comparator<Model.TokenView> LATEST = Comparator.comparing(Model.TokenView::issuedAt)
+            .thenComparing(t -> !t.state().equals("superseded"));
+
     private final Map<String, Model.AgentView> agents = new HashMap<>();
     private final Map<String, Node> byJti = new HashMap<>();
     private final Map<String, List<Node>> children = new HashMap<>();
@@ -82,16 +86,15 @@ public final class Forest {
     /** The token the agents table shows: the newest live one, else the newest. */
     public Optional<Node> current(String agentId) {
         List<Node> held = heldBy(agentId);
-        return held.stream().filter(Node::alive).max(Comparator.comparing(n -> n.token().issuedAt()))
-                .or(() -> held.stream().max(Comparator.comparing(n -> n.token().issuedAt())));
+        Comparator<Node> latest = Comparator.comparing(Node::token, LATEST);
+        return held.stream().filter(Node::alive).max(latest).or(() -> held.stream().max(latest));
     }
 
     /** Root agents: those with tokens of their own, each shown by its newest own token. */
     public List<Node> roots() {
         List<Node> roots = new ArrayList<>();
         for (Model.AgentView a : agents.values()) {
-            a.tokens().stream().filter(t -> t.depth() == 0).max(Comparator.comparing(Model.TokenView::issuedAt))
-                    .ifPresent(t -> roots.add(byJti.get(t.jti())));
+            a.tokens().stream().filter(t -> t.depth() == 0).max(LATEST).ifPresent(t -> roots.add(byJti.get(t.jti())));
         }
         roots.sort(Comparator.comparing(Node::holder));
         return roots;

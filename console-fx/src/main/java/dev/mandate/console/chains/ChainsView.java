@@ -1,8 +1,7 @@
 package dev.mandate.console.chains;
 
-import dev.mandate.console.agents.AgentsViewModel;
-import dev.mandate.console.agents.Forest;
 import dev.mandate.console.agents.Confirm;
+import dev.mandate.console.agents.Forest;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.TreeCell;
@@ -11,13 +10,12 @@ import javafx.scene.control.TreeView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 
-import java.time.Duration;
 import java.time.Instant;
 
-/** The delegation trees, rebuilt from the agents view-model's forest whenever it changes. */
+/** The delegation trees, rebuilt from the view-model's forest whenever it changes (while they are on screen). */
 public final class ChainsView extends BorderPane {
 
-    public ChainsView(AgentsViewModel vm) {
+    public ChainsView(TreesViewModel vm) {
         TreeView<Forest.Node> tree = new TreeView<>(new TreeItem<>());
         tree.setId("chains-tree");
         tree.setShowRoot(false);
@@ -36,13 +34,7 @@ public final class ChainsView extends BorderPane {
             }
 
             private void show(Forest.Node node, Instant now) {
-                if (node == null) {
-                    setText(null);
-                    return;
-                }
-                long left = Duration.between(now, node.token().expiresAt()).toSeconds();
-                setText(node.holder() + "  [" + String.join(" ", node.token().scope()) + "]  " + node.token().state()
-                        + (node.alive() && left > 0 ? "  " + left + " s left" : ""));
+                setText(node == null ? null : TreesViewModel.label(node, now));
             }
         });
         // Rebuilding thousands of tree items is the costly part: only while the trees are on screen.
@@ -61,11 +53,11 @@ public final class ChainsView extends BorderPane {
         Button revokeNode = new Button("Revoke node");
         revokeNode.setId("revoke-node");
         revokeNode.setOnAction(e -> selected(tree).ifPresent(n ->
-                Confirm.ask(getScene().getWindow(), vm.prepare("token", n.jti())).ifPresent(vm::confirm)));
+                Confirm.ask(getScene().getWindow(), vm.revokeNode(n)).ifPresent(vm::confirm)));
         Button revokeChain = new Button("Revoke chain");
         revokeChain.setId("revoke-chain");
         revokeChain.setOnAction(e -> selected(tree).ifPresent(n ->
-                Confirm.ask(getScene().getWindow(), vm.prepare("chain", n.jti())).ifPresent(vm::confirm)));
+                Confirm.ask(getScene().getWindow(), vm.revokeChain(n)).ifPresent(vm::confirm)));
         HBox bar = new HBox(8, revokeNode, revokeChain);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -73,7 +65,7 @@ public final class ChainsView extends BorderPane {
     }
 
     private final TreeView<Forest.Node> tree;
-    private final AgentsViewModel vm;
+    private final TreesViewModel vm;
     private boolean stale;
 
     /** On screen: in a scene, and neither this view nor any parent (a hidden tab's region) invisible. */
@@ -123,19 +115,14 @@ public final class ChainsView extends BorderPane {
 
     static TreeItem<Forest.Node> build(Forest forest) {
         TreeItem<Forest.Node> invisibleRoot = new TreeItem<>();
-        for (Forest.Node root : forest.roots()) {
-            TreeItem<Forest.Node> item = new TreeItem<>(root);
-            item.setExpanded(true);
-            forest.rootChildren(root.holder()).forEach(c -> item.getChildren().add(branch(forest, c)));
-            invisibleRoot.getChildren().add(item);
-        }
+        TreesViewModel.trees(forest).forEach(t -> invisibleRoot.getChildren().add(item(t)));
         return invisibleRoot;
     }
 
-    private static TreeItem<Forest.Node> branch(Forest forest, Forest.Node node) {
-        TreeItem<Forest.Node> item = new TreeItem<>(node);
+    private static TreeItem<Forest.Node> item(TreesViewModel.Branch branch) {
+        TreeItem<Forest.Node> item = new TreeItem<>(branch.node());
         item.setExpanded(true);
-        forest.childrenOf(node.jti()).forEach(c -> item.getChildren().add(branch(forest, c)));
+        branch.children().forEach(c -> item.getChildren().add(item(c)));
         return item;
     }
 }

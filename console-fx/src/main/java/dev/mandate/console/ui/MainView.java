@@ -10,6 +10,7 @@ import dev.mandate.console.apps.AppsViewModel;
 import dev.mandate.console.audit.AuditView;
 import dev.mandate.console.audit.AuditViewModel;
 import dev.mandate.console.chains.ChainsView;
+import dev.mandate.console.chains.TreesViewModel;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.keys.KeysView;
@@ -37,7 +38,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     public MainView(BrokerClient client, Tasks tasks, Clock clock) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityViewModel activity = new ActivityViewModel(tasks);
-        ChainsView chains = new ChainsView(agents);
+        ChainsView chains = new ChainsView(new TreesViewModel(agents));
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(new AuditViewModel(client, tasks));
         AppsViewModel apps = new AppsViewModel(client, tasks);
