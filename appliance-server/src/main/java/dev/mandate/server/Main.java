@@ -178,13 +178,13 @@ public final class Main {
             TokenHistory history = new TokenHistory();
             LiveTokens live = liveTokens(db, history, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
-            Revoker revoker = new Revoker(db, revocations, live, journal, clock, settings.maxTtl(),
+            Agents agents = new Agents();
+            Revoker revoker = new Revoker(db, revocations, live, history, agents, journal, clock, settings.maxTtl(),
                     settings.maxLifetime(), meters);
             KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
-            Agents agents = new Agents();
             Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
                     keyRing::trusts, meters, agents::lifetimeEnd);
             SecretHash hashes = new SecretHash(settings.bcryptCost());

@@ -1,5 +1,6 @@
 package dev.mandate.server.agent;
 
+import dev.mandate.server.revocation.Ledgers;
 import dev.mandate.server.storage.Database;
 
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * agent exists and is revoked (delegation), and when its absolute lifetime ends (renewal). Made first in
  * the wiring, since token issuance and registration both depend on it.
  */
-public final class Agents {
+public final class Agents implements Ledgers.Agents {
 
     /** A registered agent is active until revoked at agent level or chain-revoked by its id. */
     public enum Status { ACTIVE, REVOKED }
@@ -25,6 +26,16 @@ public final class Agents {
     /** When the agent's absolute lifetime ends (token.max-lifetime after registration); empty if unknown. */
     public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         return store.lifetimeEnd(tx, agentId);
+    }
+
+    @Override
+    public boolean isAgent(Database.Tx tx, String agentId) {
+        return store.revoked(tx, agentId).isPresent();
+    }
+
+    @Override
+    public void markRevoked(Database.Tx tx, String agentId, long now) {
+        store.markRevoked(tx, agentId, now);
     }
 
     /** The agents matching {@code filter}, newest first: all of them, or one page when {@code limit} is given. */

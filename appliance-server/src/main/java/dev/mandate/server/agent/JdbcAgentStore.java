@@ -29,6 +29,11 @@ final class JdbcAgentStore {
                 rs -> rs.getObject(1, Long.class) != null, agentId);
     }
 
+    /** Marks the agent revoked, once: the first revocation's time stays. */
+    void markRevoked(Database.Tx tx, String agentId, long now) {
+        tx.update("UPDATE agents SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL", now, agentId);
+    }
+
     /** When the agent's absolute lifetime ends; empty for an unknown or revoked agent. */
     Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         return tx.first("SELECT lifetime_ends_at FROM agents WHERE agent_id = ? AND revoked_at IS NULL",

@@ -31,14 +31,18 @@ public final class Revoker {
     private final Revocations revocations;
     private final LiveTokens live;
     private final Journal journal;
+    private final Ledgers.Tokens tokens;
+    private final Ledgers.Agents agents;
     private final Clock clock;
     private final Duration maxTtl;
     private final JdbcRevocationStore store = new JdbcRevocationStore();
     private final MeterRegistry meters;
     private final Duration maxLifetime;
 
-    public Revoker(Database db, Revocations revocations, LiveTokens live, Journal journal, Clock clock,
-                   Duration maxTtl, Duration maxLifetime, MeterRegistry meters) {
+    public Revoker(Database db, Revocations revocations, LiveTokens live, Ledgers.Tokens tokens, Ledgers.Agents agents,
+                   Journal journal, Clock clock, Duration maxTtl, Duration maxLifetime, MeterRegistry meters) {
+        this.tokens = tokens;
+        this.agents = agents;
         this.maxLifetime = maxLifetime;
         this.meters = meters;
         this.db = db;
@@ -63,43 +67,43 @@ public final class Revoker {
             case TOKEN -> {
                 // The token and every renewal of it: each takes its delegated descendants with it.
                 Set<LiveTokens.Live> succession = new HashSet<>();
-                for (String jti : store.succession(tx, target)) {
-                    revocations.add(tx, level, jti, Math.max(store.expiresAt(tx, jti).orElse(bound), now + 1));
-                    store.markTokenRevoked(tx, jti, now);
+                for (String jti : tokens.succession(tx, target)) {
+                    revocations.add(tx, level, jti, Math.max(tokens.expiresAt(tx, jti).orElse(bound), now + 1));
+                    tokens.markRevoked(tx, jti, now);
                     succession.addAll(live.fromToken(jti));
                 }
                 yield succession;
             }
             case AGENT -> {
-                if (!store.isAgent(tx, target)) {
+                if (!agents.isAgent(tx, target)) {
                     throw Refusal.notFound("no such agent");
                 }
-                store.markAgentRevoked(tx, target, now);
-                Set<LiveTokens.Live> tokens = live.fromTokens(store.tokensOf(tx, target));
-                revocations.add(tx, level, target, latestExpiry(tokens, bound));
-                yield tokens;
+                agents.markRevoked(tx, target, now);
+                Set<LiveTokens.Live> held = live.fromTokens(tokens.issuedTo(tx, target));
+                revocations.add(tx, level, target, latestExpiry(held, bound));
+                yield held;
             }
             case TASK -> {
-                Set<LiveTokens.Live> tokens = live.ofTask(target);
-                revocations.add(tx, level, target, latestExpiry(tokens, bound));
-                yield tokens;
+                Set<LiveTokens.Live> ofTask = live.ofTask(target);
+                revocations.add(tx, level, target, latestExpiry(ofTask, bound));
+                yield ofTask;
             }
             case CHAIN -> {
                 // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
                 // Only agents root trees: admin and app tokens are not chain targets.
                 Set<String> roots = new LinkedHashSet<>();
                 if (Ids.isJti(target)) {
-                    String root = store.rootOf(tx, target).filter(r -> store.isAgent(tx, r))
+                    String root = tokens.rootOf(tx, target).filter(r -> agents.isAgent(tx, r))
                             .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
                     roots.add(root);
                 } else {
-                    if (!store.isAgent(tx, target)) {
+                    if (!agents.isAgent(tx, target)) {
                         throw Refusal.notFound("no such agent");
                     }
                     // The named agent receives no delegation afterwards, however long its entries last.
-                    store.markAgentRevoked(tx, target, now);
+                    agents.markRevoked(tx, target, now);
                     roots.add(target);
-                    roots.addAll(store.treesOf(tx, target));
+                    roots.addAll(tokens.treesOf(tx, target));
                 }
                 Set<LiveTokens.Live> trees = new HashSet<>();
                 for (String root : roots) {
@@ -140,14 +144,14 @@ public final class Revoker {
         Set<LiveTokens.Live> reached = new HashSet<>();
         // Renewals outlive the token they replace, up to the agent's absolute lifetime: walk from every token
         // the key signed within that window, expired or not.
-        for (String signed : store.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
-            for (String jti : store.succession(tx, signed)) {
+        for (String signed : tokens.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
+            for (String jti : tokens.succession(tx, signed)) {
                 if (done.add(jti)) {
-                    long expires = store.expiresAt(tx, jti).orElse(now);
+                    long expires = tokens.expiresAt(tx, jti).orElse(now);
                     if (expires > now) {
                         revocations.add(tx, Revocations.Level.TOKEN, jti, expires);
                     }
-                    store.markTokenRevoked(tx, jti, now);
+                    tokens.markRevoked(tx, jti, now);
                     reached.addAll(live.fromToken(jti));
                 }
             }

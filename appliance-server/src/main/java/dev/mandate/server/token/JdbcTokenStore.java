@@ -9,10 +9,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code tokens} table: one row per signed token, for renewal, revocation counts and the live view.
@@ -20,6 +22,8 @@ import java.util.Optional;
  */
 final class JdbcTokenStore {
 
+    /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
+    private static final int MAX_SUCCESSION = 100_000;
     /** Queries with an IN list bind at most this many values at once. */
     private static final int IN_BATCH = 500;
     private static final String RECORD_COLUMNS =
@@ -94,6 +98,27 @@ final class JdbcTokenStore {
                     rs -> expiries.put(rs.getString(1), rs.getLong(2)), batch.toArray());
         }
         return expiries;
+    }
+
+    Set<String> issuedTo(Database.Tx tx, String agent) {
+        return new LinkedHashSet<>(tx.list("SELECT jti FROM tokens WHERE sub = ?", rs -> rs.getString(1), agent));
+    }
+
+    Set<String> treesOf(Database.Tx tx, String agent) {
+        return new LinkedHashSet<>(tx.list("SELECT DISTINCT root_agent FROM tokens WHERE sub = ?", rs -> rs.getString(1), agent));
+    }
+
+    List<String> succession(Database.Tx tx, String jti) {
+        List<String> jtis = new ArrayList<>();
+        for (String next = jti; next != null && jtis.size() < MAX_SUCCESSION; ) {
+            jtis.add(next);
+            next = tx.first("SELECT jti FROM tokens WHERE supersedes = ?", rs -> rs.getString(1), next).orElse(null);
+        }
+        return jtis;
+    }
+
+    List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
+        return tx.list("SELECT jti FROM tokens WHERE kid = ? AND expires_at > ?", rs -> rs.getString(1), kid, since);
     }
 
     /** The chain as stored: one {@code agent jti} line per ancestor, root first; empty without a chain. */

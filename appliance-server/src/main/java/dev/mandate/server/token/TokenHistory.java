@@ -1,17 +1,20 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.revocation.Ledgers;
 import dev.mandate.server.storage.Database;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What the broker recorded of the tokens it issued, read for the operator's views and for the live-token
- * index at start-up. Reads only; every change to a token's row goes through {@link Tokens}.
+ * What the broker recorded of the tokens it issued: read for the operator's views, the live-token index
+ * at start-up and revocation's walks; the one change made here is revocation's mark. Every other change
+ * to a token's row goes through {@link Tokens}.
  */
-public final class TokenHistory {
+public final class TokenHistory implements Ledgers.Tokens {
 
     private final JdbcTokenStore store = new JdbcTokenStore();
 
@@ -31,8 +34,39 @@ public final class TokenHistory {
     }
 
     /** The root agent of the tree a token belongs to; empty for a jti the broker never issued. */
+    @Override
     public Optional<String> rootOf(Database.Tx tx, String jti) {
         return store.rootOf(tx, jti);
+    }
+
+    @Override
+    public Optional<Long> expiresAt(Database.Tx tx, String jti) {
+        return store.expiresAt(tx, jti);
+    }
+
+    @Override
+    public Set<String> issuedTo(Database.Tx tx, String agent) {
+        return store.issuedTo(tx, agent);
+    }
+
+    @Override
+    public Set<String> treesOf(Database.Tx tx, String agent) {
+        return store.treesOf(tx, agent);
+    }
+
+    @Override
+    public List<String> succession(Database.Tx tx, String jti) {
+        return store.succession(tx, jti);
+    }
+
+    @Override
+    public List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
+        return store.unexpiredSignedBy(tx, kid, since);
+    }
+
+    @Override
+    public void markRevoked(Database.Tx tx, String jti, long now) {
+        store.setState(tx, jti, TokenState.REVOKED, now);
     }
 
     /** The expiry (epoch seconds) of each of {@code jtis} the broker issued. */
