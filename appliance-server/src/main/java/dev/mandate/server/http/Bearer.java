@@ -9,9 +9,11 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /**
- * Bearer authentication at the edge: a valid token, and optionally a scope it must grant. It knows tokens
- * only through {@link Verifier} and reports refusals to {@link Refusals}, both given by the wiring, so the
- * edge depends on the claims leaf and nothing of the capabilities below it.
+ * Bearer authentication at the edge: a valid token, and optionally a scope it must grant. A request is
+ * authenticated once: the verdict goes into the request's context and later asks in the same request
+ * read it there (lazily, on the first ask, rather than in a filter: public routes and routes that take a
+ * token in their body pay nothing). It knows tokens only through {@link Verifier} and reports refusals to
+ * {@link Refusals}, both given by the wiring, so the edge depends on the claims leaf and nothing below it.
  */
 public final class Bearer {
 
@@ -29,6 +31,10 @@ public final class Bearer {
 
     private static final String PREFIX = "Bearer ";
 
+    /** The verdict on a request's bearer token, kept in its context: the claims, or empty when refused. */
+    private record Verdict(Optional<TokenClaims> claims) {
+    }
+
     private final Verifier verifier;
     private final Refusals refusals;
 
@@ -39,10 +45,15 @@ public final class Bearer {
 
     /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
     public TokenClaims require(ServerRequest req) {
-        return verifier.verify(presented(req)).orElseGet(() -> {
-            refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
-            throw Refusal.tokenVerificationFailed();
+        Verdict verdict = req.context().get(Verdict.class).orElseGet(() -> {
+            Verdict v = new Verdict(verifier.verify(presented(req)));
+            if (v.claims().isEmpty()) {
+                refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
+            }
+            req.context().register(v);
+            return v;
         });
+        return verdict.claims().orElseThrow(Refusal::tokenVerificationFailed);
     }
 
     /** The token of the request's {@code Authorization: Bearer} header; 401 when there is none. */
