@@ -69,7 +69,9 @@ public final class SecretHash {
     }
 
     private boolean check(String secret, String storedHash) {
-        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length > MAX_SECRET_BYTES) {
+        // A lone surrogate (JSON can spell one) has no UTF-8 form: bcrypt would throw, so it is a wrong secret.
+        if (secret == null || !wellFormed(secret)
+                || secret.getBytes(StandardCharsets.UTF_8).length > MAX_SECRET_BYTES) {
             OpenBSDBCrypt.checkPassword(decoy, "x".toCharArray());
             return false;
         }
@@ -78,5 +80,10 @@ public final class SecretHash {
             return false;
         }
         return OpenBSDBCrypt.checkPassword(storedHash, secret.toCharArray());
+    }
+
+    /** True when every surrogate in {@code s} is half of a pair: the string has a UTF-8 form. */
+    private static boolean wellFormed(String s) {
+        return s.codePoints().noneMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
     }
 }
