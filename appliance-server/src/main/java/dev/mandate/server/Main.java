@@ -175,7 +175,7 @@ public final class Main {
             EventLog events = new EventLog(db, clock);
             Journal journal = new Journal(db, audit, events);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond(), settings.clockLeeway());
-            TokenHistory history = new TokenHistory();
+            TokenHistory history = TokenHistory.jdbc();
             LiveTokens live = liveTokens(db, history, revocations, clock.instant().getEpochSecond());
             KeyRing keyRing = new KeyRing();
             Agents agents = new Agents();

@@ -2,14 +2,10 @@ package dev.mandate.server;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,23 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every endpoint of SPEC §2.2: the success path and each error path, with exact status, code and fields. */
-class ApiContractTest {
-
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+class ApiContractTest extends WithBroker {
 
     private static List<String> strings(JsonObject o, String key) {
         return o.getJsonArray(key).getValuesAs(JsonString::getString);

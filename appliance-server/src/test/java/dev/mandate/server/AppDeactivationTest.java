@@ -1,12 +1,8 @@
 package dev.mandate.server;
 
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,23 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Deactivating an app (SPEC §2.2): its tokens and launch tokens die at once; with revoke_agents, its agents too. */
-class AppDeactivationTest {
-
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+class AppDeactivationTest extends WithBroker {
 
     private record AppUnderTest(String id, String token, String launch) {
     }

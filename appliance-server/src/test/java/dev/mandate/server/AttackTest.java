@@ -12,13 +12,10 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,28 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each attack of issue 3 is refused, and refusing it changes nothing. */
-class AttackTest {
+class AttackTest extends WithBroker {
 
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
     static TestBroker.Agent agent;
     static JWTClaimsSet genuine;
     static SignedJWT genuineJwt;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
         agent = broker.registerAgent(admin, "orch", "task", "[\"read:data:*\"]");
         genuineJwt = SignedJWT.parse(agent.token());
         genuine = genuineJwt.getJWTClaimsSet();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     private static void refusedEverywhere(String forged) {

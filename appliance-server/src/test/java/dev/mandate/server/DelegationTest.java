@@ -1,12 +1,8 @@
 package dev.mandate.server;
 
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,28 +11,12 @@ import static dev.mandate.server.Problem.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DelegationTest {
-
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
-    }
+class DelegationTest extends WithBroker {
 
     /** One test moves the clock a day on: every test starts with an operator token that is valid now. */
     @org.junit.jupiter.api.BeforeEach
     void freshAdmin() {
         admin = broker.adminToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     @Test

@@ -2,16 +2,13 @@ package dev.mandate.server;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -22,27 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Introspection (RFC 7662), token revocation (RFC 7009), metadata (RFC 8414), JWKS and the revocation feed. */
-class OAuthTest {
+class OAuthTest extends WithBroker {
 
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
     static JsonObject app;
     static String appToken;
 
     @BeforeAll
-    static void start() {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
+    static void start() throws Exception {
         app = broker.post("/v1/admin/apps", "{\"name\":\"rs\",\"scopes\":[\"read:data:*\"]}", admin).json();
         appToken = broker.post("/v1/app/auth", "{\"client_id\":\"" + app.getString("client_id") + "\",\"client_secret\":\""
                 + app.getString("client_secret") + "\"}", null).json().getString("access_token");
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
     }
 
     private static TestBroker.Response form(String path, String token, String authorization) {

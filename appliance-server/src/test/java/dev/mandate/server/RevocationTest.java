@@ -1,11 +1,7 @@
 package dev.mandate.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,24 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * introspection, every other token still passes all three, and an offline check built from the JWKS
  * and the revocation feed alone reaches the same verdict for every token.
  */
-class RevocationTest {
+class RevocationTest extends WithBroker {
 
-    @TempDir
-    static Path data;
-    static TestBroker broker;
-    static String admin;
     static final AtomicInteger TREES = new AtomicInteger();
-
-    @BeforeAll
-    static void start() {
-        broker = TestBroker.start(data);
-        admin = broker.adminToken();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     /** One fresh tree; tokens by name, agents by letter. */
     static final class Tree {

@@ -20,7 +20,7 @@ import java.util.Set;
  * The {@code tokens} table: one row per signed token, for renewal, revocation counts and the live view.
  * The delegation chain is stored as {@code agent jti} lines, root first, written and read only here.
  */
-final class JdbcTokenStore {
+final class JdbcTokenStore implements TokenHistory {
 
     /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
     private static final int MAX_SUCCESSION = 100_000;
@@ -64,16 +64,19 @@ final class JdbcTokenStore {
                 rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9)), jti);
     }
 
-    Optional<Long> expiresAt(Database.Tx tx, String jti) {
+    @Override
+    public Optional<Long> expiresAt(Database.Tx tx, String jti) {
         return tx.first("SELECT expires_at FROM tokens WHERE jti = ?", rs -> rs.getLong(1), jti);
     }
 
-    List<TokenRecord> unexpiredActive(Database.Tx tx, long now) {
+    @Override
+    public List<TokenRecord> unexpiredActive(Database.Tx tx, long now) {
         return tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE state = 'active' AND expires_at > ?",
                 JdbcTokenStore::record, now);
     }
 
-    List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds) {
+    @Override
+    public List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds) {
         List<TokenRecord> tokens = new ArrayList<>();
         for (List<String> batch : batches(agentIds)) {
             tokens.addAll(tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE sub IN (" + placeholders(batch)
@@ -82,16 +85,19 @@ final class JdbcTokenStore {
         return tokens;
     }
 
-    List<TokenRecord> tree(Database.Tx tx, String rootAgent) {
+    @Override
+    public List<TokenRecord> tree(Database.Tx tx, String rootAgent) {
         return tx.list("SELECT " + RECORD_COLUMNS + " FROM tokens WHERE root_agent = ? ORDER BY issued_at",
                 JdbcTokenStore::record, rootAgent);
     }
 
-    Optional<String> rootOf(Database.Tx tx, String jti) {
+    @Override
+    public Optional<String> rootOf(Database.Tx tx, String jti) {
         return tx.first("SELECT root_agent FROM tokens WHERE jti = ?", rs -> rs.getString(1), jti);
     }
 
-    Map<String, Long> expiries(Database.Tx tx, Collection<String> jtis) {
+    @Override
+    public Map<String, Long> expiries(Database.Tx tx, Collection<String> jtis) {
         Map<String, Long> expiries = new HashMap<>();
         for (List<String> batch : batches(jtis)) {
             tx.list("SELECT jti, expires_at FROM tokens WHERE jti IN (" + placeholders(batch) + ")",
@@ -100,15 +106,18 @@ final class JdbcTokenStore {
         return expiries;
     }
 
-    Set<String> issuedTo(Database.Tx tx, String agent) {
+    @Override
+    public Set<String> issuedTo(Database.Tx tx, String agent) {
         return new LinkedHashSet<>(tx.list("SELECT jti FROM tokens WHERE sub = ?", rs -> rs.getString(1), agent));
     }
 
-    Set<String> treesOf(Database.Tx tx, String agent) {
+    @Override
+    public Set<String> treesOf(Database.Tx tx, String agent) {
         return new LinkedHashSet<>(tx.list("SELECT DISTINCT root_agent FROM tokens WHERE sub = ?", rs -> rs.getString(1), agent));
     }
 
-    List<String> succession(Database.Tx tx, String jti) {
+    @Override
+    public List<String> succession(Database.Tx tx, String jti) {
         List<String> jtis = new ArrayList<>();
         for (String next = jti; next != null && jtis.size() < MAX_SUCCESSION; ) {
             jtis.add(next);
@@ -117,8 +126,14 @@ final class JdbcTokenStore {
         return jtis;
     }
 
-    List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
+    @Override
+    public List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
         return tx.list("SELECT jti FROM tokens WHERE kid = ? AND expires_at > ?", rs -> rs.getString(1), kid, since);
+    }
+
+    @Override
+    public void markRevoked(Database.Tx tx, String jti, long now) {
+        setState(tx, jti, TokenState.REVOKED, now);
     }
 
     /** The chain as stored: one {@code agent jti} line per ancestor, root first; empty without a chain. */
