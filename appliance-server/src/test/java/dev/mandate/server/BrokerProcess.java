@@ -45,8 +45,18 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The environment of a working broker on {@code data}, any free port; {@code overrides} replace or add to it. */
     static BrokerProcess start(Path data, Map<String, String> overrides) throws java.io.IOException {
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
+        return start(data, overrides, List.of());
+    }
+
+    /**
+     * The same, its command line prefixed by {@code wrapper} (e.g. {@code strace -f -o FILE}): the broker
+     * runs under it, and what it records of the broker's system calls is the broker's own.
+     */
+    static BrokerProcess start(Path data, Map<String, String> overrides, List<String> wrapper) throws java.io.IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("MANDATE_"));
         env.put("MANDATE_DATA_DIR", data.toString());
@@ -102,6 +112,8 @@ final class BrokerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Under a wrapper (strace) the broker is its child: stop the broker, and the wrapper ends with it.
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

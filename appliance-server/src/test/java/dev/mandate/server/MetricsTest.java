@@ -104,7 +104,7 @@ class MetricsTest {
         assertEquals("", out.strip(), "promtool's lint");
     }
 
-    private static Map<String, Double> samples(String exposition) {
+    static Map<String, Double> samples(String exposition) {
         Map<String, Double> m = new HashMap<>();
         for (String line : exposition.lines().toList()) {
             if (line.startsWith("#") || line.isBlank()) {

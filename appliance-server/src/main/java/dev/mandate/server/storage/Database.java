@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.h2.jdbcx.JdbcConnectionPool;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -139,12 +140,14 @@ public final class Database implements AutoCloseable {
     }
 
     private final JdbcConnectionPool pool;
+    private final Durability durability;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Timer lockWait;
     private final Timer commits;
 
-    private Database(JdbcConnectionPool pool, MeterRegistry meters) {
+    private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters) {
         this.pool = pool;
+        this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
                 .description("time a write transaction waited for the single writer")
                 .serviceLevelObjectives(BUCKETS).register(meters);
@@ -160,14 +163,17 @@ public final class Database implements AutoCloseable {
         pool.setMaxConnections(32);
         try {
             Migrations.apply(pool);
+            return new Database(pool, new Durability(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
+        } catch (IOException e) {
+            pool.dispose();
+            throw new StorageException(new SQLException("cannot open the database file to sync it: " + e.getMessage(), e));
         } catch (RuntimeException e) {
             pool.dispose();
             throw asStorageFailure(e);
         }
-        return new Database(pool, meters);
     }
 
     /** Flyway wraps the driver's SQLException (a locked file, say) in its own: unwrap it, so callers see one type. */
@@ -180,8 +186,26 @@ public final class Database implements AutoCloseable {
         return e;
     }
 
-    /** Runs {@code work} in the single write transaction; commits, or rolls back on any exception. */
+    /**
+     * Runs {@code work} in the single write transaction; commits, or rolls back on any exception. Returns
+     * (or throws a refusal whose audit committed) only once the commit is on the device: what is
+     * acknowledged survives a power cut. The sync happens outside the write lock and is shared by every
+     * commit waiting for one, so the next writer does not wait for it.
+     */
     public <T> T write(Work<T> work) {
+        Committed<T> committed = commitUnderLock(work);
+        durability.awaitDurable(committed.number());
+        if (committed.refusal() != null) {
+            throw committed.refusal();
+        }
+        return committed.result();
+    }
+
+    /** A committed transaction: its number in commit order, and its result or the refusal it answers with. */
+    private record Committed<T>(long number, T result, RuntimeException refusal) {
+    }
+
+    private <T> Committed<T> commitUnderLock(Work<T> work) {
         long waiting = System.nanoTime();
         writeLock.lock();
         lockWait.record(System.nanoTime() - waiting, TimeUnit.NANOSECONDS);
@@ -197,13 +221,13 @@ public final class Database implements AutoCloseable {
                     throw e;
                 }
                 commit(c, tx);
-                throw e;
+                return new Committed<>(durability.committed(), null, e);
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
             commit(c, tx);
-            return result;
+            return new Committed<>(durability.committed(), result, null);
         } catch (SQLException e) {
             throw new StorageException(e);
         } finally {
@@ -258,6 +282,11 @@ public final class Database implements AutoCloseable {
             // Already closed.
         } finally {
             pool.dispose();
+            try {
+                durability.close();
+            } catch (IOException e) {
+                // Closing only releases the descriptor.
+            }
             writeLock.unlock();
         }
     }
