@@ -22,54 +22,72 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Broker throughput, each figure next to two baselines measured in the same run: the raw HSM ES256
- * signing rate and an empty Helidon route driven by the same HTTP client. Run with {@code ./mandate bench}.
- * Client and server share the machine's cores, so the ratios matter more than the absolute figures.
+ * Broker throughput and latency, each figure next to a baseline measured in the same run (issue 13): the
+ * raw HSM ES256 signing rate (1 and 2 threads), raw ES256 verification in the broker's own library
+ * (Nimbus over Bouncy Castle, 2 threads), and an empty Helidon route driven by the same HTTP client. Run
+ * with {@code ./mandate bench}. Client and server share the machine's cores, so the ratios matter more than
+ * the absolute figures. The client is the JDK's HTTP client in the same JVM (its CPU share is not yet
+ * separated from the broker's: both run on virtual threads).
  */
 public final class BrokerBenchmark {
 
     private static final int CLIENTS = 32;
+    private static final int ISSUING_CLIENTS = 16;
     private static final Duration WARMUP = Duration.ofSeconds(2);
     private static final Duration MEASURE = Duration.ofSeconds(5);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    /** A measured scenario: its rate, and its latencies' p50 and p99 in milliseconds (NaN when not timed). */
+    private record Figure(double rate, double p50, double p99) {
+    }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-broker");
         var token = BenchSetup.token(dir);
         Settings settings = BenchSetup.settings(token);
 
-        System.out.printf("Mandate broker benchmark: %d cores, %d concurrent clients, %d s per figure%n",
-                Runtime.getRuntime().availableProcessors(), CLIENTS, MEASURE.toSeconds());
+        System.out.printf("Mandate broker benchmark: %d cores, %d concurrent clients (%d for issuing), %d s per figure%n",
+                Runtime.getRuntime().availableProcessors(), CLIENTS, ISSUING_CLIENTS, MEASURE.toSeconds());
 
-        double hsm;
+        double hsm1;
+        double hsm2;
         try (Hsm h = Hsm.open(token.config())) {
             String label = "bench-" + System.currentTimeMillis();
             h.generateSigningKey(label);
             HsmSigner signer = h.signer(label, 4);
-            hsm = rate(2, () -> signer.sign(new JWTClaimsSet.Builder().subject("bench").build()));
+            hsm1 = rate(1, () -> signer.sign(new JWTClaimsSet.Builder().subject("bench").build()));
+            hsm2 = rate(2, () -> signer.sign(new JWTClaimsSet.Builder().subject("bench").build()));
             h.destroy(label);
         }
 
         WebServer empty = WebServer.builder().port(0).host("127.0.0.1")
-                .routing(r -> r.get("/empty", (req, res) -> res.send("ok"))).build().start();
+                .routing(r -> r.get("/empty", (req, res) -> res.send("ok"))
+                        .post("/empty", (req, res) -> {
+                            req.content().as(String.class);
+                            res.header("Content-Type", "application/json").send("{\"valid\":true}");
+                        })).build().start();
         URI emptyUri = URI.create("http://127.0.0.1:" + empty.port() + "/empty");
         double emptyRoute = rate(CLIENTS, () -> expect(200, HTTP.send(HttpRequest.newBuilder(emptyUri).GET().build(),
                 HttpResponse.BodyHandlers.ofString())));
+        double emptyPost = rate(CLIENTS, () -> expect(200, HTTP.send(HttpRequest.newBuilder(emptyUri)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString())));
         empty.stop();
 
         try (Main.Broker broker = Main.start(settings, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + broker.port();
             String admin = Json.parse(post(base + "/v1/admin/auth", "{\"secret\":\"" + BenchSetup.ADMIN_SECRET + "\"}", 200)).getString("access_token");
-            String launch = Json.parse(post(base + "/v1/admin/launch-tokens", "{\"agent_name\":\"bench\",\"allowed_scope\":"
-                    + "[\"read:data:*\"],\"single_use\":false,\"ttl\":3600,\"max_ttl\":3600}", 201, admin)).getString("launch_token");
             // Bouncy Castle signs Ed25519 several times faster than the JDK: the client should not be the bottleneck.
             var agentKey = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(new java.security.SecureRandom());
             String publicKey = java.util.Base64.getEncoder().encodeToString(agentKey.generatePublicKey().getEncoded());
 
+            // A full registration, as an orchestrator spawns an agent: a launch token, a challenge, the registration.
             ConcurrentLinkedQueue<String> fresh = new ConcurrentLinkedQueue<>();
             AtomicLong task = new AtomicLong();
-            double registration = rate(CLIENTS, () -> {
+            Figure registration = timed(ISSUING_CLIENTS, () -> {
+                String launch = Json.parse(post(base + "/v1/admin/launch-tokens", "{\"agent_name\":\"bench\",\"allowed_scope\":"
+                        + "[\"read:data:*\"],\"ttl\":3600,\"max_ttl\":3600}", 201, admin)).getString("launch_token");
                 String nonce = Json.parse(get(base + "/v1/challenge")).getString("nonce");
                 var signer = new org.bouncycastle.crypto.signers.Ed25519Signer();
                 signer.init(true, agentKey);
@@ -88,6 +106,24 @@ public final class BrokerBenchmark {
 
             List<String> unseen = new ArrayList<>(fresh);
             unseen.remove(same);
+            // Raw verification as the broker does it (Nimbus, Bouncy Castle, the ring's key), over tokens it never saw.
+            var ring = new dev.mandate.server.keys.KeyRing();
+            for (var jwk : com.nimbusds.jose.jwk.JWKSet.parse(get(base + "/.well-known/jwks.json")).getKeys()) {
+                ring.add(jwk.toECKey());
+            }
+            List<com.nimbusds.jwt.SignedJWT> parsed = new ArrayList<>();
+            for (String t : unseen) {
+                parsed.add(com.nimbusds.jwt.SignedJWT.parse(t));
+            }
+            AtomicLong next = new AtomicLong();
+            double rawVerify = rate(2, () -> {
+                var jwt = com.nimbusds.jwt.SignedJWT.parse(parsed.get((int) (next.getAndIncrement() % parsed.size())).serialize());
+                var verifier = ring.verifierFactory().createJWSVerifier(jwt.getHeader(),
+                        ring.keySelector().selectJWSKeys(jwt.getHeader(), null).getFirst());
+                if (!jwt.verify(verifier)) {
+                    throw new IllegalStateException("a broker token did not verify");
+                }
+            });
             ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(unseen);
             double validateFresh = once(CLIENTS, queue.size(), () -> {
                 String t = queue.poll();
@@ -96,17 +132,64 @@ public final class BrokerBenchmark {
                 }
             });
 
-            System.out.printf("%-34s %12s %10s %12s%n", "operation", "per second", "vs HSM", "vs empty route");
-            row("raw HSM ES256 signing (2 threads)", hsm, hsm, emptyRoute);
-            row("empty Helidon route (GET)", emptyRoute, hsm, emptyRoute);
-            row("validate, same token", validateSame, hsm, emptyRoute);
-            row("validate, fresh tokens (" + unseen.size() + ")", validateFresh, hsm, emptyRoute);
-            row("register (challenge + register)", registration, hsm, emptyRoute);
+            // Renewal: each client renews the token it holds, again and again.
+            ConcurrentLinkedQueue<String> held = new ConcurrentLinkedQueue<>(unseen);
+            Figure renewal = timed(ISSUING_CLIENTS, () -> {
+                String t = held.poll();
+                String renewed = Json.parse(post(base + "/v1/token/renew", "", 200, t)).getString("access_token");
+                held.add(renewed);
+            });
+
+            System.out.printf("%-38s %10s %9s %9s  %s%n", "operation", "per second", "p50 ms", "p99 ms", "baseline");
+            row("raw HSM ES256 signing (1 thread)", new Figure(hsm1, Double.NaN, Double.NaN), "");
+            row("raw HSM ES256 signing (2 threads)", new Figure(hsm2, Double.NaN, Double.NaN), "");
+            row("raw ES256 verification (2 threads)", new Figure(rawVerify, Double.NaN, Double.NaN), "");
+            row("empty Helidon route (GET)", new Figure(emptyRoute, Double.NaN, Double.NaN), "");
+            row("empty Helidon JSON POST route", new Figure(emptyPost, Double.NaN, Double.NaN), "");
+            row("full registration (" + ISSUING_CLIENTS + " clients)", registration,
+                    ratio(registration.rate(), hsm1, "raw HSM signing, 1 thread") + target(registration.rate() / hsm1 >= 0.25
+                            && registration.p99() < 25, "target >= 0.25 and p99 < 25 ms"));
+            row("renewal (" + ISSUING_CLIENTS + " clients)", renewal,
+                    ratio(renewal.rate(), hsm1, "raw HSM signing, 1 thread") + target(renewal.rate() / hsm1 >= 0.4
+                            && renewal.p99() < 15, "target >= 0.4 and p99 < 15 ms"));
+            row("validate, fresh tokens (" + unseen.size() + ")", new Figure(validateFresh, Double.NaN, Double.NaN),
+                    ratio(validateFresh, rawVerify, "raw verification") + target(validateFresh / rawVerify >= 0.8, "target >= 0.8"));
+            row("validate, same token", new Figure(validateSame, Double.NaN, Double.NaN),
+                    ratio(validateSame, emptyPost, "empty JSON POST") + target(validateSame / emptyPost >= 0.6, "target >= 0.6"));
         }
     }
 
-    private static void row(String name, double rate, double hsm, double empty) {
-        System.out.printf("%-34s %12.0f %10.2f %12.2f%n", name, rate, rate / hsm, rate / empty);
+    private static String ratio(double rate, double baseline, String name) {
+        return String.format("%.2f x %s", rate / baseline, name);
+    }
+
+    private static String target(boolean met, String target) {
+        return " (" + target + ": " + (met ? "met" : "NOT met") + ")";
+    }
+
+    private static void row(String name, Figure f, String baseline) {
+        System.out.printf("%-38s %10.0f %9s %9s  %s%n", name, f.rate(), ms(f.p50()), ms(f.p99()), baseline);
+    }
+
+    private static String ms(double value) {
+        return Double.isNaN(value) ? "" : String.format("%.1f", value);
+    }
+
+    /** A rate, with each call's latency recorded over the measured seconds. */
+    private static Figure timed(int threads, BenchSetup.Call call) throws Exception {
+        BenchSetup.run(threads, Long.MAX_VALUE, WARMUP.toMillis(), call);
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        long n = BenchSetup.run(threads, Long.MAX_VALUE, MEASURE.toMillis(), () -> {
+            long start = System.nanoTime();
+            call.run();
+            latencies.add(System.nanoTime() - start);
+        });
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Figure(n * 1000.0 / MEASURE.toMillis(), percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
     }
 
     private static double rate(int threads, BenchSetup.Call call) throws Exception {
