@@ -144,12 +144,16 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Timer lockWait;
     private final Timer commits;
+    private final Timer works;
 
     private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters) {
         this.pool = pool;
         this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
                 .description("time a write transaction waited for the single writer")
+                .serviceLevelObjectives(BUCKETS).register(meters);
+        this.works = Timer.builder("mandate.db.write.work")
+                .description("time a write transaction's work held the single writer, before its commit")
                 .serviceLevelObjectives(BUCKETS).register(meters);
         this.commits = Timer.builder("mandate.db.commit")
                 .description("time of a write transaction's commit").serviceLevelObjectives(BUCKETS).register(meters);
@@ -213,9 +217,11 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(false);
             Tx tx = new Tx(c);
             T result;
+            long working = System.nanoTime();
             try {
                 result = work.run(tx);
             } catch (RuntimeException e) {
+                works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
                 if (e != tx.committedRefusal) {
                     c.rollback();
                     throw e;
@@ -226,6 +232,7 @@ public final class Database implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
+            works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
             commit(c, tx);
             return new Committed<>(durability.committed(), result, null);
         } catch (SQLException e) {

@@ -100,6 +100,10 @@ public final class BrokerBenchmark {
                 fresh.add(Json.parse(post(base + "/v1/register", body, 200)).getString("access_token"));
             });
 
+            if (System.getenv("MANDATE_BENCH_METRICS") != null) {
+                get(base + "/v1/metrics").lines().filter(l -> l.startsWith("mandate_db") || l.startsWith("mandate_hsm")
+                        || l.contains("register\"") && l.contains("_sum")).forEach(System.out::println);
+            }
             String same = fresh.peek();
             String sameBody = "{\"token\":\"" + same + "\"}";
             double validateSame = rate(CLIENTS, () -> expectValid(post(base + "/v1/token/validate", sameBody, 200)));
