@@ -42,7 +42,7 @@ class DurabilityTest {
             TestBroker api = TestBroker.remote(process.awaitListening());
             String admin = api.adminToken();
             commitsBefore = MetricsTest.samples(api.get("/v1/metrics", null).body())
-                    .getOrDefault("mandate_db_commits_total", 0.0);
+                    .getOrDefault("mandate_db_changes_total", 0.0);
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             try {
                 List<Future<Integer>> done = new ArrayList<>();
@@ -66,22 +66,22 @@ class DurabilityTest {
             metrics = MetricsTest.samples(api.get("/v1/metrics", null).body());
         }
         long syncsSeenByTheKernel = Files.readAllLines(trace).stream().filter(l -> SYNC_OF_DB.matcher(l).find()).count();
-        // Each registration is two acknowledged commits; one sync covers at most one waiting commit per client.
+        // Each registration is two acknowledged changes; one sync covers at most one waiting change per client.
         int atLeast = 2 * CLIENTS * REGISTRATIONS_PER_CLIENT / CLIENTS;
         assertTrue(syncsSeenByTheKernel >= atLeast, "the database file was synced to its device as changes were "
                 + "acknowledged: " + syncsSeenByTheKernel + " syncs, at least " + atLeast + " needed");
-        double registeredCommits = metrics.get("mandate_db_commits_total") - commitsBefore;
+        double registeredCommits = metrics.get("mandate_db_changes_total") - commitsBefore;
         // Each registration commits twice (launch token, then the registration itself).
         assertTrue(registeredCommits >= 2 * CLIENTS * REGISTRATIONS_PER_CLIENT, "commits counted: " + registeredCommits);
         double syncs = metrics.get("mandate_db_sync_seconds_count");
-        double commits = metrics.get("mandate_db_commits_total");
-        double synced = metrics.get("mandate_db_sync_commits_sum");
-        System.out.printf("durability: %.0f commits, %.0f syncs counted by the broker, %d seen by strace, %.2f commits per sync%n",
+        double commits = metrics.get("mandate_db_changes_total");
+        double synced = metrics.get("mandate_db_sync_changes_sum");
+        System.out.printf("durability: %.0f changes, %.0f syncs counted by the broker, %d seen by strace, %.2f changes per sync%n",
                 commits, syncs, syncsSeenByTheKernel, synced / syncs);
         assertTrue(syncs > 0, "the broker synced its database file");
         assertTrue(syncsSeenByTheKernel >= syncs, "every sync the broker counted reached the kernel: " + syncsSeenByTheKernel
                 + " seen, " + syncs + " counted");
-        assertEquals(commits, synced, "every commit was covered by a sync before it was acknowledged");
-        assertTrue(syncs < commits, "concurrent commits shared syncs: " + syncs + " syncs for " + commits + " commits");
+        assertEquals(commits, synced, "every change was covered by a sync before it was acknowledged");
+        assertTrue(syncs < commits, "concurrent changes shared syncs: " + syncs + " syncs for " + commits + " changes");
     }
 }

@@ -136,7 +136,7 @@ public final class Apps {
             store.update(tx, gone);
             journal.record(tx, Audit.success("app_deregistered", "app_id=" + appId
                     + (revokeAgents ? " revoked_agents=" + agents + " count=" + count : "")));
-            tx.afterCommit(() -> inactive.add(appId));
+            tx.apply(() -> inactive.add(appId));
             return new Deactivated(gone, agents, count);
         });
     }

@@ -83,7 +83,7 @@ public final class AuditLog {
         Pending pending = tx.state(Pending.class, () -> {
             Pending p = new Pending();
             p.head = committed;
-            tx.afterCommit(() -> committed = p.head);
+            tx.apply(() -> committed = p.head);
             return p;
         });
         long id = pending.head.id() + 1;

@@ -103,6 +103,17 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /** More changes are waiting for the database than it queues: come back in a second (503, Retry-After). */
+    public static final class Overloaded extends Refusal {
+        Overloaded() {
+            super("too many changes are waiting to be written; try again shortly");
+        }
+    }
+
+    public static Refusal overloaded() {
+        return new Overloaded();
+    }
+
     public static Refusal badRequest(String detail) {
         return new InvalidRequest(detail);
     }

@@ -14,7 +14,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413, "Content Too Large"),
     RATE_LIMITED(429, "Too Many Requests"),
     INTERNAL_ERROR(500, "Internal Server Error"),
-    HSM_UNAVAILABLE(503, "Service Unavailable");
+    HSM_UNAVAILABLE(503, "Service Unavailable"),
+    OVERLOADED(503, "Service Unavailable");
 
     private final int status;
     private final String title;

@@ -17,7 +17,7 @@ public final class Problems {
     }
 
     public static void handle(ServerRequest req, ServerResponse res, Refusal e) {
-        send(req, res, code(e), e.getMessage(), e instanceof Refusal.RateLimited r ? r.retryAfterSeconds() : 0);
+        send(req, res, code(e), e.getMessage(), e instanceof Refusal.RateLimited r ? r.retryAfterSeconds() : e instanceof Refusal.Overloaded ? 1 : 0);
     }
 
     /** The problem code (and with it the status) of a refusal: the one place the family meets HTTP. */
@@ -35,6 +35,7 @@ public final class Problems {
             case Refusal.PayloadTooLarge r -> ErrorCode.PAYLOAD_TOO_LARGE;
             case Refusal.RateLimited r -> ErrorCode.RATE_LIMITED;
             case Refusal.HsmUnavailable r -> ErrorCode.HSM_UNAVAILABLE;
+            case Refusal.Overloaded r -> ErrorCode.OVERLOADED;
         };
     }
 

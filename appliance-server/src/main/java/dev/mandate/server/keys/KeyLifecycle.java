@@ -123,7 +123,7 @@ public final class KeyLifecycle {
             var derived = revoker.revokeSignedBy(tx, kid);
             journal.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive),
                     new Event.KeyRevoked(kid, signedLive));
-            tx.afterCommit(() -> {
+            tx.apply(() -> {
                 ring.remove(kid);
                 live.remove(signed);
                 live.remove(derived);
@@ -174,7 +174,7 @@ public final class KeyLifecycle {
                 store.insert(tx, next, jwk.toPublicJWK().toJSONString());
                 journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
                         + " (key ceremony)"));
-                tx.afterCommit(() -> ring.add(jwk));
+                tx.apply(() -> ring.add(jwk));
                 return null;
             });
             LOG.log(Level.INFO, "adopted the key ceremony's signing key " + key.kid());
@@ -201,7 +201,7 @@ public final class KeyLifecycle {
         db.write(tx -> {
             store.insert(tx, next, jwk.toPublicJWK().toJSONString());
             journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
-            tx.afterCommit(() -> ring.add(jwk));
+            tx.apply(() -> ring.add(jwk));
             return null;
         });
         LOG.log(Level.INFO, "generated signing key " + key.kid() + (activeNow ? "" : ", signing from " + next.activatesAt()));
@@ -228,7 +228,7 @@ public final class KeyLifecycle {
         journal.record(tx, Audit.success("key_activated", "kid=" + next.kid()
                 + previous.map(p -> " previous=" + p.kid()).orElse("")), new Event.KeyRotated(next.kid()));
         if (nextSigner != null) {
-            tx.afterCommit(() -> signer.use(nextSigner));
+            tx.apply(() -> signer.use(nextSigner));
         }
         return active;
     }
@@ -239,7 +239,7 @@ public final class KeyLifecycle {
             store.update(tx, retired);
             journal.record(tx, Audit.success("key_retired", "kid=" + key.kid()
                     + (destroyRetired ? " destroyed in the HSM" : " kept in the HSM")));
-            tx.afterCommit(() -> ring.remove(key.kid()));
+            tx.apply(() -> ring.remove(key.kid()));
             return null;
         });
         removeFromHsm(key);

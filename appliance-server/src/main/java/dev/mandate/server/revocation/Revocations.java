@@ -69,7 +69,7 @@ public final class Revocations {
     /** Writes an entry in {@code tx}; it takes effect in memory when {@code tx} commits. Returns its seq. */
     public long add(Database.Tx tx, Level level, String target, long expiresAt) {
         long seq = store.insert(tx, level.wire(), target, epochSeconds.getAsLong(), expiresAt);
-        tx.afterCommit(() -> entries.get(level).merge(target, expiresAt, Math::max));
+        tx.apply(() -> entries.get(level).merge(target, expiresAt, Math::max));
         return seq;
     }
 

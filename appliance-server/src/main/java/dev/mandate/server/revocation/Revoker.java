@@ -122,7 +122,7 @@ public final class Revoker {
             }
         }
         int killed = dead;
-        tx.afterCommit(() -> {
+        tx.apply(() -> {
             live.remove(reached);
             revokedTokens(level.wire()).increment(killed);
         });
@@ -162,7 +162,7 @@ public final class Revoker {
                 alive.add(t);
             }
         }
-        tx.afterCommit(() -> revokedTokens("key").increment(alive.size()));
+        tx.apply(() -> revokedTokens("key").increment(alive.size()));
         return alive;
     }
 

@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
-/** The broker's database: a small connection pool, one writer at a time. */
+/** The broker's database: a small connection pool for reads, and one writer that commits changes in batches. */
 public final class Database implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -44,6 +43,7 @@ public final class Database implements AutoCloseable {
     /** A write transaction: its connection, and what to do once it has committed. */
     public static final class Tx {
         private final Connection connection;
+        private final List<Runnable> applied = new ArrayList<>();
         private final List<Runnable> afterCommit = new ArrayList<>();
         private final java.util.Map<Class<?>, Object> state = new java.util.HashMap<>();
         private RuntimeException committedRefusal;
@@ -133,30 +133,77 @@ public final class Database implements AutoCloseable {
             return refusal;
         }
 
-        /** Runs {@code action} after the commit succeeded (in-memory views follow the database). */
+        /**
+         * Runs {@code action} as soon as this change has been made, before the commit of its batch: the
+         * in-memory views (revocation entries, live tokens, key ring, audit head) follow the change at once,
+         * so the next change in the same batch decides against them. A change that fails never applies;
+         * a batch whose commit fails stops the broker (memory would be ahead of the database).
+         */
+        public void apply(Runnable action) {
+            applied.add(action);
+        }
+
+        /** Runs {@code action} once the change is committed and on the device (publishing it to watchers). */
         public void afterCommit(Runnable action) {
             afterCommit.add(action);
         }
     }
 
+    /** Changes waiting for the writer; beyond this many, a write is refused with 503 and Retry-After. */
+    static final int QUEUE_CAPACITY = 4096;
+    /** The most changes one transaction takes. */
+    static final int MAX_BATCH = 256;
+
+    /** A write waiting for its batch: its work, then its outcome. */
+    private static final class Change<T> {
+        final Work<T> work;
+        final long queuedAt = System.nanoTime();
+        final java.util.concurrent.CompletableFuture<T> outcome = new java.util.concurrent.CompletableFuture<>();
+        T result;
+        RuntimeException failure;
+        List<Runnable> afterCommit = List.of();
+
+        Change(Work<T> work) {
+            this.work = work;
+        }
+
+        void complete() {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(result);
+            }
+        }
+    }
+
+    /** Queued by {@link #close()}: the writer finishes the batch at hand and stops. */
+    private static final Change<Object> STOP = new Change<>(tx -> null);
+
     private final JdbcConnectionPool pool;
     private final Durability durability;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final java.util.concurrent.BlockingQueue<Change<?>> queue =
+            new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread writer;
+    private volatile boolean closed;
     private final Timer lockWait;
     private final Timer commits;
     private final Timer works;
+    private final io.micrometer.core.instrument.DistributionSummary batches;
 
     private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters) {
         this.pool = pool;
         this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
-                .description("time a write transaction waited for the single writer")
+                .description("time a write waited for the writer to take it into a batch")
                 .serviceLevelObjectives(BUCKETS).register(meters);
         this.works = Timer.builder("mandate.db.write.work")
-                .description("time a write transaction's work held the single writer, before its commit")
+                .description("time a write's work took inside its batch's transaction")
                 .serviceLevelObjectives(BUCKETS).register(meters);
         this.commits = Timer.builder("mandate.db.commit")
-                .description("time of a write transaction's commit").serviceLevelObjectives(BUCKETS).register(meters);
+                .description("time of a batch's commit").serviceLevelObjectives(BUCKETS).register(meters);
+        this.batches = io.micrometer.core.instrument.DistributionSummary.builder("mandate.db.batch.changes")
+                .description("writes committed together in one transaction").register(meters);
+        this.writer = Thread.ofPlatform().name("mandate-writer").daemon().start(this::writeBatches);
     }
 
     /** Opens (creating if needed) {@code dir/mandate.mv.db} and brings its schema up to date. */
@@ -191,74 +238,132 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in the single write transaction; commits, or rolls back on any exception. Returns
-     * (or throws a refusal whose audit committed) only once the commit is on the device: what is
-     * acknowledged survives a power cut. The sync happens outside the write lock and is shared by every
-     * commit waiting for one, so the next writer does not wait for it.
+     * Runs {@code work} as one change of the next batch (group commit): the writer takes every change that
+     * has queued, runs them in order in one transaction, each in a savepoint of its own, commits once,
+     * forces the file to the device once, and only then answers them all. A change sees every change
+     * before it in the batch, in the database and in memory ({@link Tx#apply}); one that throws is rolled
+     * back alone and its neighbours commit (a refusal marked with {@link Tx#commitThenThrow} keeps its
+     * writes). Returns once the change is on the device; 503 when too many changes are waiting.
      */
     public <T> T write(Work<T> work) {
-        Committed<T> committed = commitUnderLock(work);
-        durability.awaitDurable(committed.number());
-        if (committed.refusal() != null) {
-            throw committed.refusal();
+        if (Thread.currentThread() == writer) {
+            throw new IllegalStateException("a write inside a write: the writer would wait for itself");
         }
-        return committed.result();
-    }
-
-    /** A committed transaction: its number in commit order, and its result or the refusal it answers with. */
-    private record Committed<T>(long number, T result, RuntimeException refusal) {
-    }
-
-    private <T> Committed<T> commitUnderLock(Work<T> work) {
-        long waiting = System.nanoTime();
-        writeLock.lock();
-        lockWait.record(System.nanoTime() - waiting, TimeUnit.NANOSECONDS);
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            Tx tx = new Tx(c);
-            T result;
-            long working = System.nanoTime();
-            try {
-                result = work.run(tx);
-            } catch (RuntimeException e) {
-                works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
-                if (e != tx.committedRefusal) {
-                    c.rollback();
-                    throw e;
-                }
-                commit(c, tx);
-                return new Committed<>(durability.committed(), null, e);
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-            works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
-            commit(c, tx);
-            return new Committed<>(durability.committed(), result, null);
-        } catch (SQLException e) {
-            throw new StorageException(e);
-        } finally {
-            writeLock.unlock();
+        if (closed) {
+            throw new StorageException(new SQLException("the database is closed"));
         }
-    }
-
-    private void commit(Connection c, Tx tx) throws SQLException {
-        long committing = System.nanoTime();
+        Change<T> change = new Change<>(work);
+        if (!queue.offer(change)) {
+            throw dev.mandate.server.error.Refusal.overloaded();
+        }
         try {
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
+            return change.outcome.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw e;
         }
-        commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
-        // Committed: the change stands whatever follows, so one failing follower must not stop the others.
-        for (Runnable action : tx.afterCommit) {
+    }
+
+    private void writeBatches() {
+        List<Change<?>> batch = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
             try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "an in-memory view did not follow a committed change", e);
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
             }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            stopping = batch.remove(STOP);
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                commitBatch(batch);
+            } catch (RuntimeException | Error e) {
+                for (Change<?> c : batch) {
+                    c.outcome.completeExceptionally(e);
+                }
+            }
+            batch.clear();
         }
+        for (Change<?> c = queue.poll(); c != null; c = queue.poll()) {
+            c.outcome.completeExceptionally(new StorageException(new SQLException("the database is closed")));
+        }
+    }
+
+    private void commitBatch(List<Change<?>> batch) {
+        long started = System.nanoTime();
+        batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            for (Change<?> change : batch) {
+                run(c, change, batch.size() > 1);
+            }
+            long committing = System.nanoTime();
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                // The changes' in-memory effects are applied already: memory is ahead of the database.
+                fatal(e);
+                throw new StorageException(e);
+            }
+            commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+        durability.sync(batch.size());
+        batches.record(batch.size());
+        for (Change<?> change : batch) {
+            change.afterCommit.forEach(Database::follow);
+            change.complete();
+        }
+    }
+
+    /** Runs one change in its own savepoint; records its result, or its failure with its writes undone. */
+    private <T> void run(Connection c, Change<T> change, boolean inBatch) throws SQLException {
+        java.sql.Savepoint savepoint = inBatch ? c.setSavepoint() : null;
+        Tx tx = new Tx(c);
+        long working = System.nanoTime();
+        try {
+            change.result = change.work.run(tx);
+        } catch (RuntimeException e) {
+            change.failure = e;
+        } catch (SQLException e) {
+            change.failure = new StorageException(e);
+        }
+        works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
+        if (change.failure != null && change.failure != tx.committedRefusal) {
+            if (savepoint != null) {
+                c.rollback(savepoint);
+            } else {
+                c.rollback();
+            }
+            return;
+        }
+        if (savepoint != null) {
+            c.releaseSavepoint(savepoint);
+        }
+        tx.applied.forEach(Database::follow);
+        change.afterCommit = tx.afterCommit;
+    }
+
+    /** Runs an in-memory follower of a change; one failing must not stop the others. */
+    private static void follow(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "an in-memory view did not follow a change", e);
+        }
+    }
+
+    /** A batch that ran but did not commit: its effects in memory cannot be undone, so the broker stops. */
+    private void fatal(SQLException e) {
+        LOG.log(System.Logger.Level.ERROR, "mandate: the database refused a commit (" + e.getMessage()
+                + "); stopping, so that a restart rebuilds the in-memory state from what was committed", e);
+        Thread.ofPlatform().start(() -> System.exit(5));
     }
 
     /** Runs {@code work} on a read connection, concurrently with other reads and the writer. */
@@ -282,7 +387,18 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        writeLock.lock();
+        closed = true;
+        // Not an interrupt: H2's file channels close when the thread using them is interrupted.
+        try {
+            queue.put(STOP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writer.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Connection c = pool.getConnection(); var s = c.createStatement()) {
             s.execute("SHUTDOWN");
         } catch (SQLException e) {
@@ -294,7 +410,6 @@ public final class Database implements AutoCloseable {
             } catch (IOException e) {
                 // Closing only releases the descriptor.
             }
-            writeLock.unlock();
         }
     }
 }

@@ -87,7 +87,7 @@ public final class Tokens {
             case ADMIN -> issuedToAdmins;
             case APP -> issuedToApps;
         };
-        tx.afterCommit(() -> {
+        tx.apply(() -> {
             live.add(c, c.expiresAt().getEpochSecond());
             counter.increment();
         });
@@ -137,7 +137,7 @@ public final class Tokens {
             IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
                     current.taskId(), current.orchId(), current.chain()));
             store.insert(tx, renewed.claims(), current.jti());
-            tx.afterCommit(() -> {
+            tx.apply(() -> {
                 live.remove(current.jti());
                 live.add(renewed.claims(), renewed.claims().expiresAt().getEpochSecond());
                 this.renewed.increment();
@@ -156,7 +156,7 @@ public final class Tokens {
             long now = issuer.now().getEpochSecond();
             store.setState(tx, current.jti(), TokenState.RELEASED, now);
             revocations.add(tx, Revocations.Level.TOKEN, current.jti(), current.expiresAt().getEpochSecond());
-            tx.afterCommit(() -> {
+            tx.apply(() -> {
                 live.remove(live.fromToken(current.jti()));
                 released.increment();
             });
