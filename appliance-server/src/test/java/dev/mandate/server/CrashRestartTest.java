@@ -5,10 +5,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +80,100 @@ class CrashRestartTest {
                     "crash", "task-d", "[\"read:data:x\"]"), null);
             assertEquals(403, refused.status(), "the revoked task still refuses registrations");
             assertNotNull(api.get("/v1/health", null).json().getString("status"));
+        } finally {
+            second.process().destroy();
+            second.process().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Group commit under SIGKILL (issue 13): clients register agents and revoke some of them as fast as
+     * they can; the broker is killed in the middle. After the restart every acknowledged registration and
+     * revocation is there, the audit chain verifies, and what was in flight is either wholly there or not
+     * at all: every agent has its token, every revoked agent's token is refused, and the audit log holds
+     * one entry per agent and per revocation.
+     */
+    @Test
+    void aBurstKilledMidwayKeepsEveryAcknowledgedChangeAndNothingHalf() throws Exception {
+        Running first = launch();
+        String admin;
+        Map<String, String> registered = new java.util.concurrent.ConcurrentHashMap<>();   // agent id -> token
+        Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> attempted = java.util.concurrent.ConcurrentHashMap.newKeySet();   // revocations sent
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> clients = new java.util.ArrayList<>();
+        try {
+            TestBroker api = TestBroker.remote(first.url());
+            admin = api.adminToken();
+            for (int c = 0; c < 6; c++) {
+                int client = c;
+                clients.add(Thread.ofPlatform().start(() -> {
+                    List<String> mine = new java.util.ArrayList<>();
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            if (i % 3 == 2 && !mine.isEmpty()) {
+                                String victim = mine.removeFirst();
+                                attempted.add(victim);
+                                if (api.revoke(admin, "agent", victim).status() == 200) {
+                                    revoked.add(victim);
+                                }
+                            } else {
+                                var agent = api.registerAgent(admin, "burst", "task-" + client + "-" + i, "[\"read:data:*\"]");
+                                registered.put(agent.agentId(), agent.token());
+                                mine.add(agent.agentId());
+                            }
+                        } catch (RuntimeException | AssertionError e) {
+                            // The broker died under this request: it was never acknowledged.
+                        }
+                    }
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (registered.size() < 60 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            first.process().destroyForcibly();   // SIGKILL in the middle of the burst
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+        assertTrue(registered.size() >= 60, "the burst got going: " + registered.size() + " registrations acknowledged");
+
+        Running second = launch();
+        try {
+            TestBroker api = TestBroker.remote(second.url());
+            String operator = api.adminToken();
+            var agents = api.get("/v1/admin/agents?orch_id=burst&limit=1000", operator).json().getJsonArray("agents");
+            Map<String, String> states = new java.util.HashMap<>();
+            int revokedThere = 0;
+            for (var value : agents) {
+                var agent = value.asJsonObject();
+                var tokens = agent.getJsonArray("tokens");
+                assertEquals(1, tokens.size(), "a registration is there with its token or not at all: " + agent);
+                states.put(agent.getString("agent_id"), agent.getString("state"));
+                if (agent.getString("state").equals("revoked")) {
+                    revokedThere++;
+                }
+            }
+            registered.forEach((agent, token) -> {
+                boolean valid = api.valid(token);
+                if (revoked.contains(agent)) {
+                    assertFalse(valid, "an acknowledged revocation survived the crash: " + agent);
+                } else if (!attempted.contains(agent)) {
+                    assertTrue(valid, "an acknowledged registration survived the crash: " + agent);
+                }
+                // Acknowledged or in flight, the agent's state and its token's verdict agree.
+                assertEquals(valid, !"revoked".equals(states.get(agent)), "state and verdict agree for " + agent);
+            });
+            assertTrue(agents.size() >= registered.size(), "every acknowledged registration is there");
+            assertTrue(revokedThere >= revoked.size(), "every acknowledged revocation is there");
+            assertEquals(agents.size(), api.get("/v1/audit/events?event_type=agent_registered&limit=1", operator).json()
+                    .getInt("total"), "one audit entry per agent that is there");
+            var verify = api.get("/v1/audit/verify", operator).json();
+            assertTrue(verify.getBoolean("valid"), verify.toString());
         } finally {
             second.process().destroy();
             second.process().waitFor(30, TimeUnit.SECONDS);
