@@ -94,9 +94,10 @@ public final class AdminAuth {
             journal.refuseUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
             throw Refusal.unauthorized("invalid credentials");
         }
+        IssuedToken signed = tokens.sign(new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),
+                tokens.now().plus(ttl), "", "", List.of()));
         return db.write(tx -> {
-            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),
-                    tokens.now().plus(ttl), "", "", List.of()));
+            IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("admin_auth", "jti=" + token.claims().jti()));
             return token;
         });

@@ -90,15 +90,25 @@ public final class Registration {
         byte[] publicKey = verifySignature(r);
 
         String tokenHash = LaunchTokens.hash(r.launchToken());
+        // Read the launch token's policy and sign the agent's token before the transaction, so the writer
+        // never waits for the HSM; the transaction decides against the policy it finds, and a token signed
+        // for a registration it refuses is never returned.
+        Instant now = tokens.now();
+        String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
+        Optional<LaunchPolicy> seen = db.read(tx -> launchTokens.usable(tx, tokenHash, now.getEpochSecond(), false));
+        IssuedToken signed = seen.filter(p -> requested.within(p.allowedScope()))
+                .map(p -> tokens.sign(new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime(p)),
+                        r.taskId(), r.orchId(), List.of())))
+                .orElse(null);
         return db.write(tx -> {
             // In the transaction: a task revoked while this request waited for the writer is refused.
             if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
                 throw journal.refuse(tx, Audit.denied("registration_policy_violation", "task is revoked")
                         .agent("", r.taskId(), r.orchId()), Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
             }
-            Instant now = tokens.now();
-            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond());
-            if (policy.isEmpty()) {
+            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond(), true);
+            // A launch token never changes once written: one that differs from what was read is not this one.
+            if (policy.isEmpty() || !policy.equals(seen)) {
                 throw Refusal.unauthorized("invalid or expired launch token");
             }
             LaunchPolicy p = policy.get();
@@ -107,8 +117,6 @@ public final class Registration {
                         + " beyond allowed " + p.allowedScope().strings()).agent("", r.taskId(), r.orchId()),
                         Refusal.scopeViolation("'requested_scope' exceeds the launch token's allowed_scope"));
             }
-            String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
-            long lifetime = Math.min(Math.min(p.maxTtl(), maxTtl.toSeconds()), maxLifetime.toSeconds());
             Instant lifetimeEnd = now.plus(maxLifetime);
             agents.insert(tx, new JdbcAgentStore.Row(agentId, r.orchId(), r.taskId(), p.appId(), p.agentName(),
                     Base64.getEncoder().encodeToString(publicKey), String.join(" ", requested.strings()),
@@ -119,10 +127,13 @@ public final class Registration {
             journal.record(tx, Audit.success("agent_registered", "agent_name=" + p.agentName() + " scope="
                     + requested.strings() + (p.appId() == null ? "" : " app_id=" + p.appId()))
                     .agent(agentId, r.taskId(), r.orchId()), new Event.AgentRegistered(agentId, r.taskId(), r.orchId()));
-            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime),
-                    r.taskId(), r.orchId(), List.of()));
-            return new Registered(agentId, token);
+            return new Registered(agentId, tokens.record(tx, signed));
         });
+    }
+
+    /** How long the agent's first token lives: the launch token's max_ttl, within the broker's ceilings. */
+    private long lifetime(LaunchPolicy p) {
+        return Math.min(Math.min(p.maxTtl(), maxTtl.toSeconds()), maxLifetime.toSeconds());
     }
 
     private static byte[] verifySignature(Request r) {

@@ -172,13 +172,15 @@ public final class Apps {
     /** Client-credential login of an active app. */
     public IssuedToken authenticate(String clientId, String clientSecret, String client) {
         App app = checkCredentials(clientId, clientSecret, client);
+        IssuedToken signed = tokens.sign(new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
+                Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(Math.min(app.tokenTtl(), maxTtlSeconds)), "", "", List.of()));
         return db.write(tx -> {
-            // The secret was checked outside the writer (bcrypt is slow); whether the app is still active is decided here.
+            // The secret was checked and the token signed outside the writer (bcrypt and the HSM are slow);
+            // whether the app is still active is decided here.
             if (store.byId(tx, app.appId()).filter(App::active).isEmpty()) {
                 throw Refusal.unauthorized("invalid client credentials");
             }
-            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(TokenClaims.APP_PREFIX + app.appId(),
-                    Scopes.trusted(APP_SCOPES), tokens.now().plusSeconds(Math.min(app.tokenTtl(), maxTtlSeconds)), "", "", List.of()));
+            IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("app_authenticated", "app_id=" + app.appId() + " jti=" + token.claims().jti()));
             return token;
         });

@@ -62,6 +62,16 @@ public final class Delegations {
                     + " depth limit " + MAX_DEPTH).agent(caller.subject(), caller.taskId(), caller.orchId()),
                     Refusal.scopeViolation("delegation depth is limited to " + MAX_DEPTH));
         }
+        Instant now = tokens.now();
+        Instant expires = now.plusSeconds(Math.min(ttl, maxTtl.toSeconds()));
+        if (expires.isAfter(caller.expiresAt())) {
+            expires = caller.expiresAt();
+        }
+        List<ChainLink> chain = new ArrayList<>(caller.chain());
+        chain.add(ChainLink.delegated(caller.subject(), caller.jti(), caller.scope().strings(), now));
+        // Signed before the transaction, which decides whether it is ever returned.
+        IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
+                caller.orchId(), chain));
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
                 throw Refusal.tokenVerificationFailed();
@@ -74,15 +84,7 @@ public final class Delegations {
             if (status.get() == Agents.Status.REVOKED || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
                 throw Refusal.forbidden("the delegate agent is revoked");
             }
-            Instant now = tokens.now();
-            Instant expires = now.plusSeconds(Math.min(ttl, maxTtl.toSeconds()));
-            if (expires.isAfter(caller.expiresAt())) {
-                expires = caller.expiresAt();
-            }
-            List<ChainLink> chain = new ArrayList<>(caller.chain());
-            chain.add(ChainLink.delegated(caller.subject(), caller.jti(), caller.scope().strings(), now));
-            IssuedToken token = tokens.issue(tx, new TokenIssuer.Request(delegateTo, scope, expires,
-                    caller.taskId(), caller.orchId(), chain));
+            IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()),

@@ -77,11 +77,23 @@ public final class Tokens {
                 .isPresent();
     }
 
-    /** Signs a token and records it in {@code tx} (with a {@code token_issued} event). */
-    public IssuedToken issue(Database.Tx tx, TokenIssuer.Request request) {
-        IssuedToken token = issuer.issue(request);
-        store.insert(tx, token.claims(), null);
+    /**
+     * Signs a token for {@code request} in the HSM. Called before the transaction that records it, so the
+     * writer never waits for the HSM; a token signed for a change that then fails is simply never returned.
+     */
+    public IssuedToken sign(TokenIssuer.Request request) {
+        return issuer.issue(request);
+    }
+
+    /**
+     * Records in {@code tx} a token {@link #sign signed} before it (with a {@code token_issued} event). The
+     * key that signed it must still be trusted here: a key revoked meanwhile answers 503, and the caller
+     * asks again (and gets a token from the key that now signs).
+     */
+    public IssuedToken record(Database.Tx tx, IssuedToken token) {
         TokenClaims c = token.claims();
+        requireTrustedKey(c);
+        store.insert(tx, c, null);
         Counter counter = switch (c.kind()) {
             case AGENT -> c.depth() == 0 ? issuedToAgents : delegated;
             case ADMIN -> issuedToAdmins;
@@ -106,36 +118,42 @@ public final class Tokens {
      * A new token with a new jti and the same lifetime length, never past the agent's absolute lifetime
      * nor (for a delegated token) its delegator's expiry. The old jti alone is revoked: its
      * descendants live on. When no time would remain, 401.
+     *
+     * <p>The caps are read and the new token signed before the transaction (both caps are fixed once
+     * written); the transaction decides: the presented token is still live, the agent still has a
+     * lifetime (a revoked agent has none), and the old token moves to superseded exactly once.
      */
     public IssuedToken renew(TokenClaims current) {
         if (current.kind() != TokenClaims.Kind.AGENT) {
             throw Refusal.forbidden("only agent tokens can be renewed; authenticate again");
         }
+        Instant now = issuer.now();
+        Instant expires = db.read(tx -> {
+            Optional<Instant> lifetimeEnd = lifetimes.lifetimeEnd(tx, current.subject());
+            if (lifetimeEnd.isEmpty()) {
+                return null;
+            }
+            Instant end = now.plusSeconds(current.expiresAt().getEpochSecond() - current.issuedAt().getEpochSecond());
+            if (lifetimeEnd.get().isBefore(end)) {
+                end = lifetimeEnd.get();
+            }
+            Optional<Long> cap = current.parentJti() == null ? Optional.empty() : store.expiresAt(tx, current.parentJti());
+            return cap.isPresent() && cap.get() < end.getEpochSecond() ? Instant.ofEpochSecond(cap.get()) : end;
+        });
+        IssuedToken renewed = expires == null || !expires.isAfter(now) ? null : sign(new TokenIssuer.Request(
+                current.subject(), current.scope(), expires, current.taskId(), current.orchId(), current.chain()));
         return db.write(tx -> {
             if (!isLive(tx, current)) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")
                         .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
             }
-            Instant now = issuer.now();
-            Instant expires = now.plusSeconds(current.expiresAt().getEpochSecond() - current.issuedAt().getEpochSecond());
-            Optional<Instant> lifetimeEnd = lifetimes.lifetimeEnd(tx, current.subject());
-            if (lifetimeEnd.isPresent() && lifetimeEnd.get().isBefore(expires)) {
-                expires = lifetimeEnd.get();
-            }
-            if (current.parentJti() != null) {
-                Optional<Long> cap = store.expiresAt(tx, current.parentJti());
-                if (cap.isPresent() && cap.get() < expires.getEpochSecond()) {
-                    expires = Instant.ofEpochSecond(cap.get());
-                }
-            }
-            if (lifetimeEnd.isEmpty() || !expires.isAfter(now) || !store.setState(tx, current.jti(), TokenState.SUPERSEDED,
-                    now.getEpochSecond())) {
+            if (renewed == null || lifetimes.lifetimeEnd(tx, current.subject()).isEmpty()
+                    || !store.setState(tx, current.jti(), TokenState.SUPERSEDED, issuer.now().getEpochSecond())) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
                         .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
             }
+            requireTrustedKey(renewed.claims());
             revocations.add(tx, Revocations.Level.SUPERSEDED, current.jti(), current.expiresAt().getEpochSecond());
-            IssuedToken renewed = issuer.issue(new TokenIssuer.Request(current.subject(), current.scope(), expires,
-                    current.taskId(), current.orchId(), current.chain()));
             store.insert(tx, renewed.claims(), current.jti());
             tx.apply(() -> {
                 live.remove(current.jti());
@@ -171,5 +189,12 @@ public final class Tokens {
             }
             return null;
         });
+    }
+
+    /** A token signed before its transaction is recorded only while the key that signed it is trusted. */
+    private void requireTrustedKey(TokenClaims signed) {
+        if (!trustedKey.test(signed.kid())) {
+            throw Refusal.hsmUnavailable();
+        }
     }
 }
