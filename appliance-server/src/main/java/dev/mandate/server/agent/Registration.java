@@ -106,7 +106,8 @@ public final class Registration {
                 throw journal.refuse(tx, Audit.denied("registration_policy_violation", "task is revoked")
                         .agent("", r.taskId(), r.orchId()), Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
             }
-            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, now.getEpochSecond(), true);
+            // Decided on the clock now, not when the request was read: it may have waited for its batch.
+            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, tokens.now().getEpochSecond(), true);
             // A launch token never changes once written: one that differs from what was read is not this one.
             if (policy.isEmpty() || !policy.equals(seen)) {
                 throw Refusal.unauthorized("invalid or expired launch token");

@@ -134,7 +134,16 @@ public final class AuditLog {
             mine.count++;
             type.count++;
         }
-        recordNow(event.detail(event.detail().isEmpty() ? "client=" + who : event.detail() + " client=" + who));
+        try {
+            recordNow(event.detail(event.detail().isEmpty() ? "client=" + who : event.detail() + " client=" + who));
+        } catch (RuntimeException e) {
+            // Not written (the writer is overloaded, say): counted, so the next summary says so.
+            synchronized (budgets) {
+                budgets.computeIfAbsent(event.eventType() + "\n" + who, k -> new ClientBudget()).dropped++;
+                droppedTotal++;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -144,26 +153,49 @@ public final class AuditLog {
      */
     public int flushDropped() {
         List<Audit> summaries = new ArrayList<>();
+        java.util.Map<String, Long> snapshot = new java.util.HashMap<>();
         synchronized (budgets) {
             budgets.forEach((key, budget) -> {
                 if (budget.dropped > 0) {
+                    snapshot.put(key, budget.dropped);
                     int split = key.indexOf('\n');
                     summaries.add(summary(key.substring(0, split), budget.dropped, "client=" + key.substring(split + 1)));
                     budget.dropped = 0;
                 }
             });
-            evicted.forEach((type, n) -> summaries.add(summary(type, n, "clients=others")));
+            evicted.forEach((type, n) -> {
+                summaries.add(summary(type, n, "clients=others"));
+                snapshot.put(type + "\n", n);
+            });
             evicted.clear();
         }
         if (!summaries.isEmpty()) {
-            db.write(tx -> {
-                for (Audit a : summaries) {
-                    record(tx, a);
-                }
-                return null;
-            });
+            try {
+                db.write(tx -> {
+                    for (Audit a : summaries) {
+                        record(tx, a);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                restore(snapshot);
+                throw e;
+            }
         }
         return summaries.size();
+    }
+
+    /** Puts back the counts of a flush that could not be written, for the next one. */
+    private void restore(java.util.Map<String, Long> counts) {
+        synchronized (budgets) {
+            counts.forEach((key, n) -> {
+                if (key.endsWith("\n")) {
+                    evicted.merge(key.substring(0, key.length() - 1), n, Long::sum);
+                } else {
+                    budgets.computeIfAbsent(key, k -> new ClientBudget()).dropped += n;
+                }
+            });
+        }
     }
 
     private static Audit summary(String type, long dropped, String from) {

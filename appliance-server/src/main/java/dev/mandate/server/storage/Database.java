@@ -185,6 +185,9 @@ public final class Database implements AutoCloseable {
             new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     private volatile boolean closed;
+    /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
+    private volatile StorageException stopped;
+    private Connection writerConnection;   // the writer thread's only
     private final Timer lockWait;
     private final Timer commits;
     private final Timer works;
@@ -249,71 +252,86 @@ public final class Database implements AutoCloseable {
         if (Thread.currentThread() == writer) {
             throw new IllegalStateException("a write inside a write: the writer would wait for itself");
         }
-        if (closed) {
-            throw new StorageException(new SQLException("the database is closed"));
-        }
         Change<T> change = new Change<>(work);
+        if (stopped != null) {
+            throw stopped;
+        }
         if (!queue.offer(change)) {
             throw dev.mandate.server.error.Refusal.overloaded();
         }
         try {
-            return change.outcome.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            // Bounded waits, so a change queued just as the writer stopped is answered rather than forgotten.
+            while (true) {
+                try {
+                    return change.outcome.get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (!writer.isAlive() && queue.remove(change)) {
+                        throw stopped != null ? stopped : closedFailure();
+                    }
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw e;
+            throw new StorageException(new SQLException("a write failed", e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(new SQLException("interrupted while a write was committed", e));
         }
+    }
+
+    private static StorageException closedFailure() {
+        return new StorageException(new SQLException("the database is closed"));
     }
 
     private void writeBatches() {
         List<Change<?>> batch = new ArrayList<>();
-        boolean stopping = false;
-        while (!stopping) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stopping = batch.remove(STOP);
-            if (batch.isEmpty()) {
-                continue;
-            }
-            try {
-                commitBatch(batch);
-            } catch (RuntimeException | Error e) {
-                for (Change<?> c : batch) {
-                    c.outcome.completeExceptionally(e);
+        try {
+            while (stopped == null) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    break;
+                }
+                queue.drainTo(batch, MAX_BATCH - 1);
+                boolean stopping = batch.remove(STOP);
+                if (!batch.isEmpty()) {
+                    commitBatch(batch);
+                }
+                batch.clear();
+                if (stopping) {
+                    stopped = closedFailure();
                 }
             }
-            batch.clear();
-        }
-        for (Change<?> c = queue.poll(); c != null; c = queue.poll()) {
-            c.outcome.completeExceptionally(new StorageException(new SQLException("the database is closed")));
+        } catch (Throwable e) {
+            // A batch failed after some of its changes were applied in memory: memory is ahead of the
+            // database, so nothing more may be decided here. Stop writing, answer everyone, stop the broker.
+            stopped = new StorageException(new SQLException("the database writer stopped: " + e, e));
+            batch.forEach(c -> c.outcome.completeExceptionally(stopped));
+            fatal(e);
+        } finally {
+            if (stopped == null) {
+                stopped = closedFailure();
+            }
+            closeWriterConnection();
+            for (Change<?> c = queue.poll(); c != null; c = queue.poll()) {
+                c.outcome.completeExceptionally(stopped);
+            }
         }
     }
 
-    private void commitBatch(List<Change<?>> batch) {
+    /** Runs the batch in one transaction, commits it, forces it to the device and answers its changes. */
+    private void commitBatch(List<Change<?>> batch) throws SQLException {
         long started = System.nanoTime();
         batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            for (Change<?> change : batch) {
-                run(c, change, batch.size() > 1);
-            }
-            long committing = System.nanoTime();
-            try {
-                c.commit();
-            } catch (SQLException e) {
-                // The changes' in-memory effects are applied already: memory is ahead of the database.
-                fatal(e);
-                throw new StorageException(e);
-            }
-            commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
-        } catch (SQLException e) {
-            throw new StorageException(e);
+        Connection c = writerConnection();
+        for (Change<?> change : batch) {
+            run(c, change, batch.size() > 1);
         }
+        long committing = System.nanoTime();
+        c.commit();
+        commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
         durability.sync(batch.size());
         batches.record(batch.size());
         for (Change<?> change : batch) {
@@ -322,7 +340,34 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs one change in its own savepoint; records its result, or its failure with its writes undone. */
+    /**
+     * The writer's own connection, kept across batches: the writer never waits for the pool that reads
+     * share (a pool timeout would fail a batch), and its session keeps its parsed statements.
+     */
+    private Connection writerConnection() throws SQLException {
+        if (writerConnection == null) {
+            writerConnection = pool.getConnection();
+            writerConnection.setAutoCommit(false);
+        }
+        return writerConnection;
+    }
+
+    private void closeWriterConnection() {
+        if (writerConnection != null) {
+            try {
+                writerConnection.rollback();
+                writerConnection.close();
+            } catch (SQLException e) {
+                // Gone already.
+            }
+            writerConnection = null;
+        }
+    }
+
+    /**
+     * Runs one change in its own savepoint; records its result, or its failure with its writes undone.
+     * Any failure of the work is the change's own (an Error too); a failure to undo it is the batch's.
+     */
     private <T> void run(Connection c, Change<T> change, boolean inBatch) throws SQLException {
         java.sql.Savepoint savepoint = inBatch ? c.setSavepoint() : null;
         Tx tx = new Tx(c);
@@ -333,6 +378,8 @@ public final class Database implements AutoCloseable {
             change.failure = e;
         } catch (SQLException e) {
             change.failure = new StorageException(e);
+        } catch (Error e) {
+            change.failure = new IllegalStateException("a write failed: " + e, e);
         }
         works.record(System.nanoTime() - working, TimeUnit.NANOSECONDS);
         if (change.failure != null && change.failure != tx.committedRefusal) {
@@ -359,11 +406,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A batch that ran but did not commit: its effects in memory cannot be undone, so the broker stops. */
-    private void fatal(SQLException e) {
-        LOG.log(System.Logger.Level.ERROR, "mandate: the database refused a commit (" + e.getMessage()
+    /** The writer failed mid-batch (commit, sync, undo): its effects in memory cannot be undone, so the broker stops. */
+    private void fatal(Throwable e) {
+        LOG.log(System.Logger.Level.ERROR, "mandate: the database writer failed (" + e.getMessage()
                 + "); stopping, so that a restart rebuilds the in-memory state from what was committed", e);
-        Thread.ofPlatform().start(() -> System.exit(5));
+        if (!closed) {
+            Thread.ofPlatform().start(() -> System.exit(5));
+        }
     }
 
     /** Runs {@code work} on a read connection, concurrently with other reads and the writer. */
@@ -386,11 +435,16 @@ public final class Database implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         // Not an interrupt: H2's file channels close when the thread using them is interrupted.
         try {
-            queue.put(STOP);
+            if (writer.isAlive() && !queue.offer(STOP, 30, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the database writer did not take the stop in 30 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
