@@ -234,14 +234,25 @@ public final class KeyLifecycle {
     }
 
     private void retire(KeyRecord key) {
-        KeyRecord retired = with(key, KeyState.RETIRED, key.activatesAt(), key.activatedAt(), clock.instant());
-        db.write(tx -> {
+        Instant now = clock.instant();
+        KeyRecord retired = with(key, KeyState.RETIRED, key.activatesAt(), key.activatedAt(), now);
+        boolean done = db.write(tx -> {
+            // Decided again here: a token signed with this key before it stopped signing may have been
+            // recorded since the check in tick(). One recorded after this change is refused (its key is no
+            // longer trusted) and its caller asks again.
+            Optional<Long> last = store.lastTokenExpiry(tx, key.kid());
+            if (last.isPresent() && last.get() > now.getEpochSecond()) {
+                return false;
+            }
             store.update(tx, retired);
             journal.record(tx, Audit.success("key_retired", "kid=" + key.kid()
                     + (destroyRetired ? " destroyed in the HSM" : " kept in the HSM")));
             tx.apply(() -> ring.remove(key.kid()));
-            return null;
+            return true;
         });
+        if (!done) {
+            return;
+        }
         removeFromHsm(key);
         LOG.log(Level.INFO, "signing key " + key.kid() + " retired");
     }
