@@ -33,6 +33,11 @@ final class BenchSetup {
 
     /** A broker on a random port with a fresh database and registration limits lifted. */
     static Settings settings(SoftHsmProvisioner.Token token) throws IOException {
+        return Settings.load(environment(token));
+    }
+
+    /** The environment of {@link #settings}: for a broker started in this process or in a child process. */
+    static Map<String, String> environment(SoftHsmProvisioner.Token token) throws IOException {
         Path data = Files.createTempDirectory("mandate-bench");
         Path limits = data.resolve("bench.yaml");
         Files.writeString(limits, """
@@ -42,11 +47,11 @@ final class BenchSetup {
                   challenge: { rate: 1000000, period: PT1S, burst: 1000000 }
                   register: { rate: 1000000, period: PT1S, burst: 1000000 }
                 """);
-        return Settings.load(Map.of(
+        return Map.of(
                 "MANDATE_DATA_DIR", data.toString(), "MANDATE_PORT", "0", "MANDATE_ISSUER", "http://bench",
                 "MANDATE_ADMIN_SECRET", ADMIN_SECRET, "MANDATE_CONFIG", limits.toString(),
                 "MANDATE_HSM_PIN_FILE", token.config().pinFile().toString(),
-                "SOFTHSM2_CONF", token.config().softHsmConf().toString()));
+                "SOFTHSM2_CONF", token.config().softHsmConf().toString());
     }
 
     /** Runs {@code call} from {@code threads} virtual threads until {@code count} calls or {@code millis}; returns calls done. */

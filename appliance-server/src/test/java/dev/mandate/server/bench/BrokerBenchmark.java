@@ -4,7 +4,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.mandate.hsm.Hsm;
 import dev.mandate.hsm.HsmSigner;
 import dev.mandate.server.Main;
-import dev.mandate.server.Settings;
 import dev.mandate.server.http.Json;
 import io.helidon.webserver.WebServer;
 
@@ -13,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +43,6 @@ public final class BrokerBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-broker");
         var token = BenchSetup.token(dir);
-        Settings settings = BenchSetup.settings(token);
 
         System.out.printf("Mandate broker benchmark: %d cores, %d concurrent clients (%d for issuing), %d s per figure%n",
                 Runtime.getRuntime().availableProcessors(), CLIENTS, ISSUING_CLIENTS, MEASURE.toSeconds());
@@ -75,10 +72,11 @@ public final class BrokerBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString())));
         empty.stop();
 
-        long starting = System.nanoTime();
-        try (Main.Broker broker = Main.start(settings, Clock.systemUTC())) {
-            double startSeconds = (System.nanoTime() - starting) / 1e9;
-            String base = "http://127.0.0.1:" + broker.port();
+        // The broker runs in a process of its own, so its CPU, memory and start-up are its own.
+        try (Child broker = Child.start(BenchSetup.environment(token))) {
+            String base = broker.url;
+            double startSeconds = broker.startSeconds;
+            long idleRss = broker.rssBytes();
             String admin = Json.parse(post(base + "/v1/admin/auth", "{\"secret\":\"" + BenchSetup.ADMIN_SECRET + "\"}", 200)).getString("access_token");
             // Bouncy Castle signs Ed25519 several times faster than the JDK: the client should not be the bottleneck.
             var agentKey = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(new java.security.SecureRandom());
@@ -87,6 +85,7 @@ public final class BrokerBenchmark {
             // A full registration, as an orchestrator spawns an agent: a launch token, a challenge, the registration.
             ConcurrentLinkedQueue<String> fresh = new ConcurrentLinkedQueue<>();
             AtomicLong task = new AtomicLong();
+            Cpu cpu = new Cpu(broker);
             Figure registration = timed(ISSUING_CLIENTS, () -> {
                 String launch = Json.parse(post(base + "/v1/admin/launch-tokens", "{\"agent_name\":\"bench\",\"allowed_scope\":"
                         + "[\"read:data:*\"],\"ttl\":3600,\"max_ttl\":3600}", 201, admin)).getString("launch_token");
@@ -106,6 +105,7 @@ public final class BrokerBenchmark {
                 get(base + "/v1/metrics").lines().filter(l -> l.startsWith("mandate_db") || l.startsWith("mandate_hsm")
                         || l.contains("register\"") && l.contains("_sum")).forEach(System.out::println);
             }
+            double registrationClientShare = cpu.clientShare();
             String same = fresh.peek();
             String sameBody = "{\"token\":\"" + same + "\"}";
             double validateSame = rate(CLIENTS, () -> expectValid(post(base + "/v1/token/validate", sameBody, 200)));
@@ -140,12 +140,14 @@ public final class BrokerBenchmark {
 
             // Renewal: each client renews the token it holds, again and again.
             ConcurrentLinkedQueue<String> held = new ConcurrentLinkedQueue<>(unseen);
+            cpu = new Cpu(broker);
             Figure renewal = timed(ISSUING_CLIENTS, () -> {
                 String t = held.poll();
                 String renewed = Json.parse(post(base + "/v1/token/renew", "", 200, t)).getString("access_token");
                 held.add(renewed);
             });
 
+            double renewalClientShare = cpu.clientShare();
             System.out.printf("%-38s %10s %9s %9s  %s%n", "operation", "per second", "p50 ms", "p99 ms", "baseline");
             row("raw HSM ES256 signing (1 thread)", new Figure(hsm1, Double.NaN, Double.NaN), "");
             row("raw HSM ES256 signing (2 threads)", new Figure(hsm2, Double.NaN, Double.NaN), "");
@@ -162,8 +164,97 @@ public final class BrokerBenchmark {
                     ratio(validateFresh, rawVerify, "raw verification") + target(validateFresh / rawVerify >= 0.8, "target >= 0.8"));
             row("validate, same token", new Figure(validateSame, Double.NaN, Double.NaN),
                     ratio(validateSame, emptyPost, "empty JSON POST") + target(validateSame / emptyPost >= 0.6, "target >= 0.6"));
-            System.out.printf("start to ready (HSM login, migrations, key ring, live tokens): %.2f s%s%n", startSeconds,
+            System.out.printf("start to ready (JVM, HSM login, migrations, key ring, live tokens): %.2f s%s%n", startSeconds,
                     target(startSeconds < 2, "target < 2 s"));
+            System.out.printf("broker RSS idle: %d MB%s; after the run (%d agents): %d MB%n", idleRss >> 20,
+                    target(idleRss < 250L << 20, "target < 250 MB"), task.get(), broker.rssBytes() >> 20);
+            System.out.printf("the benchmark client's share of the CPU: %.0f %% during registration, %.0f %% during renewal%n",
+                    100 * registrationClientShare, 100 * renewalClientShare);
+        }
+    }
+
+    /** The broker as a child process: its URL once it listens, how long that took, its CPU time and memory. */
+    private static final class Child implements AutoCloseable {
+        private static final java.util.regex.Pattern LISTENING =
+                java.util.regex.Pattern.compile("Mandate broker listening on (http://127\\.0\\.0\\.1:\\d+)");
+        final Process process;
+        final String url;
+        final double startSeconds;
+
+        private Child(Process process, String url, double startSeconds) {
+            this.process = process;
+            this.url = url;
+            this.startSeconds = startSeconds;
+        }
+
+        static Child start(java.util.Map<String, String> env) throws Exception {
+            var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(k -> k.startsWith("MANDATE_"));
+            builder.environment().putAll(env);
+            long started = System.nanoTime();
+            Process process = builder.start();
+            var listening = new java.util.concurrent.CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        var m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            listening.complete(m.group(1));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // The broker ended.
+                }
+                listening.completeExceptionally(new IllegalStateException("the broker ended before it listened"));
+            });
+            String url = listening.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return new Child(process, url, (System.nanoTime() - started) / 1e9);
+        }
+
+        long cpuNanos() {
+            return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+
+        long rssBytes() throws java.io.IOException {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** CPU time of this process (the client) and of the broker since it was made. */
+    private static final class Cpu {
+        private final Child broker;
+        private final long client = clientNanos();
+        private final long server;
+
+        Cpu(Child broker) {
+            this.broker = broker;
+            this.server = broker.cpuNanos();
+        }
+
+        double clientShare() {
+            long c = clientNanos() - client;
+            long s = broker.cpuNanos() - server;
+            return c + s == 0 ? 0 : (double) c / (c + s);
+        }
+
+        private static long clientNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
         }
     }
 
