@@ -108,24 +108,34 @@ public final class KeyCeremony implements Callable<Integer> {
         }
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate an EC P-256 signing key in the token.")
-    static final class Generate implements Callable<Integer> {
+    /** A command on one key of the token, named by its label. */
+    abstract static class OnOneKey implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @CommandLine.Mixin
         HsmOptions hsm;
 
-        @Option(names = "--label", paramLabel = "L", description = "the new key's label")
+        @Option(names = "--label", paramLabel = "L", description = "the key's label")
         String label;
 
         @Override
         public Integer call() {
             String required = required(spec, "--label", label);
             try (Hsm token = Hsm.open(hsm.config())) {
-                print(spec, List.of(token.generateSigningKey(required)));
+                run(token, required);
             }
             return 0;
+        }
+
+        abstract void run(Hsm token, String label);
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate an EC P-256 signing key in the token.")
+    static final class Generate extends OnOneKey {
+        @Override
+        void run(Hsm token, String label) {
+            print(spec, List.of(token.generateSigningKey(label)));
         }
     }
 
@@ -147,24 +157,11 @@ public final class KeyCeremony implements Callable<Integer> {
     }
 
     @Command(name = "destroy", mixinStandardHelpOptions = true, description = "Destroy a signing key.")
-    static final class Destroy implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @CommandLine.Mixin
-        HsmOptions hsm;
-
-        @Option(names = "--label", paramLabel = "L", description = "the key's label")
-        String label;
-
+    static final class Destroy extends OnOneKey {
         @Override
-        public Integer call() {
-            String required = required(spec, "--label", label);
-            try (Hsm token = Hsm.open(hsm.config())) {
-                token.destroy(required);
-            }
-            spec.commandLine().getOut().println("destroyed " + required);
-            return 0;
+        void run(Hsm token, String label) {
+            token.destroy(label);
+            spec.commandLine().getOut().println("destroyed " + label);
         }
     }
 

@@ -1,13 +1,9 @@
 package dev.mandate.server.agent;
 
-import dev.mandate.server.storage.Database;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
+import dev.mandate.server.storage.WithDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,30 +11,20 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The agents table's owner, against H2 on disk: the operator's filters, paging and revocation marks. */
-class JdbcAgentStoreTest {
+class JdbcAgentStoreTest extends WithDatabase {
 
     private static final AgentRecord.Filter ANY = new AgentRecord.Filter(null, null, null, null);
 
-    @TempDir
-    Path dir;
-
-    private Database db;
     private final JdbcAgentStore store = new JdbcAgentStore();
 
     @BeforeEach
     void open() {
-        db = Database.open(dir, new SimpleMeterRegistry());
         db.write(tx -> {
             store.insert(tx, row("spiffe://t/agent/orch-1/task-a/1", "orch-1", "task-a", "app-1", "files:read:x", 100));
             store.insert(tx, row("spiffe://t/agent/orch-1/task-b/2", "orch-1", "task-b", null, "mail:send:100%_off", 200));
             store.insert(tx, row("spiffe://t/agent/orch-2/task-a/3", "orch-2", "task-a", "app-1", "files:write:x", 300));
             return null;
         });
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
     }
 
     @Test

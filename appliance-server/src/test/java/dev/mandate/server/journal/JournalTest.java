@@ -3,14 +3,10 @@ package dev.mandate.server.journal;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.error.Refusal;
-import dev.mandate.server.storage.Database;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
+import dev.mandate.server.storage.WithDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,28 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The journal against H2 on disk: a change's audit entry and event commit together, or not at all. */
-class JournalTest {
+class JournalTest extends WithDatabase {
 
-    @TempDir
-    Path dir;
-
-    private Database db;
     private AuditLog audit;
     private EventLog events;
     private Journal journal;
 
     @BeforeEach
     void open() {
-        db = Database.open(dir, new SimpleMeterRegistry());
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
         audit = new AuditLog(db, clock::millis);
         events = new EventLog(db, clock);
         journal = new Journal(db, audit, events);
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
     }
 
     @Test

@@ -1,13 +1,8 @@
 package dev.mandate.server.storage;
 
 import dev.mandate.server.error.Refusal;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,22 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group commit against H2 on disk: order, isolation of a failing change, and a writer that never leaves a caller waiting. */
-class GroupCommitTest {
-
-    @TempDir
-    Path dir;
-
-    private Database db;
-
-    @BeforeEach
-    void open() {
-        db = Database.open(dir, new SimpleMeterRegistry());
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
+class GroupCommitTest extends WithDatabase {
 
     @Test
     void queuedChangesCommitTogetherInOrderAndAFailingOneIsUndoneAlone() throws Exception {

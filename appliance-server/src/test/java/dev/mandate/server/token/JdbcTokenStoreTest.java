@@ -3,14 +3,9 @@ package dev.mandate.server.token;
 import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.scope.Scopes;
-import dev.mandate.server.storage.Database;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.mandate.server.storage.WithDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,25 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The tokens table's one owner, against H2 on disk. */
-class JdbcTokenStoreTest {
+class JdbcTokenStoreTest extends WithDatabase {
 
     private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private Database db;
     private final JdbcTokenStore store = new JdbcTokenStore();
-
-    @BeforeEach
-    void open() {
-        db = Database.open(dir, new SimpleMeterRegistry());
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
 
     @Test
     void aRecordedTokenDescribesExactlyItsOwnClaims() {

@@ -11,14 +11,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
-import dev.mandate.server.storage.Database;
+import dev.mandate.server.storage.WithDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,33 +33,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The verifier's rules on the token itself, with a software key in the ring (the HSM signs in the
  * integration tests; here the point is what a correctly signed but unacceptable token looks like).
  */
-class TokenVerifierTest {
+class TokenVerifierTest extends WithDatabase {
 
     private static final String ISSUER = "https://mandate.test";
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-    @TempDir
-    Path dir;
-
-    private Database db;
     private KeyRing ring;
     private ECKey key;
     private TokenVerifier verifier;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = Database.open(dir, new SimpleMeterRegistry());
         key = new ECKeyGenerator(Curve.P_256).keyID("kid-1").generate();
         ring = new KeyRing();
         ring.add(key.toPublicJWK());
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         verifier = new TokenVerifier(ring, new Revocations(db, () -> NOW.getEpochSecond(), Duration.ZERO),
                 appId -> false, ISSUER, Duration.ofSeconds(5), clock, 100, new SimpleMeterRegistry());
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
     }
 
     @Test
