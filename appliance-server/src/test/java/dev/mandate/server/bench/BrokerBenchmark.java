@@ -188,9 +188,15 @@ public final class BrokerBenchmark {
         }
 
         static Child start(java.util.Map<String, String> env) throws Exception {
-            var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                    "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties"));
+            // MANDATE_BENCH_JFR=FILE records the broker with Java Flight Recorder (profile settings) into FILE.
+            String jfr = System.getenv("MANDATE_BENCH_JFR");
+            if (jfr != null && !jfr.isBlank()) {
+                command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().keySet().removeIf(k -> k.startsWith("MANDATE_"));
             builder.environment().putAll(env);
             long started = System.nanoTime();
