@@ -101,6 +101,7 @@ class CrashRestartTest {
         Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Set<String> attempted = java.util.concurrent.ConcurrentHashMap.newKeySet();   // revocations sent
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch burstGoing = new java.util.concurrent.CountDownLatch(60);
         List<Thread> clients = new java.util.ArrayList<>();
         try {
             TestBroker api = TestBroker.remote(first.url());
@@ -120,6 +121,7 @@ class CrashRestartTest {
                             } else {
                                 var agent = api.registerAgent(admin, "burst", "task-" + client + "-" + i, "[\"read:data:*\"]");
                                 registered.put(agent.agentId(), agent.token());
+                                burstGoing.countDown();
                                 mine.add(agent.agentId());
                             }
                         } catch (RuntimeException | AssertionError e) {
@@ -128,10 +130,8 @@ class CrashRestartTest {
                     }
                 }));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (registered.size() < 60 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            // Kill it once 60 registrations are acknowledged (or after 20 s, which the assertion below reports).
+            burstGoing.await(20, TimeUnit.SECONDS);
         } finally {
             first.process().destroyForcibly();   // SIGKILL in the middle of the burst
             assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));

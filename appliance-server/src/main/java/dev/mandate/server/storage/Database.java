@@ -1,5 +1,6 @@
 package dev.mandate.server.storage;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -15,7 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The broker's database: a small connection pool for reads, and one writer that commits changes in batches. */
 public final class Database implements AutoCloseable {
@@ -158,7 +164,7 @@ public final class Database implements AutoCloseable {
     private static final class Change<T> {
         final Work<T> work;
         final long queuedAt = System.nanoTime();
-        final java.util.concurrent.CompletableFuture<T> outcome = new java.util.concurrent.CompletableFuture<>();
+        final CompletableFuture<T> outcome = new CompletableFuture<>();
         T result;
         RuntimeException failure;
         List<Runnable> afterCommit = List.of();
@@ -181,8 +187,8 @@ public final class Database implements AutoCloseable {
 
     private final JdbcConnectionPool pool;
     private final Durability durability;
-    private final java.util.concurrent.BlockingQueue<Change<?>> queue =
-            new java.util.concurrent.ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<Change<?>> queue =
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     private volatile boolean closed;
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
@@ -191,7 +197,7 @@ public final class Database implements AutoCloseable {
     private final Timer lockWait;
     private final Timer commits;
     private final Timer works;
-    private final io.micrometer.core.instrument.DistributionSummary batches;
+    private final DistributionSummary batches;
 
     private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters) {
         this.pool = pool;
@@ -204,7 +210,7 @@ public final class Database implements AutoCloseable {
                 .serviceLevelObjectives(BUCKETS).register(meters);
         this.commits = Timer.builder("mandate.db.commit")
                 .description("time of a batch's commit").serviceLevelObjectives(BUCKETS).register(meters);
-        this.batches = io.micrometer.core.instrument.DistributionSummary.builder("mandate.db.batch.changes")
+        this.batches = DistributionSummary.builder("mandate.db.batch.changes")
                 .description("writes committed together in one transaction").register(meters);
         this.writer = Thread.ofPlatform().name("mandate-writer").daemon().start(this::writeBatches);
     }
@@ -254,7 +260,7 @@ public final class Database implements AutoCloseable {
         }
         Change<T> change = new Change<>(work);
         if (stopped != null) {
-            throw stopped;
+            throw refusedAfterStop();
         }
         if (!queue.offer(change)) {
             throw dev.mandate.server.error.Refusal.overloaded();
@@ -264,21 +270,26 @@ public final class Database implements AutoCloseable {
             while (true) {
                 try {
                     return change.outcome.get(1, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     if (!writer.isAlive() && queue.remove(change)) {
-                        throw stopped != null ? stopped : closedFailure();
+                        throw stopped != null ? refusedAfterStop() : closedFailure();
                     }
                 }
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new StorageException(new SQLException("a write failed", e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException(new SQLException("interrupted while a write was committed", e));
+            throw new StorageException(new SQLException("interrupted while waiting for a write (it may still commit)", e));
         }
+    }
+
+    /** A fresh exception per caller, with the writer's reason: one instance is never thrown to many threads. */
+    private StorageException refusedAfterStop() {
+        return new StorageException(new SQLException(stopped.getCause().getMessage(), stopped.getCause()));
     }
 
     private static StorageException closedFailure() {
@@ -449,7 +460,7 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            writer.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+            writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
