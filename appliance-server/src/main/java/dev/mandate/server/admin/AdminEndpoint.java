@@ -10,15 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** {@code POST /v1/admin/auth}. */
-public final class AdminEndpoint {
-
-    private final AdminAuth auth;
-    private final RateLimiter limiter;
-
-    public AdminEndpoint(AdminAuth auth, RateLimiter limiter) {
-        this.auth = auth;
-        this.limiter = limiter;
-    }
+public record AdminEndpoint(AdminAuth auth, RateLimiter limiter) {
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/admin/auth", this::authenticate);

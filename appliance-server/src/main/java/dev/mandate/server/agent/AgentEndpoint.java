@@ -17,29 +17,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** {@code /v1/challenge}, {@code /v1/register}, {@code /v1/admin/launch-tokens}, {@code /v1/app/launch-tokens}. */
-public final class AgentEndpoint {
+public record AgentEndpoint(Nonces nonces, Registration registration, LaunchTokens launchTokens, Apps apps, Bearer bearer, RateLimiter challengeLimiter, RateLimiter registerLimiter) {
 
     private static final Scope ADMIN_LAUNCH = Scope.parse("admin:launch-tokens:*");
     private static final Scope APP_LAUNCH = Scope.parse("app:launch-tokens:*");
-
-    private final Nonces nonces;
-    private final Registration registration;
-    private final LaunchTokens launchTokens;
-    private final Apps apps;
-    private final Bearer bearer;
-    private final RateLimiter challengeLimiter;
-    private final RateLimiter registerLimiter;
-
-    public AgentEndpoint(Nonces nonces, Registration registration, LaunchTokens launchTokens, Apps apps, Bearer bearer,
-                         RateLimiter challengeLimiter, RateLimiter registerLimiter) {
-        this.nonces = nonces;
-        this.registration = registration;
-        this.launchTokens = launchTokens;
-        this.apps = apps;
-        this.bearer = bearer;
-        this.challengeLimiter = challengeLimiter;
-        this.registerLimiter = registerLimiter;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.get("/v1/challenge", this::challenge)

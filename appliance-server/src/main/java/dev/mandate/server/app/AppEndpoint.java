@@ -16,21 +16,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.OptionalLong;
 
 /** {@code /v1/admin/apps…} (operator) and {@code POST /v1/app/auth} (apps). */
-public final class AppEndpoint {
+public record AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, RateLimiter credentialLimiter) {
 
     private static final Scope MANAGE = Scope.parse("admin:launch-tokens:*");
-
-    private final Apps apps;
-    private final Bearer bearer;
-    private final RateLimiter authLimiter;
-    private final RateLimiter credentialLimiter;
-
-    public AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, RateLimiter credentialLimiter) {
-        this.credentialLimiter = credentialLimiter;
-        this.apps = apps;
-        this.bearer = bearer;
-        this.authLimiter = authLimiter;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/admin/apps", this::create)

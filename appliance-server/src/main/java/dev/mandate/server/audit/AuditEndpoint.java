@@ -15,18 +15,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** {@code GET /v1/audit/events} and {@code GET /v1/audit/verify}. */
-public final class AuditEndpoint {
+public record AuditEndpoint(AuditLog log, Bearer bearer) {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
     static final int MAX_LIMIT = 1000;
-
-    private final AuditLog log;
-    private final Bearer bearer;
-
-    public AuditEndpoint(AuditLog log, Bearer bearer) {
-        this.log = log;
-        this.bearer = bearer;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.get("/v1/audit/events", this::events)

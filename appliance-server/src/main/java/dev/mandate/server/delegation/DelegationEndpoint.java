@@ -12,15 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** {@code POST /v1/delegate}. */
-public final class DelegationEndpoint {
-
-    private final Delegations delegations;
-    private final Bearer bearer;
-
-    public DelegationEndpoint(Delegations delegations, Bearer bearer) {
-        this.delegations = delegations;
-        this.bearer = bearer;
-    }
+public record DelegationEndpoint(Delegations delegations, Bearer bearer) {
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/delegate", this::delegate);

@@ -13,19 +13,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.Comparator;
 
 /** The JWKS (RFC 7517): every public key that may still verify a live token. */
-public final class KeyEndpoint {
+public record KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
 
     private static final Scope MANAGE = Scope.parse("admin:keys:*");
-
-    private final KeyRing ring;
-    private final KeyLifecycle lifecycle;
-    private final Bearer bearer;
-
-    public KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
-        this.ring = ring;
-        this.lifecycle = lifecycle;
-        this.bearer = bearer;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.get("/.well-known/jwks.json", this::jwks)

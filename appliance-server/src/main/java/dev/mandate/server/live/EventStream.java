@@ -33,25 +33,10 @@ import java.util.concurrent.TimeUnit;
  * that, writes {@code data:<json>} without the space SPEC §2.4 shows, which clients matching
  * {@code "data: "} (our own test reader among them) would no longer read. Both were tried.
  */
-public final class EventStream {
+public record EventStream(EventLog log, Bearer bearer, Duration heartbeat, int queueCapacity, java.time.Clock clock) {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
     private static final int REPLAY_PAGE = 1000;
-
-    private final EventLog log;
-    private final Bearer bearer;
-    private final Duration heartbeat;
-    private final int queueCapacity;
-
-    private final java.time.Clock clock;
-
-    public EventStream(EventLog log, Bearer bearer, Duration heartbeat, int queueCapacity, java.time.Clock clock) {
-        this.clock = clock;
-        this.log = log;
-        this.bearer = bearer;
-        this.heartbeat = heartbeat;
-        this.queueCapacity = queueCapacity;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.get("/v1/admin/events", this::stream);

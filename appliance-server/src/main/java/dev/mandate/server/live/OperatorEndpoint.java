@@ -23,21 +23,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code GET /v1/admin/agents} and {@code GET /v1/admin/chains/{root}}. */
-public final class OperatorEndpoint {
+public record OperatorEndpoint(OperatorViews views, Bearer bearer) {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
     /** The agent states the list can be filtered by. */
     private static final Set<TokenState> STATES = Set.of(TokenState.ACTIVE, TokenState.EXPIRED, TokenState.RELEASED,
             TokenState.REVOKED);
     private static final String CHAINS = "/v1/admin/chains/";
-
-    private final OperatorViews views;
-    private final Bearer bearer;
-
-    public OperatorEndpoint(OperatorViews views, Bearer bearer) {
-        this.views = views;
-        this.bearer = bearer;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.get("/v1/admin/agents", this::agents)

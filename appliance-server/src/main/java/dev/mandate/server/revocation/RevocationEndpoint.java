@@ -17,20 +17,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** {@code POST /v1/revoke} (operator) and {@code GET /v1/revocations} (the feed offline validators poll). */
-public final class RevocationEndpoint {
+public record RevocationEndpoint(Revoker revoker, Bearer bearer) {
 
     private static final Scope REVOKE = Scope.parse("admin:revoke:*");
     private static final int MAX_FEED = 1000;
     /** The agents table's column: no longer id was ever registered. */
     private static final int MAX_AGENT_ID = 600;
-
-    private final Revoker revoker;
-    private final Bearer bearer;
-
-    public RevocationEndpoint(Revoker revoker, Bearer bearer) {
-        this.revoker = revoker;
-        this.bearer = bearer;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/revoke", this::revoke)

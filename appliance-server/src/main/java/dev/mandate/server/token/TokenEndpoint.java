@@ -13,20 +13,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 /** {@code /v1/token/validate}, {@code /v1/token/renew}, {@code /v1/token/release}. */
-public final class TokenEndpoint {
+public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer) {
 
     private static final byte[] INVALID = Json.bytes(Json.object()
             .add("valid", false).add("error", "token is invalid or expired").build());
-
-    private final TokenVerifier verifier;
-    private final Tokens tokens;
-    private final Bearer bearer;
-
-    public TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer) {
-        this.verifier = verifier;
-        this.tokens = tokens;
-        this.bearer = bearer;
-    }
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/token/validate", this::validate)
