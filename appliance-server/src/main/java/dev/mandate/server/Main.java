@@ -181,14 +181,14 @@ public final class Main {
             Agents agents = new Agents();
             Revoker revoker = new Revoker(db, revocations, live, history, agents, journal, clock, settings.maxTtl(),
                     settings.maxLifetime(), meters);
-            KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, clock, settings.publishLead(),
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, history::lastExpirySignedBy, clock, settings.publishLead(),
                     settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
                     keyRing::trusts, meters, agents::lifetimeEnd);
             SecretHash hashes = new SecretHash(settings.bcryptCost());
-            Apps apps = new Apps(db, journal, tokens, revoker, hashes, settings.maxTtl());
+            Apps apps = new Apps(db, journal, tokens, revoker, agents, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
             Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> journal.refuseUnsolicited(
@@ -197,7 +197,7 @@ public final class Main {
                     client));
             Nonces nonces = new Nonces(500_000, clock::millis);
             RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, journal, meters);
-            Registration registration = new Registration(db, nonces, tokens, revocations, journal, settings.trustDomain(),
+            Registration registration = new Registration(db, nonces, tokens, revocations, journal, apps::activeCeiling, settings.trustDomain(),
                     settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, journal, settings.maxTtl(), clock, tokens, apps::activeCeiling);
             Delegations delegations = new Delegations(db, tokens, agents, revocations, journal,

@@ -1,5 +1,6 @@
 package dev.mandate.server.agent;
 
+import dev.mandate.server.app.Apps;
 import dev.mandate.server.revocation.Ledgers;
 import dev.mandate.server.storage.Database;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
  * agent exists and is revoked (delegation), and when its absolute lifetime ends (renewal). Made first in
  * the wiring, since token issuance and registration both depend on it.
  */
-public final class Agents implements Ledgers.Agents {
+public final class Agents implements Ledgers.Agents, Apps.Launched {
 
     /** A registered agent is active until revoked at agent level or chain-revoked by its id. */
     public enum Status { ACTIVE, REVOKED }
@@ -36,6 +37,16 @@ public final class Agents implements Ledgers.Agents {
     @Override
     public void markRevoked(Database.Tx tx, String agentId, long now) {
         store.markRevoked(tx, agentId, now);
+    }
+
+    @Override
+    public List<String> agentsOf(Database.Tx tx, String appId) {
+        return store.launchedBy(tx, appId);
+    }
+
+    @Override
+    public Optional<String> appIdOf(Database.Tx tx, String agentId) {
+        return store.appIdOf(tx, agentId);
     }
 
     /** The agents matching {@code filter}, newest first: all of them, or one page when {@code limit} is given. */

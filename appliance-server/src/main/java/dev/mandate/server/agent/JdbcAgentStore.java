@@ -34,6 +34,15 @@ final class JdbcAgentStore {
         tx.update("UPDATE agents SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL", now, agentId);
     }
 
+    List<String> launchedBy(Database.Tx tx, String appId) {
+        return tx.list("SELECT agent_id FROM agents WHERE app_id = ?", rs -> rs.getString(1), appId);
+    }
+
+    Optional<String> appIdOf(Database.Tx tx, String agentId) {
+        return tx.first("SELECT app_id FROM agents WHERE agent_id = ?", rs -> Optional.ofNullable(rs.getString(1)),
+                agentId).flatMap(appId -> appId);
+    }
+
     /** When the agent's absolute lifetime ends; empty for an unknown or revoked agent. */
     Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         return tx.first("SELECT lifetime_ends_at FROM agents WHERE agent_id = ? AND revoked_at IS NULL",

@@ -18,15 +18,14 @@ final class JdbcLaunchTokenStore {
     }
 
     /**
-     * The policy of a launch token that is unexpired and unconsumed at {@code now}, and whose app (if an app
-     * issued it) is still active: an app's launch tokens die with the app. {@code lock}: locked for this
-     * (write) transaction; without, a read ahead of it.
+     * The policy of a launch token that is unexpired and unconsumed at {@code now} (whether its app is still
+     * active is the caller's to ask). {@code lock}: locked for this (write) transaction; without, a read ahead
+     * of it.
      */
     Optional<LaunchPolicy> usable(Database.Tx tx, String tokenHash, long now, boolean lock) {
         return tx.first("""
                 SELECT agent_name, allowed_scope, max_ttl, single_use, app_id FROM launch_tokens
-                WHERE token_hash = ? AND expires_at > ? AND consumed_at IS NULL
-                  AND (app_id IS NULL OR app_id IN (SELECT app_id FROM apps WHERE status = 'active'))""" + (lock ? " FOR UPDATE" : ""), rs -> new LaunchPolicy(rs.getString(1),
+                WHERE token_hash = ? AND expires_at > ? AND consumed_at IS NULL""" + (lock ? " FOR UPDATE" : ""), rs -> new LaunchPolicy(rs.getString(1),
                 Scopes.trusted(Arrays.asList(rs.getString(2).split(" "))), rs.getInt(3), rs.getBoolean(4),
                 rs.getString(5)), tokenHash, now);
     }

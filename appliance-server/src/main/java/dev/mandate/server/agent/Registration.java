@@ -55,8 +55,11 @@ public final class Registration {
     private final Duration maxLifetime;
     private final JdbcLaunchTokenStore launchTokens = new JdbcLaunchTokenStore();
     private final JdbcAgentStore agents = new JdbcAgentStore();
+    private final LaunchTokens.Ceilings ceilings;
 
-    public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, Journal journal, String trustDomain, Duration maxTtl, Duration maxLifetime) {
+    public Registration(Database db, Nonces nonces, Tokens tokens, Revocations revocations, Journal journal,
+                        LaunchTokens.Ceilings ceilings, String trustDomain, Duration maxTtl, Duration maxLifetime) {
+        this.ceilings = ceilings;
         this.db = db;
         this.nonces = nonces;
         this.tokens = tokens;
@@ -95,7 +98,7 @@ public final class Registration {
         // for a registration it refuses is never returned.
         Instant now = tokens.now();
         String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
-        Optional<LaunchPolicy> seen = db.read(tx -> launchTokens.usable(tx, tokenHash, now.getEpochSecond(), false));
+        Optional<LaunchPolicy> seen = db.read(tx -> usable(tx, tokenHash, now.getEpochSecond(), false));
         IssuedToken signed = seen.filter(p -> requested.within(p.allowedScope()))
                 .map(p -> tokens.sign(new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime(p)),
                         r.taskId(), r.orchId(), List.of())))
@@ -107,7 +110,7 @@ public final class Registration {
                         .agent("", r.taskId(), r.orchId()), Refusal.forbidden("task '" + r.taskId() + "' is revoked"));
             }
             // Decided on the clock now, not when the request was read: it may have waited for its batch.
-            Optional<LaunchPolicy> policy = launchTokens.usable(tx, tokenHash, tokens.now().getEpochSecond(), true);
+            Optional<LaunchPolicy> policy = usable(tx, tokenHash, tokens.now().getEpochSecond(), true);
             // A launch token never changes once written: one that differs from what was read is not this one.
             if (policy.isEmpty() || !policy.equals(seen)) {
                 throw Refusal.unauthorized("invalid or expired launch token");
@@ -130,6 +133,12 @@ public final class Registration {
                     .agent(agentId, r.taskId(), r.orchId()), new Event.AgentRegistered(agentId, r.taskId(), r.orchId()));
             return new Registered(agentId, tokens.record(tx, signed));
         });
+    }
+
+    /** A launch token's policy while it is unexpired and unconsumed, and its app (if an app issued it) active. */
+    private Optional<LaunchPolicy> usable(Database.Tx tx, String tokenHash, long now, boolean lock) {
+        return launchTokens.usable(tx, tokenHash, now, lock)
+                .filter(p -> p.appId() == null || ceilings.activeCeiling(tx, p.appId()).isPresent());
     }
 
     /** How long the agent's first token lives: the launch token's max_ttl, within the broker's ceilings. */

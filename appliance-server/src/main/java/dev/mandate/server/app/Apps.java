@@ -47,12 +47,24 @@ public final class Apps {
     private final Set<String> inactive = ConcurrentHashMap.newKeySet();
 
     private final Revoker revoker;
+    private final Launched launched;
     private final long maxTtlSeconds;
 
-    public Apps(Database db, Journal journal, Tokens tokens, Revoker revoker, SecretHash hashes, java.time.Duration maxTtl) {
+    /** What apps ask of the agents table's owner: which agents an app's launch tokens registered. */
+    public interface Launched {
+        /** Every agent the app launched (through its launch tokens). */
+        List<String> agentsOf(Database.Tx tx, String appId);
+
+        /** The app whose launch token registered {@code agentId}, if any. */
+        Optional<String> appIdOf(Database.Tx tx, String agentId);
+    }
+
+    public Apps(Database db, Journal journal, Tokens tokens, Revoker revoker, Launched launched, SecretHash hashes,
+                java.time.Duration maxTtl) {
         this.maxTtlSeconds = maxTtl.toSeconds();
         this.db = db;
         this.revoker = revoker;
+        this.launched = launched;
         this.journal = journal;
         this.tokens = tokens;
         this.hashes = hashes;
@@ -122,7 +134,7 @@ public final class Apps {
             int agents = 0;
             int count = 0;
             if (revokeAgents) {
-                for (String agentId : store.agentsOf(tx, appId)) {
+                for (String agentId : launched.agentsOf(tx, appId)) {
                     count += revoker.revokeIn(tx, Revocations.Level.CHAIN, agentId).count();
                     agents++;
                 }
@@ -160,7 +172,7 @@ public final class Apps {
     /** The app that launched {@code agentId}; empty for an operator-launched or unknown agent. */
     public Optional<App> appOfAgent(String agentId) {
         return db.read(tx -> {
-            Optional<String> appId = store.appIdOfAgent(tx, agentId);
+            Optional<String> appId = launched.appIdOf(tx, agentId);
             return appId.isEmpty() ? Optional.<App>empty() : store.byId(tx, appId.get());
         });
     }

@@ -33,17 +33,6 @@ final class JdbcAppStore {
                 app.deregisteredAt() == null ? null : app.deregisteredAt().getEpochSecond(), app.appId());
     }
 
-    /** Every agent the app launched (through its launch tokens). */
-    List<String> agentsOf(Database.Tx tx, String appId) {
-        return tx.list("SELECT agent_id FROM agents WHERE app_id = ?", rs -> rs.getString(1), appId);
-    }
-
-    /** The app whose launch token registered {@code agentId}, if any. */
-    Optional<String> appIdOfAgent(Database.Tx tx, String agentId) {
-        return tx.first("SELECT app_id FROM agents WHERE agent_id = ?", rs -> Optional.ofNullable(rs.getString(1)), agentId)
-                .flatMap(appId -> appId);
-    }
-
     /** The scope ceiling of the app if it is active (for an issuing transaction). */
     Optional<Scopes> activeScopes(Database.Tx tx, String appId) {
         return byId(tx, appId).filter(App::active).map(App::scopes);

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /** The {@code signing_keys} table: metadata and public JWKs only. */
 final class JdbcKeyStore {
@@ -39,11 +38,6 @@ final class JdbcKeyStore {
     }
 
     /** The latest expiry of any token the key signed, if it signed any. */
-    Optional<Long> lastTokenExpiry(Database.Tx tx, String kid) {
-        return tx.first("SELECT MAX(expires_at) FROM tokens WHERE kid = ?", rs -> Optional.ofNullable(rs.getObject(1, Long.class)),
-                kid).flatMap(max -> max);
-    }
-
     private static Long seconds(Instant instant) {
         return instant == null ? null : instant.getEpochSecond();
     }

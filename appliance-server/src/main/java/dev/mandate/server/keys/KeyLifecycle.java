@@ -48,13 +48,20 @@ public final class KeyLifecycle {
     private final JdbcKeyStore store = new JdbcKeyStore();
     private final HsmTokenSigner signer;
     private final Revoker revoker;
+    private final SignedTokens signed;
+
+    /** What retirement asks of the tokens table's owner: the latest expiry of a token {@code kid} signed. */
+    public interface SignedTokens {
+        Optional<Long> lastExpiry(Database.Tx tx, String kid);
+    }
 
     public KeyLifecycle(Database db, Hsm hsm, Journal journal, KeyRing ring, LiveTokens live,
-                        Revoker revoker, Clock clock,
+                        Revoker revoker, SignedTokens signed, Clock clock,
                         Duration publishLead, Optional<Duration> rotationPeriod, boolean destroyRetired,
                         int maxConcurrentSignatures, io.micrometer.core.instrument.MeterRegistry meters) {
         this.db = db;
         this.revoker = revoker;
+        this.signed = signed;
         this.hsm = hsm;
         this.journal = journal;
         this.ring = ring;
@@ -144,7 +151,7 @@ public final class KeyLifecycle {
         }
         for (KeyRecord k : list()) {
             if (k.state() == KeyState.RETIRING) {
-                Optional<Long> last = db.read(tx -> store.lastTokenExpiry(tx, k.kid()));
+                Optional<Long> last = db.read(tx -> signed.lastExpiry(tx, k.kid()));
                 if (last.isEmpty() || last.get() <= now.getEpochSecond()) {
                     retire(k);
                 }
@@ -240,7 +247,7 @@ public final class KeyLifecycle {
             // Decided again here: a token signed with this key before it stopped signing may have been
             // recorded since the check in tick(). One recorded after this change is refused (its key is no
             // longer trusted) and its caller asks again.
-            Optional<Long> last = store.lastTokenExpiry(tx, key.kid());
+            Optional<Long> last = signed.lastExpiry(tx, key.kid());
             if (last.isPresent() && last.get() > now.getEpochSecond()) {
                 return false;
             }

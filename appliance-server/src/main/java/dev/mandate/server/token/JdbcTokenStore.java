@@ -132,6 +132,12 @@ final class JdbcTokenStore implements TokenHistory {
     }
 
     @Override
+    public Optional<Long> lastExpirySignedBy(Database.Tx tx, String kid) {
+        return tx.first("SELECT MAX(expires_at) FROM tokens WHERE kid = ?",
+                rs -> Optional.ofNullable(rs.getObject(1, Long.class)), kid).flatMap(max -> max);
+    }
+
+    @Override
     public void markRevoked(Database.Tx tx, String jti, long now) {
         setState(tx, jti, TokenState.REVOKED, now);
     }

@@ -6,6 +6,7 @@ import dev.mandate.server.storage.Database;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the broker recorded of the tokens it issued: read for the operator's views, the live-token index
@@ -26,6 +27,9 @@ public interface TokenHistory extends Ledgers.Tokens {
 
     /** Every token of the delegation tree rooted at {@code rootAgent}, oldest first. */
     List<TokenRecord> tree(Database.Tx tx, String rootAgent);
+
+    /** The latest expiry (epoch seconds) of a token signed by {@code kid}; empty if it signed none. */
+    Optional<Long> lastExpirySignedBy(Database.Tx tx, String kid);
 
     /** The expiry (epoch seconds) of each of {@code jtis} the broker issued. */
     Map<String, Long> expiries(Database.Tx tx, Collection<String> jtis);
