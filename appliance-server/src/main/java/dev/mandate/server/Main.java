@@ -64,7 +64,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -161,16 +163,26 @@ public final class Main {
         checkListenAddress(settings);
         PrometheusMetrics metrics = new PrometheusMetrics();
         MeterRegistry meters = metrics.registry();
+        // The HSM's login and the database's migrations are independent and take a few hundred milliseconds
+        // each, most of it loading classes: on two cores they are done at once. A database that cannot open is
+        // reported first, as before; the HSM opened meanwhile is closed.
+        FutureTask<Hsm> opening = new FutureTask<>(() -> openHsm(settings));
+        Thread.ofPlatform().name("mandate-hsm-open").start(opening);
         Database db;
         try {
             db = openDatabase(settings, meters);
         } catch (RuntimeException e) {
+            try {
+                opened(opening).close();
+            } catch (RuntimeException hsmFailure) {
+                e.addSuppressed(hsmFailure);
+            }
             metrics.close();
             throw e;
         }
         Hsm hsm = null;
         try {
-            hsm = openHsm(settings);
+            hsm = opened(opening);
             AuditLog audit = new AuditLog(db, clock::millis);
             EventLog events = new EventLog(db, clock);
             Journal journal = new Journal(db, audit, events);
@@ -309,6 +321,21 @@ public final class Main {
             }
             throw new StartupFailure(StartupFailure.Reason.DATABASE, "cannot open the database in " + settings.dataDir()
                     + " (" + e.detail() + "); check MANDATE_DATA_DIR", e);
+        }
+    }
+
+    /** The HSM that {@code opening} opened, or the failure it ended with. */
+    private static Hsm opened(FutureTask<Hsm> opening) {
+        try {
+            return opening.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the HSM was being opened", e);
         }
     }
 

@@ -177,6 +177,7 @@ public final class BrokerBenchmark {
     }
 
     private static final int LIVE_TOKENS = 100_000;
+    private static final String JAVA_OPTS = "-Xmx512m";
 
     /**
      * Copies one of the broker's own token rows {@code count} times, each with a new jti, its own subject and
@@ -239,7 +240,10 @@ public final class BrokerBenchmark {
 
         static Child start(Class<?> main, Map<String, String> env) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties"));
+                    "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties"));
+            // The launchers' JVM options (installer/src/dist/bin/mandate-broker, ./mandate run), or MANDATE_BENCH_JAVA_OPTS.
+            String options = System.getenv().getOrDefault("MANDATE_BENCH_JAVA_OPTS", JAVA_OPTS);
+            command.addAll(List.of(options.trim().split("\\s+")));
             // MANDATE_BENCH_JFR=FILE records the broker with Java Flight Recorder (profile settings) into FILE.
             String jfr = System.getenv("MANDATE_BENCH_JFR");
             if (jfr != null && !jfr.isBlank()) {
