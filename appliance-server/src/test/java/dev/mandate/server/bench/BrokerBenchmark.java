@@ -63,7 +63,7 @@ public final class BrokerBenchmark {
 
         // The broker runs in a process of its own, so its CPU, memory and start-up are its own.
         Map<String, String> environment = BenchSetup.environment(token);
-        try (Child broker = Child.start(Main.class, environment); LeanHttp http = new LeanHttp(broker.url)) {
+        try (Child broker = Child.start(Main.class, environment, true); LeanHttp http = new LeanHttp(broker.url)) {
             double startSeconds = broker.startSeconds;
             long idleRss = broker.rssBytes();
             String admin = Json.parse(post(http, "/v1/admin/auth", "{\"secret\":\"" + BenchSetup.ADMIN_SECRET + "\"}", 200, null))
@@ -136,10 +136,11 @@ public final class BrokerBenchmark {
             }));
             long afterRss = broker.rssBytes();
 
-            System.out.printf("%-38s %10s %9s %9s %7s  %s%n", "operation", "per second", "p50 ms", "p99 ms", "client", "baseline");
-            row("raw HSM ES256 signing (1 thread)", new Measured(new Figure(hsm1, Double.NaN, Double.NaN), Double.NaN), "");
-            row("raw HSM ES256 signing (2 threads)", new Measured(new Figure(hsm2, Double.NaN, Double.NaN), Double.NaN), "");
-            row("raw ES256 verification (2 threads)", new Measured(new Figure(rawVerify, Double.NaN, Double.NaN), Double.NaN), "");
+            System.out.printf("%-38s %10s %9s %9s %7s %7s  %s%n", "operation", "per second", "p50 ms", "p99 ms", "client",
+                    "server", "baseline");
+            row("raw HSM ES256 signing (1 thread)", new Measured(new Figure(hsm1, Double.NaN, Double.NaN), Double.NaN, Double.NaN), "");
+            row("raw HSM ES256 signing (2 threads)", new Measured(new Figure(hsm2, Double.NaN, Double.NaN), Double.NaN, Double.NaN), "");
+            row("raw ES256 verification (2 threads)", new Measured(new Figure(rawVerify, Double.NaN, Double.NaN), Double.NaN, Double.NaN), "");
             row("empty Helidon route (GET)", emptyRoute, "");
             row("empty Helidon JSON POST route", emptyPost, "");
             row("full registration (" + ISSUING_CLIENTS + " clients)", registration,
@@ -154,7 +155,8 @@ public final class BrokerBenchmark {
             row("validate, same token", validateSame,
                     ratio(validateSame.rate(), emptyPost.rate(), "empty JSON POST")
                             + target(validateSame.rate() / emptyPost.rate() >= 0.6, "target >= 0.6"));
-            System.out.println("(client: the benchmark client's share of the CPU used by it and the server together)");
+            System.out.println("(client: the benchmark client's share of the CPU used by it and the server together;"
+                    + " server: the cores the server kept busy, of " + Runtime.getRuntime().availableProcessors() + ")");
             System.out.printf("start to ready (JVM, HSM login, migrations, key ring, live tokens): %.2f s%s%n", startSeconds,
                     target(startSeconds < 2, "target < 2 s"));
             System.out.printf("broker RSS idle: %d MB%s; after the run (%d agents): %d MB%n", idleRss >> 20,
@@ -200,7 +202,7 @@ public final class BrokerBenchmark {
     }
 
     /** A figure and the benchmark client's share of the CPU that it and the server used while it was measured. */
-    private record Measured(Figure figure, double clientShare) {
+    private record Measured(Figure figure, double clientShare, double serverCores) {
         double rate() {
             return figure.rate();
         }
@@ -217,7 +219,7 @@ public final class BrokerBenchmark {
     private static Measured measured(Child server, Scenario scenario) throws Exception {
         Cpu cpu = new Cpu(server);
         Figure f = scenario.run();
-        return new Measured(f, cpu.clientShare());
+        return new Measured(f, cpu.clientShare(), cpu.serverCores());
     }
 
     private static Measured measured(Child server, RateScenario scenario) throws Exception {
@@ -231,6 +233,7 @@ public final class BrokerBenchmark {
         final Process process;
         final String url;
         final double startSeconds;
+        private String recording;
 
         private Child(Process process, String url, double startSeconds) {
             this.process = process;
@@ -239,6 +242,11 @@ public final class BrokerBenchmark {
         }
 
         static Child start(Class<?> main, Map<String, String> env) throws Exception {
+            return start(main, env, false);
+        }
+
+        /** {@code profiled}: recorded with JFR when MANDATE_BENCH_JFR names a file (the broker's main run only). */
+        static Child start(Class<?> main, Map<String, String> env, boolean profiled) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Djava.util.logging.config.file=src/test/resources/bench-logging.properties"));
             // The launchers' JVM options (installer/src/dist/bin/mandate-broker, ./mandate run), or MANDATE_BENCH_JAVA_OPTS.
@@ -246,8 +254,8 @@ public final class BrokerBenchmark {
             command.addAll(List.of(options.trim().split("\\s+")));
             // MANDATE_BENCH_JFR=FILE records the broker with Java Flight Recorder (profile settings) into FILE.
             String jfr = System.getenv("MANDATE_BENCH_JFR");
-            if (jfr != null && !jfr.isBlank()) {
-                command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            if (profiled && jfr != null && !jfr.isBlank()) {
+                command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
             var builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -270,7 +278,9 @@ public final class BrokerBenchmark {
                 listening.completeExceptionally(new IllegalStateException(main.getSimpleName() + " ended before it listened"));
             });
             String url = listening.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            return new Child(process, url, (System.nanoTime() - started) / 1e9);
+            Child child = new Child(process, url, (System.nanoTime() - started) / 1e9);
+            child.recording = profiled && jfr != null && !jfr.isBlank() ? jfr : null;
+            return child;
         }
 
         long cpuNanos() {
@@ -287,7 +297,13 @@ public final class BrokerBenchmark {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws Exception {
+            if (recording != null) {
+                // Dumped while the broker runs: a recording left to the exit can come out cut short.
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(process.pid()), "JFR.dump", "name=bench", "filename=" + recording)
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
             process.destroy();
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -300,6 +316,7 @@ public final class BrokerBenchmark {
         private final Child broker;
         private final long client = clientNanos();
         private final long server;
+        private final long wall = System.nanoTime();
 
         Cpu(Child broker) {
             this.broker = broker;
@@ -310,6 +327,11 @@ public final class BrokerBenchmark {
             long c = clientNanos() - client;
             long s = broker.cpuNanos() - server;
             return c + s == 0 ? 0 : (double) c / (c + s);
+        }
+
+        /** How many cores the server kept busy on average. */
+        double serverCores() {
+            return (double) (broker.cpuNanos() - server) / (System.nanoTime() - wall);
         }
 
         private static long clientNanos() {
@@ -328,8 +350,9 @@ public final class BrokerBenchmark {
 
     private static void row(String name, Measured m, String baseline) {
         Figure f = m.figure();
-        System.out.printf("%-38s %10.0f %9s %9s %7s  %s%n", name, f.rate(), ms(f.p50()), ms(f.p99()),
-                Double.isNaN(m.clientShare()) ? "" : String.format("%.0f %%", 100 * m.clientShare()), baseline);
+        System.out.printf("%-38s %10.0f %9s %9s %7s %7s  %s%n", name, f.rate(), ms(f.p50()), ms(f.p99()),
+                Double.isNaN(m.clientShare()) ? "" : String.format("%.0f %%", 100 * m.clientShare()),
+                Double.isNaN(m.serverCores()) ? "" : String.format("%.2f", m.serverCores()), baseline);
     }
 
     private static String ms(double value) {
