@@ -184,12 +184,19 @@ public final class Database implements AutoCloseable {
 
     /** Queued by {@link #close()}: the writer finishes the batch at hand and stops. */
     private static final Change<Object> STOP = new Change<>(tx -> null);
+    /** Committed batches the writer may run ahead of their sync (it waits when this many are unsynced). */
+    static final int UNSYNCED_BATCHES = 4;
+    /** Handed to the syncer by the writer as it stops: every batch before it has been handed over. */
+    private static final List<Change<?>> SYNC_STOP = List.of();
 
     private final JdbcConnectionPool pool;
     private final Durability durability;
     private final BlockingQueue<Change<?>> queue =
             new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
+    /** Committed batches, in commit order, waiting for the fdatasync that makes them durable. */
+    private final BlockingQueue<List<Change<?>>> committed = new ArrayBlockingQueue<>(UNSYNCED_BATCHES);
+    private final Thread syncer;
     private volatile boolean closed;
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
     private volatile StorageException stopped;
@@ -212,18 +219,24 @@ public final class Database implements AutoCloseable {
                 .description("time of a batch's commit").serviceLevelObjectives(BUCKETS).register(meters);
         this.batches = DistributionSummary.builder("mandate.db.batch.changes")
                 .description("writes committed together in one transaction").register(meters);
+        this.syncer = Thread.ofPlatform().name("mandate-syncer").daemon().start(this::syncBatches);
         this.writer = Thread.ofPlatform().name("mandate-writer").daemon().start(this::writeBatches);
     }
 
     /** Opens (creating if needed) {@code dir/mandate.mv.db} and brings its schema up to date. */
     public static Database open(Path dir, MeterRegistry meters) {
+        return open(dir, meters, Durability::new);
+    }
+
+    /** {@link #open(Path, MeterRegistry)}, with the file's durability opened by {@code durability}. */
+    static Database open(Path dir, MeterRegistry meters, Durability.Opener durability) {
         // WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged change survives a crash.
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("mandate") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mandate", "");
         pool.setMaxConnections(32);
         try {
             Migrations.apply(pool);
-            return new Database(pool, new Durability(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters);
+            return new Database(pool, durability.open(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -248,8 +261,11 @@ public final class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} as one change of the next batch (group commit): the writer takes every change that
-     * has queued, runs them in order in one transaction, each in a savepoint of its own, commits once,
-     * forces the file to the device once, and only then answers them all. A change sees every change
+     * has queued, runs them in order in one transaction, each in a savepoint of its own, and commits once;
+     * the syncer forces the file to the device, once for every batch committed since its last sync, and
+     * only then answers their changes. While it syncs, the writer already runs the next batch (at most
+     * {@link #UNSYNCED_BATCHES} ahead), so the device's latency is not paid inside the writer's loop. A
+     * change sees every change
      * before it in the batch, in the database and in memory ({@link Tx#apply}); one that throws is rolled
      * back alone and its neighbours commit (a refusal marked with {@link Tx#commitThenThrow} keeps its
      * writes). Returns once the change is on the device; 503 when too many changes are waiting.
@@ -325,6 +341,7 @@ public final class Database implements AutoCloseable {
             if (stopped == null) {
                 stopped = closedFailure();
             }
+            stopSyncer();
             closeWriterConnection();
             for (Change<?> c = queue.poll(); c != null; c = queue.poll()) {
                 c.outcome.completeExceptionally(stopped);
@@ -332,8 +349,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs the batch in one transaction, commits it, forces it to the device and answers its changes. */
-    private void commitBatch(List<Change<?>> batch) throws SQLException {
+    /** Runs the batch in one transaction, commits it and hands it to the syncer, which answers its changes. */
+    private void commitBatch(List<Change<?>> batch) throws SQLException, InterruptedException {
         long started = System.nanoTime();
         batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
         Connection c = writerConnection();
@@ -343,11 +360,65 @@ public final class Database implements AutoCloseable {
         long committing = System.nanoTime();
         c.commit();
         commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
-        durability.sync(batch.size());
+        durability.committed(batch.size());
         batches.record(batch.size());
-        for (Change<?> change : batch) {
-            change.afterCommit.forEach(Database::follow);
-            change.complete();
+        committed.put(List.copyOf(batch));
+    }
+
+    /**
+     * The syncer: takes every batch committed so far, forces the file once (the commits returned before the
+     * sync began, so their chunks are in the file), then answers their changes in commit order. A sync that
+     * fails answers nothing it covered: those changes and every later one are refused, and the broker stops.
+     */
+    private void syncBatches() {
+        List<List<Change<?>>> ready = new ArrayList<>();
+        StorageException failed = null;
+        while (true) {
+            try {
+                ready.add(committed.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            committed.drainTo(ready);
+            boolean stopping = ready.removeIf(b -> b == SYNC_STOP);
+            try {
+                if (failed == null && !ready.isEmpty()) {
+                    durability.sync(ready.stream().mapToInt(List::size).sum());
+                    for (List<Change<?>> batch : ready) {
+                        for (Change<?> change : batch) {
+                            change.afterCommit.forEach(Database::follow);
+                            change.complete();
+                        }
+                    }
+                }
+            } catch (Throwable e) {
+                failed = new StorageException(new SQLException("the database writer stopped: " + e, e));
+                stopped = failed;
+                fatal(e);
+            }
+            if (failed != null) {
+                for (List<Change<?>> batch : ready) {
+                    for (Change<?> change : batch) {
+                        change.outcome.completeExceptionally(failed);
+                    }
+                }
+            }
+            ready.clear();
+            if (stopping) {
+                return;
+            }
+        }
+    }
+
+    /** Hands the syncer its stop once every committed batch is before it, and waits for it to answer them. */
+    private void stopSyncer() {
+        try {
+            if (!committed.offer(SYNC_STOP, 30, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the database syncer did not take the stop in 30 s");
+            }
+            syncer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

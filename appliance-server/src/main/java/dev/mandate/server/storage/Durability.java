@@ -15,10 +15,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Makes committed batches durable before they are acknowledged. H2 ({@code WRITE_DELAY=0}) writes a
  * commit's chunk to the file when the commit returns, but leaves it in the operating system's page cache,
- * which a power cut or a kernel crash loses; the writer calls {@link #sync} after each batch's commit, so
- * one {@code fdatasync} covers every change of the batch.
+ * which a power cut or a kernel crash loses; the syncer calls {@link #sync} for the batches committed since
+ * its last sync, so one {@code fdatasync} covers every change of them.
  */
-final class Durability implements AutoCloseable {
+class Durability implements AutoCloseable {
+
+    /** Opens the durability of a database file (a test may wrap {@link #force}). */
+    interface Opener {
+        Durability open(Path databaseFile, MeterRegistry meters) throws IOException;
+    }
 
     private final FileChannel file;
     private final Timer syncs;
@@ -37,18 +42,27 @@ final class Durability implements AutoCloseable {
         this.changes = Counter.builder("mandate.db.changes").description("changes committed, each in a batch").register(meters);
     }
 
-    /** Forces the file to the device after a commit of {@code batchSize} changes. */
-    void sync(int batchSize) {
+    /** Counts a batch of {@code batchSize} changes committed (in the file, not yet on the device). */
+    void committed(int batchSize) {
+        commits.increment();
+        changes.increment(batchSize);
+    }
+
+    /** Forces the file to the device, covering {@code changeCount} committed changes. */
+    void sync(int changeCount) {
         long started = System.nanoTime();
         try {
-            file.force(false);
+            force();
         } catch (IOException e) {
             throw new UncheckedIOException("the database file could not be synced to its device", e);
         }
         syncs.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        commits.increment();
-        changes.increment(batchSize);
-        changesPerSync.record(batchSize);
+        changesPerSync.record(changeCount);
+    }
+
+    /** The fdatasync itself. */
+    void force() throws IOException {
+        file.force(false);
     }
 
     @Override

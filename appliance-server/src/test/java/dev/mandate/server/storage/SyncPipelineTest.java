@@ -1,0 +1,91 @@
+package dev.mandate.server.storage;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writer and the syncer as a pipeline (issue 13), against H2 on disk with the real fdatasync held back
+ * at will: while one batch's sync is on its way to the device, the writer commits the next batch, and no
+ * change is answered before a sync that began after its commit has finished.
+ */
+class SyncPipelineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theNextBatchCommitsWhileASyncIsUnderwayAndNothingIsAnsweredBeforeItsOwnSync() throws Exception {
+        CountDownLatch firstSyncStarted = new CountDownLatch(1);
+        CountDownLatch releaseSyncs = new CountDownLatch(1);
+        Database db = Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new HeldSync(file, meters,
+                firstSyncStarted, releaseSyncs));
+        try {
+            CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a")));
+            assertTrue(firstSyncStarted.await(10, TimeUnit.SECONDS), "a's batch was committed and its sync began");
+            assertEquals(Optional.of("1"), db.read(tx -> get(tx, "a")), "a is committed");
+            assertFalse(a.isDone(), "a is not answered while its sync is underway");
+
+            CompletableFuture<Object> b = CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "b")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (db.read(tx -> get(tx, "b")).isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(Optional.of("1"), db.read(tx -> get(tx, "b")),
+                    "the writer committed b's batch while a's sync was held: the sync is not in the writer's loop");
+            assertFalse(a.isDone(), "a still waits for its sync");
+            assertFalse(b.isDone(), "b is committed but no sync has covered it");
+
+            releaseSyncs.countDown();
+            assertEquals(1, a.get(10, TimeUnit.SECONDS));
+            assertEquals(1, b.get(10, TimeUnit.SECONDS));
+        } finally {
+            releaseSyncs.countDown();
+            db.close();
+        }
+    }
+
+    /** A durability whose fdatasyncs wait for {@code release} (each still forces the real file). */
+    private static final class HeldSync extends Durability {
+        private final CountDownLatch started;
+        private final CountDownLatch release;
+
+        HeldSync(Path file, MeterRegistry meters, CountDownLatch started, CountDownLatch release) throws IOException {
+            super(file, meters);
+            this.started = started;
+            this.release = release;
+        }
+
+        @Override
+        void force() throws IOException {
+            started.countDown();
+            try {
+                assertTrue(release.await(10, TimeUnit.SECONDS), "the test released the sync");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            super.force();
+        }
+    }
+
+    private static Object put(Database.Tx tx, String name) {
+        return tx.update("INSERT INTO settings (setting_name, setting_value) VALUES (?, '1')", name);
+    }
+
+    private static Optional<String> get(Database.Tx tx, String name) {
+        return tx.first("SELECT setting_value FROM settings WHERE setting_name = ?", rs -> rs.getString(1), name);
+    }
+}
