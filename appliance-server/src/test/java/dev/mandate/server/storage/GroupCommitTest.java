@@ -68,6 +68,38 @@ class GroupCommitTest extends WithDatabase {
     }
 
     @Test
+    void aFullQueueRefusesTheNextWriteAtOnceAndLosesNoneOfTheQueued() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> holding = CompletableFuture.supplyAsync(() -> db.write(tx -> {
+            writerBusy.countDown();
+            await(release);
+            return put(tx, "holding", "1");
+        }));
+        await(writerBusy);
+        List<CompletableFuture<Object>> queued = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < Database.QUEUE_CAPACITY; i++) {
+                String name = "q" + i;
+                queued.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, name, "1")), threads));
+            }
+            waitUntilQueued(Database.QUEUE_CAPACITY);
+            long started = System.nanoTime();
+            assertThrows(Refusal.Overloaded.class, () -> db.write(tx -> put(tx, "one-too-many", "1")));
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1), "refused at once, not queued");
+            release.countDown();
+            assertEquals(1, holding.get(30, TimeUnit.SECONDS));
+            for (CompletableFuture<Object> q : queued) {
+                assertEquals(1, q.get(30, TimeUnit.SECONDS));
+            }
+        }
+        assertEquals(Optional.empty(), db.read(tx -> get(tx, "one-too-many")), "the refused write changed nothing");
+        assertEquals(Database.QUEUE_CAPACITY + 1L, (long) db.read(tx -> tx.first(
+                "SELECT COUNT(*) FROM settings WHERE setting_name = 'holding' OR setting_name LIKE 'q%'",
+                rs -> rs.getLong(1)).orElseThrow()), "every queued write committed");
+    }
+
+    @Test
     void anErrorInAChangeIsThatChangesFailureAndTheWriterGoesOn() {
         assertThrows(IllegalStateException.class, () -> db.write(tx -> {
             put(tx, "x", "1");
