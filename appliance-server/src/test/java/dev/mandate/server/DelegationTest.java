@@ -55,6 +55,25 @@ class DelegationTest extends WithBroker {
         tokens.forEach(t -> assertTrue(broker.valid(t)));
     }
 
+    /**
+     * A delegation to an agent that does not exist is refused before the HSM is asked for anything: a
+     * caller with one valid token cannot spend the broker's signatures (or its writer) on requests that fail.
+     */
+    @Test
+    void aDelegationToAnUnknownAgentCostsNoSignature() {
+        TestBroker.Agent a = broker.registerAgent(admin, "nosign", "nosign-task", "[\"read:data:*\"]");
+        double before = signatures();
+        for (int i = 0; i < 5; i++) {
+            var r = broker.delegate(a.token(), "spiffe://mandate.local/agent/nosign/none/" + i, "[\"read:data:*\"]", 60L);
+            assertProblem(r, 404, "not_found", "/v1/delegate");
+        }
+        assertEquals(before, signatures(), "no token was signed for a refused delegation");
+    }
+
+    private double signatures() {
+        return MetricsTest.samples(broker.get("/v1/metrics", null).body()).getOrDefault("mandate_hsm_sign_seconds_count", 0.0);
+    }
+
     @Test
     void wideningAtAnyHopIsRefusedAndAudited() {
         TestBroker.Agent a = broker.registerAgent(admin, "widen", "widen-a", "[\"read:data:*\"]");

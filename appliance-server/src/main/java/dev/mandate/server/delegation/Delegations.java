@@ -69,21 +69,13 @@ public final class Delegations {
         }
         List<ChainLink> chain = new ArrayList<>(caller.chain());
         chain.add(ChainLink.delegated(caller.subject(), caller.jti(), caller.scope().strings(), now));
-        // Signed before the transaction, which decides whether it is ever returned.
+        // Read ahead of the writer first, so that a delegation refused for its caller or its delegate costs no
+        // signature; then signed before the transaction, which decides again and whether it is ever returned.
+        db.read(tx -> checkParties(tx, caller, delegateTo));
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
                 caller.orchId(), chain));
         return db.write(tx -> {
-            if (!tokens.isLive(tx, caller)) {
-                throw Refusal.tokenVerificationFailed();
-            }
-            var status = agents.status(tx, delegateTo);
-            if (status.isEmpty()) {
-                throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
-            }
-            // Agent-level and chain-level revocations by agent id both mark the agent revoked for good.
-            if (status.get() == Agents.Status.REVOKED || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
-                throw Refusal.forbidden("the delegate agent is revoked");
-            }
+            checkParties(tx, caller, delegateTo);
             IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
@@ -91,6 +83,22 @@ public final class Delegations {
                     new Event.DelegationCreated(delegateTo, caller.taskId(), caller.orchId(), token.claims().jti()));
             return token;
         });
+    }
+
+    /** The caller's token is still live, and the delegate is a registered agent that is not revoked. */
+    private Void checkParties(Database.Tx tx, TokenClaims caller, String delegateTo) {
+        if (!tokens.isLive(tx, caller)) {
+            throw Refusal.tokenVerificationFailed();
+        }
+        var status = agents.status(tx, delegateTo);
+        if (status.isEmpty()) {
+            throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");
+        }
+        // Agent-level and chain-level revocations by agent id both mark the agent revoked for good.
+        if (status.get() == Agents.Status.REVOKED || revocations.contains(Revocations.Level.AGENT, delegateTo)) {
+            throw Refusal.forbidden("the delegate agent is revoked");
+        }
+        return null;
     }
 
     private static String abbreviate(String s) {
