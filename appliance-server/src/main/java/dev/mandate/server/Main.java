@@ -385,9 +385,13 @@ public final class Main {
         return live;
     }
 
-    /** Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within 5 s). */
+    /**
+     * Sends {@code token_expired} for every agent token that expired since the last call (SPEC §2.4: within
+     * 5 s). The tokens leave the live index only with the write that sends their events: one the writer
+     * refuses (overloaded, say) is sent on the next call.
+     */
     static void expire(Database db, LiveTokens live, Journal journal, Clock clock) {
-        var expired = live.pruneExpired(clock.instant().getEpochSecond());
+        var expired = live.expiredAt(clock.instant().getEpochSecond());
         if (expired.isEmpty()) {
             return;
         }
@@ -398,6 +402,7 @@ public final class Main {
                     journal.event(tx, new Event.TokenExpired(t.subject(), t.taskId(), t.jti()));
                 }
             }
+            tx.apply(() -> live.remove(expired));
             return null;
         });
     }

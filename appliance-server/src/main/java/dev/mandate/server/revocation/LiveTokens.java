@@ -117,11 +117,9 @@ public final class LiveTokens {
         }
     }
 
-    /** Forgets tokens that expired, and returns them. */
-    public List<Live> pruneExpired(long now) {
-        var expired = byJti.values().stream().filter(t -> t.expiresAt() <= now).toList();
-        remove(expired);
-        return expired;
+    /** The tokens that have expired by {@code now} (still indexed until {@link #remove(Collection)}). */
+    public List<Live> expiredAt(long now) {
+        return byJti.values().stream().filter(t -> t.expiresAt() <= now).toList();
     }
 
     public int size() {
