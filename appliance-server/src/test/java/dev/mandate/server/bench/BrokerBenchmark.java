@@ -61,7 +61,16 @@ public final class BrokerBenchmark {
             emptyPost = measured(empty, () -> rate(CLIENTS, () -> expect(200, http.post("/empty", "{\"token\":\"x\"}", null))));
         }
 
-        // The broker runs in a process of its own, so its CPU, memory and start-up are its own.
+        // The broker runs in a process of its own, so its CPU, memory and start-up are its own. A first start
+        // and stop writes the class-data archive, as an installed broker's first start does.
+        if (BROKER_CLASSPATH.isPresent()) {
+            java.nio.file.Files.deleteIfExists(CDS_ARCHIVE);
+            try (Child first = Child.start(Main.class, BenchSetup.environment(token))) {
+                System.out.printf("first start (writes the class-data archive): %.2f s%n", first.startSeconds);
+            }
+        } else {
+            System.out.println("the broker's jar is not built (./mandate bench builds it): no class-data archive");
+        }
         Map<String, String> environment = BenchSetup.environment(token);
         try (Child broker = Child.start(Main.class, environment, true); LeanHttp http = new LeanHttp(broker.url)) {
             double startSeconds = broker.startSeconds;
@@ -180,6 +189,31 @@ public final class BrokerBenchmark {
 
     private static final int LIVE_TOKENS = 100_000;
     private static final String JAVA_OPTS = "-Xmx512m";
+    private static final Path CDS_ARCHIVE = Path.of("target/bench-broker/broker.jsa").toAbsolutePath();
+    /**
+     * The broker's classpath as installed: its jar in place of its classes directory, no test classes (a
+     * class-data archive is made from jars only). Empty when the jar is not built, or a directory remains.
+     */
+    private static final java.util.Optional<String> BROKER_CLASSPATH = brokerClasspath();
+
+    private static java.util.Optional<String> brokerClasspath() {
+        try (var files = java.nio.file.Files.list(Path.of("target"))) {
+            var jar = files.filter(f -> f.getFileName().toString().matches("appliance-server-.*(?<!-tests)\\.jar")).findFirst();
+            List<String> rest = new ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                if (entry.endsWith("target/classes") || entry.endsWith("target/test-classes")) {
+                    continue;
+                }
+                if (java.nio.file.Files.isDirectory(Path.of(entry))) {
+                    return java.util.Optional.empty();
+                }
+                rest.add(entry);
+            }
+            return jar.map(j -> j.toAbsolutePath() + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, rest));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
 
     /**
      * Copies one of the broker's own token rows {@code count} times, each with a new jti, its own subject and
@@ -257,7 +291,14 @@ public final class BrokerBenchmark {
             if (profiled && jfr != null && !jfr.isBlank()) {
                 command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            String classpath = System.getProperty("java.class.path");
+            if (main == Main.class && BROKER_CLASSPATH.isPresent()) {
+                // As the launchers run it: from its jar, with the JVM's class-data archive (written by the first start).
+                classpath = BROKER_CLASSPATH.get();
+                command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS_ARCHIVE,
+                        "-Xlog:cds=off,cds+dynamic=off"));
+            }
+            command.addAll(List.of("-cp", classpath, main.getName()));
             var builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().keySet().removeIf(k -> k.startsWith("MANDATE_"));
             builder.environment().putAll(env);
