@@ -197,6 +197,8 @@ public final class Database implements AutoCloseable {
     /** Committed batches, in commit order, waiting for the fdatasync that makes them durable. */
     private final BlockingQueue<List<Change<?>>> committed = new ArrayBlockingQueue<>(UNSYNCED_BATCHES);
     private final Thread syncer;
+    /** Stops the process once a writer or syncer failure has refused everything (exit status 5). */
+    private final Runnable halt;
     private volatile boolean closed;
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
     private volatile StorageException stopped;
@@ -206,8 +208,9 @@ public final class Database implements AutoCloseable {
     private final Timer works;
     private final DistributionSummary batches;
 
-    private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters) {
+    private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters, Runnable halt) {
         this.pool = pool;
+        this.halt = halt;
         this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
                 .description("time a write waited for the writer to take it into a batch")
@@ -225,18 +228,22 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) {@code dir/mandate.mv.db} and brings its schema up to date. */
     public static Database open(Path dir, MeterRegistry meters) {
-        return open(dir, meters, Durability::new);
+        return open(dir, meters, Durability::new, () -> System.exit(5));
     }
 
-    /** {@link #open(Path, MeterRegistry)}, with the file's durability opened by {@code durability}. */
-    static Database open(Path dir, MeterRegistry meters, Durability.Opener durability) {
+    /**
+     * {@link #open(Path, MeterRegistry)}, with the file's durability opened by {@code durability}, and
+     * {@code halt} run (on a thread of its own) when the writer or the syncer fails.
+     */
+    static Database open(Path dir, MeterRegistry meters, Durability.Opener durability, Runnable halt) {
         // WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged change survives a crash.
         String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("mandate") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mandate", "");
         pool.setMaxConnections(32);
         try {
             Migrations.apply(pool);
-            return new Database(pool, durability.open(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters);
+            return new Database(pool, durability.open(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters,
+                    halt);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -493,7 +500,7 @@ public final class Database implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, "mandate: the database writer failed (" + e.getMessage()
                 + "); stopping, so that a restart rebuilds the in-memory state from what was committed", e);
         if (!closed) {
-            Thread.ofPlatform().start(() -> System.exit(5));
+            Thread.ofPlatform().start(halt);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -31,7 +32,7 @@ class SyncPipelineTest {
         CountDownLatch firstSyncStarted = new CountDownLatch(1);
         CountDownLatch releaseSyncs = new CountDownLatch(1);
         Database db = Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new HeldSync(file, meters,
-                firstSyncStarted, releaseSyncs));
+                firstSyncStarted, releaseSyncs), () -> { });
         try {
             CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a")));
             assertTrue(firstSyncStarted.await(10, TimeUnit.SECONDS), "a's batch was committed and its sync began");
@@ -53,6 +54,28 @@ class SyncPipelineTest {
             assertEquals(1, b.get(10, TimeUnit.SECONDS));
         } finally {
             releaseSyncs.countDown();
+            db.close();
+        }
+    }
+
+    @Test
+    void aFailedSyncAnswersNothingItCoveredRefusesEveryLaterWriteAndStopsTheBroker() throws Exception {
+        CountDownLatch halted = new CountDownLatch(1);
+        Database db = Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new Durability(file, meters) {
+            @Override
+            void force() throws IOException {
+                throw new IOException("Input/output error (the device went away)");
+            }
+        }, halted::countDown);
+        try {
+            StorageException refused = assertThrows(StorageException.class, () -> db.write(tx -> put(tx, "a")));
+            assertTrue(refused.getCause().getMessage().contains("could not be synced to its device"),
+                    refused.getCause().getMessage());
+            assertTrue(halted.await(10, TimeUnit.SECONDS), "the broker is stopped (exit status 5)");
+            long started = System.nanoTime();
+            assertThrows(StorageException.class, () -> db.write(tx -> put(tx, "b")));
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "a later write is refused at once");
+        } finally {
             db.close();
         }
     }
