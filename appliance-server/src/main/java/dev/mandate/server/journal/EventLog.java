@@ -37,10 +37,17 @@ public final class EventLog {
     private final JdbcEventStore store = new JdbcEventStore();
     private final Clock clock;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+    /**
+     * The last event published, that is on the device: replay stops there. An event committed but not yet
+     * synced is left to the live publication that follows its sync; were it replayed and then lost to a power
+     * cut, its number would go to another event that a resuming client would skip.
+     */
+    private volatile long published;
 
     public EventLog(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.published = db.read(store::lastSeq);
     }
 
     /** Writes {@code event} in {@code tx}; subscribers get it once {@code tx} has committed. */
@@ -50,9 +57,10 @@ public final class EventLog {
         tx.afterCommit(() -> publish(recorded));
     }
 
-    /** Retained events after {@code seq}, oldest first. */
+    /** Retained events after {@code seq} that are on the device, oldest first. */
     public List<Event.Recorded> since(long seq, int limit) {
-        return db.read(tx -> store.since(tx, seq, limit));
+        long upTo = published;
+        return db.read(tx -> store.between(tx, seq, upTo, limit));
     }
 
     /** Forgets events older than {@code before}; returns how many. */
@@ -75,6 +83,9 @@ public final class EventLog {
     }
 
     private void publish(Event.Recorded e) {
+        // Before the subscribers are offered it: a stream that subscribed too late for this offer reads
+        // the new mark when it replays, so the event reaches it one way or the other.
+        published = e.seq();
         for (Subscriber s : subscribers) {
             if (!s.queue.offer(e)) {
                 s.overflowed = true;

@@ -42,11 +42,16 @@ final class JdbcEventStore {
         };
     }
 
-    List<Event.Recorded> since(Database.Tx tx, long seq, int limit) {
+    /** Events after {@code seq} up to {@code upTo}, oldest first. */
+    List<Event.Recorded> between(Database.Tx tx, long seq, long upTo, int limit) {
         return tx.list("""
                 SELECT seq, at_millis, event_type, agent_id, jti, task_id, orch_id, level, target, count, kid
-                FROM events WHERE seq > ? ORDER BY seq LIMIT ?""", rs -> new Event.Recorded(rs.getLong(1),
-                Instant.ofEpochMilli(rs.getLong(2)), event(rs)), seq, limit);
+                FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?""", rs -> new Event.Recorded(rs.getLong(1),
+                Instant.ofEpochMilli(rs.getLong(2)), event(rs)), seq, upTo, limit);
+    }
+
+    long lastSeq(Database.Tx tx) {
+        return tx.first("SELECT COALESCE(MAX(seq), 0) FROM events", rs -> rs.getLong(1)).orElse(0L);
     }
 
     int deleteBefore(Database.Tx tx, Instant before) {

@@ -187,7 +187,7 @@ public final class Database implements AutoCloseable {
     /** Committed batches the writer may run ahead of their sync (it waits when this many are unsynced). */
     static final int UNSYNCED_BATCHES = 4;
     /** Handed to the syncer by the writer as it stops: every batch before it has been handed over. */
-    private static final List<Change<?>> SYNC_STOP = List.of();
+    private static final List<Change<?>> SYNC_STOP = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final JdbcConnectionPool pool;
     private final Durability durability;
@@ -200,6 +200,7 @@ public final class Database implements AutoCloseable {
     /** Stops the process once a writer or syncer failure has refused everything (exit status 5). */
     private final Runnable halt;
     private volatile boolean closed;
+    private final Object stopLock = new Object();
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
     private volatile StorageException stopped;
     private Connection writerConnection;   // the writer thread's only
@@ -330,28 +331,43 @@ public final class Database implements AutoCloseable {
                 }
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stopping = batch.remove(STOP);
+                if (stopped != null) {
+                    break;   // the syncer failed while this batch queued: nothing more is committed
+                }
                 if (!batch.isEmpty()) {
                     commitBatch(batch);
                 }
                 batch.clear();
                 if (stopping) {
-                    stopped = closedFailure();
+                    stopWith(closedFailure());
                 }
             }
         } catch (Throwable e) {
             // A batch failed after some of its changes were applied in memory: memory is ahead of the
             // database, so nothing more may be decided here. Stop writing, answer everyone, stop the broker.
-            stopped = new StorageException(new SQLException("the database writer stopped: " + e, e));
-            batch.forEach(c -> c.outcome.completeExceptionally(stopped));
+            stopWith(new StorageException(new SQLException("the database writer stopped: " + e, e)));
+            batch.forEach(c -> c.outcome.completeExceptionally(refusedAfterStop()));
+            batch.clear();
             fatal(e);
         } finally {
-            if (stopped == null) {
-                stopped = closedFailure();
-            }
+            stopWith(closedFailure());
             stopSyncer();
             closeWriterConnection();
+            batch.forEach(c -> c.outcome.completeExceptionally(refusedAfterStop()));
             for (Change<?> c = queue.poll(); c != null; c = queue.poll()) {
-                c.outcome.completeExceptionally(stopped);
+                c.outcome.completeExceptionally(refusedAfterStop());
+            }
+        }
+    }
+
+    /**
+     * The first reason to stop is the one every refused caller is told. Its own lock: {@link #close()} holds
+     * this object's monitor while it waits for the writer, which comes here.
+     */
+    private void stopWith(StorageException reason) {
+        synchronized (stopLock) {
+            if (stopped == null) {
+                stopped = reason;
             }
         }
     }
@@ -379,7 +395,7 @@ public final class Database implements AutoCloseable {
      */
     private void syncBatches() {
         List<List<Change<?>>> ready = new ArrayList<>();
-        StorageException failed = null;
+        boolean failed = false;
         while (true) {
             try {
                 ready.add(committed.take());
@@ -388,8 +404,9 @@ public final class Database implements AutoCloseable {
             }
             committed.drainTo(ready);
             boolean stopping = ready.removeIf(b -> b == SYNC_STOP);
-            try {
-                if (failed == null && !ready.isEmpty()) {
+            Throwable failure = null;
+            if (!failed && !ready.isEmpty()) {
+                try {
                     durability.sync(ready.stream().mapToInt(List::size).sum());
                     for (List<Change<?>> batch : ready) {
                         for (Change<?> change : batch) {
@@ -397,20 +414,20 @@ public final class Database implements AutoCloseable {
                             change.complete();
                         }
                     }
+                } catch (Throwable e) {
+                    failure = e;
+                    failed = true;
+                    stopWith(new StorageException(new SQLException("the database file could not be synced: " + e, e)));
                 }
-            } catch (Throwable e) {
-                failed = new StorageException(new SQLException("the database writer stopped: " + e, e));
-                stopped = failed;
-                fatal(e);
             }
-            if (failed != null) {
-                for (List<Change<?>> batch : ready) {
-                    for (Change<?> change : batch) {
-                        change.outcome.completeExceptionally(failed);
-                    }
-                }
+            if (failed) {
+                // Answered first, so that no caller waits on however the stop goes.
+                ready.forEach(batch -> batch.forEach(c -> c.outcome.completeExceptionally(refusedAfterStop())));
             }
             ready.clear();
+            if (failure != null) {
+                fatal(failure);
+            }
             if (stopping) {
                 return;
             }
@@ -497,10 +514,14 @@ public final class Database implements AutoCloseable {
 
     /** The writer failed mid-batch (commit, sync, undo): its effects in memory cannot be undone, so the broker stops. */
     private void fatal(Throwable e) {
-        LOG.log(System.Logger.Level.ERROR, "mandate: the database writer failed (" + e.getMessage()
-                + "); stopping, so that a restart rebuilds the in-memory state from what was committed", e);
-        if (!closed) {
-            Thread.ofPlatform().start(halt);
+        try {
+            LOG.log(System.Logger.Level.ERROR, "mandate: the database writer failed (" + e.getMessage()
+                    + "); stopping, so that a restart rebuilds the in-memory state from what was committed", e);
+            if (!closed) {
+                Thread.ofPlatform().start(halt);
+            }
+        } catch (Throwable again) {
+            // Not even a thread to stop with: every caller has been answered; the stop is left to the operator.
         }
     }
 
@@ -538,7 +559,8 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
+            // The writer stops after the syncer, which may wait 30 s for the stop and 30 s for a sync.
+            writer.join(TimeUnit.SECONDS.toMillis(70));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
