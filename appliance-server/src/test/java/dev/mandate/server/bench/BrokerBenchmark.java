@@ -197,19 +197,31 @@ public final class BrokerBenchmark {
     private static final java.util.Optional<String> BROKER_CLASSPATH = brokerClasspath();
 
     private static java.util.Optional<String> brokerClasspath() {
-        try (var files = java.nio.file.Files.list(Path.of("target"))) {
-            var jar = files.filter(f -> f.getFileName().toString().matches("appliance-server-.*(?<!-tests)\\.jar")).findFirst();
-            List<String> rest = new ArrayList<>();
-            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-                if (entry.endsWith("target/classes") || entry.endsWith("target/test-classes")) {
-                    continue;
-                }
-                if (java.nio.file.Files.isDirectory(Path.of(entry))) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (entry.endsWith("target/test-classes")) {
+                continue;
+            }
+            if (java.nio.file.Files.isDirectory(path)) {
+                // A module's classes (this one's, or hsm-config's in a reactor build): its jar instead.
+                var jar = entry.endsWith("target/classes") ? moduleJar(path.getParent()) : java.util.Optional.<Path>empty();
+                if (jar.isEmpty()) {
                     return java.util.Optional.empty();
                 }
-                rest.add(entry);
+                entries.add(jar.get().toAbsolutePath().toString());
+            } else {
+                entries.add(entry);
             }
-            return jar.map(j -> j.toAbsolutePath() + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, rest));
+        }
+        return java.util.Optional.of(String.join(java.io.File.pathSeparator, entries));
+    }
+
+    /** The jar a module's build made in {@code target} (not its tests or sources jar). */
+    private static java.util.Optional<Path> moduleJar(Path target) {
+        try (var files = java.nio.file.Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .filter(f -> !f.getFileName().toString().matches(".*-(tests|sources|javadoc)\\.jar")).findFirst();
         } catch (java.io.IOException e) {
             return java.util.Optional.empty();
         }
@@ -305,9 +317,16 @@ public final class BrokerBenchmark {
             long started = System.nanoTime();
             Process process = builder.start();
             var listening = new java.util.concurrent.CompletableFuture<String>();
+            java.util.Deque<String> tail = new java.util.concurrent.ConcurrentLinkedDeque<>();
             Thread.ofVirtual().start(() -> {
                 try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (!listening.isDone()) {
+                            tail.addLast(line);
+                            if (tail.size() > 20) {
+                                tail.removeFirst();
+                            }
+                        }
                         var m = LISTENING.matcher(line);
                         if (m.find()) {
                             listening.complete(m.group(1));
@@ -316,7 +335,8 @@ public final class BrokerBenchmark {
                 } catch (java.io.IOException e) {
                     // The broker ended.
                 }
-                listening.completeExceptionally(new IllegalStateException(main.getSimpleName() + " ended before it listened"));
+                listening.completeExceptionally(new IllegalStateException(main.getSimpleName()
+                        + " ended before it listened; its last lines:\n" + String.join("\n", tail)));
             });
             String url = listening.get(60, java.util.concurrent.TimeUnit.SECONDS);
             Child child = new Child(process, url, (System.nanoTime() - started) / 1e9);
