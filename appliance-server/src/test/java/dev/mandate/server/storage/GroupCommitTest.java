@@ -21,15 +21,9 @@ class GroupCommitTest extends WithDatabase {
 
     @Test
     void queuedChangesCommitTogetherInOrderAndAFailingOneIsUndoneAlone() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // Hold the writer in a first change while five more queue up behind it: they form the next batch.
-        CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> db.write(tx -> {
-            writerBusy.countDown();
-            await(release);
-            return put(tx, "first", "1");
-        }));
-        assertTrue(writerBusy.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Object> first = holdWriter("first", release);
         List<String> seenBySecond = new ArrayList<>();
         List<CompletableFuture<Object>> batch = new ArrayList<>();
         batch.add(queue(tx -> put(tx, "a", "1")));
@@ -69,14 +63,8 @@ class GroupCommitTest extends WithDatabase {
 
     @Test
     void aFullQueueRefusesTheNextWriteAtOnceAndLosesNoneOfTheQueued() throws Exception {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> holding = CompletableFuture.supplyAsync(() -> db.write(tx -> {
-            writerBusy.countDown();
-            await(release);
-            return put(tx, "holding", "1");
-        }));
-        await(writerBusy);
+        CompletableFuture<Object> holding = holdWriter("holding", release);
         List<CompletableFuture<Object>> queued = new ArrayList<>();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < Database.QUEUE_CAPACITY; i++) {
@@ -129,6 +117,18 @@ class GroupCommitTest extends WithDatabase {
             return null;
         });
         assertInstanceOf(IllegalStateException.class, inner.get());
+    }
+
+    /** A change that writes {@code name} once {@code release} opens; returns once the writer is running it. */
+    private CompletableFuture<Object> holdWriter(String name, CountDownLatch release) {
+        CountDownLatch busy = new CountDownLatch(1);
+        CompletableFuture<Object> holding = CompletableFuture.supplyAsync(() -> db.write(tx -> {
+            busy.countDown();
+            await(release);
+            return put(tx, name, "1");
+        }));
+        await(busy);
+        return holding;
     }
 
     private CompletableFuture<Object> queue(Database.Work<Object> work) {

@@ -30,12 +30,18 @@ class SyncPipelineTest {
     @TempDir
     Path dir;
 
+    private final CountDownLatch firstSyncStarted = new CountDownLatch(1);
+    private final CountDownLatch releaseSyncs = new CountDownLatch(1);
+
+    /** The database in {@code dir}, whose syncs wait for {@link #releaseSyncs}. */
+    private Database heldDatabase() {
+        return Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new HeldSync(file, meters,
+                firstSyncStarted, releaseSyncs), () -> { });
+    }
+
     @Test
     void theNextBatchCommitsWhileASyncIsUnderwayAndNothingIsAnsweredBeforeItsOwnSync() throws Exception {
-        CountDownLatch firstSyncStarted = new CountDownLatch(1);
-        CountDownLatch releaseSyncs = new CountDownLatch(1);
-        Database db = Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new HeldSync(file, meters,
-                firstSyncStarted, releaseSyncs), () -> { });
+        Database db = heldDatabase();
         try {
             CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a")));
             assertTrue(firstSyncStarted.await(10, TimeUnit.SECONDS), "a's batch was committed and its sync began");
@@ -68,10 +74,7 @@ class SyncPipelineTest {
      */
     @Test
     void replayHoldsBackEventsWhoseSyncIsUnderway() throws Exception {
-        CountDownLatch firstSyncStarted = new CountDownLatch(1);
-        CountDownLatch releaseSyncs = new CountDownLatch(1);
-        Database db = Database.open(dir, new SimpleMeterRegistry(), (file, meters) -> new HeldSync(file, meters,
-                firstSyncStarted, releaseSyncs), () -> { });
+        Database db = heldDatabase();
         try {
             EventLog events = new EventLog(db, java.time.Clock.systemUTC());
             EventLog.Subscriber live = events.subscribe(10);
