@@ -174,7 +174,7 @@ public final class Main {
         } catch (RuntimeException e) {
             try {
                 opened(opening).close();
-            } catch (RuntimeException hsmFailure) {
+            } catch (RuntimeException | Error hsmFailure) {
                 e.addSuppressed(hsmFailure);
             }
             metrics.close();

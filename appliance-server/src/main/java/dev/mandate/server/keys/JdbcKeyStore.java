@@ -37,7 +37,6 @@ final class JdbcKeyStore {
                 rs -> rs.getString(1), states);
     }
 
-    /** The latest expiry of any token the key signed, if it signed any. */
     private static Long seconds(Instant instant) {
         return instant == null ? null : instant.getEpochSecond();
     }

@@ -195,7 +195,9 @@ public final class Database implements AutoCloseable {
             new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     /** Committed batches, in commit order, waiting for the fdatasync that makes them durable. */
-    private final BlockingQueue<List<Change<?>>> committed = new ArrayBlockingQueue<>(UNSYNCED_BATCHES);
+    private final BlockingQueue<List<Change<?>>> committed = new ArrayBlockingQueue<>(UNSYNCED_BATCHES + 1);
+    /** A permit per batch committed and not yet answered: the writer takes one before it commits. */
+    private final java.util.concurrent.Semaphore unsynced = new java.util.concurrent.Semaphore(UNSYNCED_BATCHES);
     private final Thread syncer;
     /** Stops the process once a writer or syncer failure has refused everything (exit status 5). */
     private final Runnable halt;
@@ -374,6 +376,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs the batch in one transaction, commits it and hands it to the syncer, which answers its changes. */
     private void commitBatch(List<Change<?>> batch) throws SQLException, InterruptedException {
+        awaitSyncer();
         long started = System.nanoTime();
         batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
         Connection c = writerConnection();
@@ -386,6 +389,15 @@ public final class Database implements AutoCloseable {
         durability.committed(batch.size());
         batches.record(batch.size());
         committed.put(List.copyOf(batch));
+    }
+
+    /** Waits until fewer than {@link #UNSYNCED_BATCHES} committed batches are unanswered. */
+    private void awaitSyncer() throws InterruptedException {
+        while (!unsynced.tryAcquire(1, TimeUnit.SECONDS)) {
+            if (!syncer.isAlive()) {
+                throw new IllegalStateException("the database syncer stopped");
+            }
+        }
     }
 
     /**
@@ -424,6 +436,7 @@ public final class Database implements AutoCloseable {
                 // Answered first, so that no caller waits on however the stop goes.
                 ready.forEach(batch -> batch.forEach(c -> c.outcome.completeExceptionally(refusedAfterStop())));
             }
+            unsynced.release(ready.size());
             ready.clear();
             if (failure != null) {
                 fatal(failure);

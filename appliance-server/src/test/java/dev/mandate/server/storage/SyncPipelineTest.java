@@ -67,6 +67,44 @@ class SyncPipelineTest {
         }
     }
 
+    @Test
+    void theWriterRunsAtMostFourBatchesAheadOfTheDevice() throws Exception {
+        Database db = heldDatabase();
+        try {
+            List<CompletableFuture<Object>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i <= Database.UNSYNCED_BATCHES; i++) {
+                String name = "w" + i;
+                writes.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, name))));
+                if (i < Database.UNSYNCED_BATCHES) {
+                    awaitCommitted(db, name);   // each its own batch: the one before it is committed already
+                }
+            }
+            // The fifth waits for a permit that only an answered batch returns: a second is ample for it to
+            // commit if nothing held it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < deadline) {
+                assertEquals(Optional.empty(), db.read(tx -> get(tx, "w" + Database.UNSYNCED_BATCHES)),
+                        "a fifth batch was committed while four waited for the device");
+                Thread.onSpinWait();
+            }
+            releaseSyncs.countDown();
+            for (CompletableFuture<Object> w : writes) {
+                assertEquals(1, w.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            releaseSyncs.countDown();
+            db.close();
+        }
+    }
+
+    private static void awaitCommitted(Database db, String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.read(tx -> get(tx, name)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, name + " was committed");
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * A stream that resumes replays only events that are on the device: one replayed before its sync could
      * be lost with a power cut, and its sequence number then given to another event, which the client, past
