@@ -304,7 +304,7 @@ public final class BrokerBenchmark {
                 command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
             String classpath = System.getProperty("java.class.path");
-            if (main == Main.class && BROKER_CLASSPATH.isPresent()) {
+            if (main == Main.class && BROKER_CLASSPATH.isPresent() && !"off".equals(System.getenv("MANDATE_CDS"))) {
                 // As the launchers run it: from its jar, with the JVM's class-data archive (written by the first start).
                 classpath = BROKER_CLASSPATH.get();
                 command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + CDS_ARCHIVE,
