@@ -77,8 +77,8 @@ class TableOwnershipTest {
     /** The tables the migrations create (Flyway's own history table is not among them). */
     private static Set<String> tables() throws IOException {
         Set<String> tables = new TreeSet<>();
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            files.forEach(f -> {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/db/migration"))) {
+            files.filter(Files::isRegularFile).forEach(f -> {
                 Matcher m = TABLE.matcher(read(f));
                 while (m.find()) {
                     tables.add(m.group(1));

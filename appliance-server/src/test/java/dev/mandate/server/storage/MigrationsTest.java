@@ -30,7 +30,7 @@ class MigrationsTest {
     @Test
     void aDatabaseFromBeforeFlywayIsBaselinedAtItsVersionAndMigratedOn() throws Exception {
         try (Connection c = DriverManager.getConnection(url(), "mandate", ""); var s = c.createStatement()) {
-            s.execute("RUNSCRIPT FROM 'classpath:/db/migration/V1__initial.sql'");
+            s.execute("RUNSCRIPT FROM 'classpath:/db/migration/h2/V1__initial.sql'");
             s.execute("CREATE TABLE schema_version (version INT PRIMARY KEY, name VARCHAR(200) NOT NULL, "
                     + "applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
             s.execute("INSERT INTO schema_version (version, name) VALUES (1, 'V1__initial.sql')");

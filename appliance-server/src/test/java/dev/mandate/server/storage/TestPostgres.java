@@ -1,0 +1,115 @@
+package dev.mandate.server.storage;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL server for tests: a fresh cluster in {@code dir} (initdb, trust authentication,
+ * C locale), listening on a free loopback port only, stopped by {@link #close()}. It uses the Debian
+ * server binaries under {@code /usr/lib/postgresql/<version>/bin}, which {@code ./mandate test} installs;
+ * PostgreSQL refuses to run as root, so under root it runs as the {@code postgres} user the package made.
+ */
+public final class TestPostgres implements AutoCloseable {
+
+    private static final String USER = "mandate";
+
+    private final Path data;
+    private final Path bin;
+    private final int port;
+
+    private TestPostgres(Path data, Path bin, int port) {
+        this.data = data;
+        this.bin = bin;
+        this.port = port;
+    }
+
+    public static TestPostgres start(Path dir) throws IOException, InterruptedException, SQLException {
+        Path bin = binaries();
+        if (isRoot()) {
+            UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
+        }
+        Path data = dir.resolve("data");
+        run(bin.resolve("initdb"), "-D", data.toString(), "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8",
+                "--locale=C");
+        int port = freePort();
+        run(bin.resolve("pg_ctl"), "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "30",
+                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
+        TestPostgres server = new TestPostgres(data, bin, port);
+        try (Connection c = DriverManager.getConnection(server.url("postgres"), USER, "");
+             var s = c.createStatement()) {
+            s.execute("CREATE DATABASE mandate");
+        }
+        return server;
+    }
+
+    /** The JDBC URL of {@code database} on this server (user {@value #USER}, no password). */
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    public String url() {
+        return url("mandate");
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run(bin.resolve("pg_ctl"), "-D", data.toString(), "-m", "fast", "-w", "stop");
+    }
+
+    /** The newest server binaries installed; a clear failure when there are none. */
+    private static Path binaries() throws IOException {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("no PostgreSQL server binaries under " + root
+                    + ": install the Debian package postgresql (./mandate test does)");
+        }
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+                    .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .orElseThrow(() -> new IllegalStateException("no initdb under " + root + "/*/bin"));
+        }
+    }
+
+    private static void run(Path program, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        if (isRoot()) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.add(program.toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
