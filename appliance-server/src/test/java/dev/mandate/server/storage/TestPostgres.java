@@ -21,19 +21,9 @@ import java.util.stream.Stream;
  * server binaries under {@code /usr/lib/postgresql/<version>/bin}, which {@code ./mandate test} installs;
  * PostgreSQL refuses to run as root, so under root it runs as the {@code postgres} user the package made.
  */
-public final class TestPostgres implements AutoCloseable {
+public record TestPostgres(Path data, Path bin, int port) implements AutoCloseable {
 
     private static final String USER = "mandate";
-
-    private final Path data;
-    private final Path bin;
-    private final int port;
-
-    private TestPostgres(Path data, Path bin, int port) {
-        this.data = data;
-        this.bin = bin;
-        this.port = port;
-    }
 
     public static TestPostgres start(Path dir) throws IOException, InterruptedException, SQLException {
         Path bin = binaries();
