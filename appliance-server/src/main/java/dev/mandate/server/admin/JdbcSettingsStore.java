@@ -12,6 +12,9 @@ final class JdbcSettingsStore {
     }
 
     void put(Database.Tx tx, String name, String value) {
-        tx.update("MERGE INTO settings (setting_name, setting_value) KEY (setting_name) VALUES (?, ?)", name, value);
+        // Update, else insert: the same words on H2 and PostgreSQL, and no race with one writer.
+        if (tx.update("UPDATE settings SET setting_value = ? WHERE setting_name = ?", value, name) == 0) {
+            tx.update("INSERT INTO settings (setting_name, setting_value) VALUES (?, ?)", name, value);
+        }
     }
 }

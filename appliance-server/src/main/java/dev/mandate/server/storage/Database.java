@@ -71,9 +71,10 @@ public final class Database implements AutoCloseable {
             }
         }
 
-        /** Runs an INSERT with {@code args} bound in order; the key the database generated for the new row. */
+        /** Runs an INSERT with {@code args} bound in order; the {@code seq} the database generated for the new row. */
         public long insertReturningKey(String sql, Object... args) {
-            try (PreparedStatement ps = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            // The key column named: PostgreSQL's driver would otherwise return every column of the row.
+            try (PreparedStatement ps = connection.prepareStatement(sql, new String[]{"seq"})) {
                 bind(ps, args);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -201,6 +202,8 @@ public final class Database implements AutoCloseable {
     private final Thread syncer;
     /** Stops the process once a writer or syncer failure has refused everything (exit status 5). */
     private final Runnable halt;
+    /** H2 in this process (shut down on close), rather than a database server. */
+    private final boolean embedded;
     private volatile boolean closed;
     private final Object stopLock = new Object();
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
@@ -211,9 +214,11 @@ public final class Database implements AutoCloseable {
     private final Timer works;
     private final DistributionSummary batches;
 
-    private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters, Runnable halt) {
+    private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters, Runnable halt,
+                     boolean embedded) {
         this.pool = pool;
         this.halt = halt;
+        this.embedded = embedded;
         this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
                 .description("time a write waited for the writer to take it into a batch")
@@ -246,7 +251,7 @@ public final class Database implements AutoCloseable {
         try {
             Migrations.apply(pool);
             return new Database(pool, durability.open(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters,
-                    halt);
+                    halt, true);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -260,6 +265,38 @@ public final class Database implements AutoCloseable {
     }
 
     /** Flyway wraps the driver's SQLException (a locked file, say) in its own: unwrap it, so callers see one type. */
+    /**
+     * Opens the PostgreSQL database at {@code url} and brings its schema up to date (issue 14). PostgreSQL
+     * makes a commit durable before the commit returns, provided {@code synchronous_commit} is on (its
+     * default): a server where it is off is refused, since an acknowledged change could then be lost.
+     */
+    public static Database openPostgres(String url, String user, String password, MeterRegistry meters) {
+        var source = new org.postgresql.ds.PGConnectionPoolDataSource();
+        source.setURL(url);
+        source.setUser(user);
+        source.setPassword(password);
+        JdbcConnectionPool pool = JdbcConnectionPool.create(source);
+        pool.setMaxConnections(32);
+        try {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                rs.next();
+                if ("off".equals(rs.getString(1))) {
+                    throw new SQLException("synchronous_commit is off on this PostgreSQL server: a commit would be"
+                            + " acknowledged before it is durable; turn it on for Mandate's database");
+                }
+            }
+            Migrations.apply(pool);
+            return new Database(pool, Durability.ofServer(meters), meters, () -> System.exit(5), false);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new StorageException(e);
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw asStorageFailure(e);
+        }
+    }
+
     private static RuntimeException asStorageFailure(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
@@ -466,6 +503,7 @@ public final class Database implements AutoCloseable {
     private Connection writerConnection() throws SQLException {
         if (writerConnection == null) {
             writerConnection = pool.getConnection();
+            writerConnection.setReadOnly(false);   // a pooled connection may come back from a read
             writerConnection.setAutoCommit(false);
         }
         return writerConnection;
@@ -578,7 +616,9 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (Connection c = pool.getConnection(); var s = c.createStatement()) {
-            s.execute("SHUTDOWN");
+            if (embedded) {
+                s.execute("SHUTDOWN");
+            }
         } catch (SQLException e) {
             // Already closed.
         } finally {

@@ -32,7 +32,19 @@ class Durability implements AutoCloseable {
     private final Counter changes;
 
     Durability(Path databaseFile, MeterRegistry meters) throws IOException {
-        this.file = FileChannel.open(databaseFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this(FileChannel.open(databaseFile, StandardOpenOption.READ, StandardOpenOption.WRITE), meters);
+    }
+
+    /**
+     * For a server database (PostgreSQL) that makes a commit durable before the commit returns: nothing to
+     * force here, the batches are still counted, and answered in order once committed.
+     */
+    static Durability ofServer(MeterRegistry meters) {
+        return new Durability((FileChannel) null, meters);
+    }
+
+    private Durability(FileChannel file, MeterRegistry meters) {
+        this.file = file;
         this.syncs = Timer.builder("mandate.db.sync")
                 .description("time of one fdatasync of the database file, after a batch's commit")
                 .register(meters);
@@ -62,11 +74,15 @@ class Durability implements AutoCloseable {
 
     /** The fdatasync itself. */
     void force() throws IOException {
-        file.force(false);
+        if (file != null) {
+            file.force(false);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }

@@ -1,0 +1,118 @@
+package dev.mandate.server.storage;
+
+import dev.mandate.server.audit.Audit;
+import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.journal.Event;
+import dev.mandate.server.journal.EventLog;
+import dev.mandate.server.journal.Journal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The database layer on a real PostgreSQL server (issue 14): group commit where a failing change is undone
+ * alone (on PostgreSQL an error aborts the whole transaction unless the change's savepoint is rolled back),
+ * generated sequence numbers for events, the audit hash chain, and a write after reads on pooled connections.
+ */
+class PostgresStorageTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void groupCommitEventsAndTheAuditChainWorkOnPostgresql() throws Exception {
+        try (TestPostgres server = TestPostgres.start(dir)) {
+            Database db = Database.openPostgres(server.url(), server.user(), "", new SimpleMeterRegistry());
+            try {
+                // Reads first: their pooled connections are read-only, and the writer may draw one of them.
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(Optional.empty(), db.read(tx -> get(tx, "a")));
+                }
+                CountDownLatch busy = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> db.write(tx -> {
+                    busy.countDown();
+                    await(release);
+                    return put(tx, "first");
+                }));
+                await(busy);
+                List<CompletableFuture<Object>> batch = new ArrayList<>();
+                batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a"))));
+                waitUntilQueued(db, 1);
+                batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a"))));   // duplicate key
+                waitUntilQueued(db, 2);
+                batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "b"))));
+                waitUntilQueued(db, 3);
+                release.countDown();
+                assertEquals(1, first.get(10, TimeUnit.SECONDS));
+                assertEquals(1, batch.get(0).get(10, TimeUnit.SECONDS));
+                Throwable duplicate = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> batch.get(1).get(10, TimeUnit.SECONDS)).getCause();
+                assertInstanceOf(StorageException.class, duplicate);
+                assertEquals(1, batch.get(2).get(10, TimeUnit.SECONDS), "the change after the failing one committed");
+                assertEquals(Optional.of("1"), db.read(tx -> get(tx, "b")));
+
+                Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+                AuditLog audit = new AuditLog(db, clock::millis);
+                EventLog events = new EventLog(db, clock);
+                Journal journal = new Journal(db, audit, events);
+                for (int i = 1; i <= 3; i++) {
+                    String agent = "spiffe://mandate.local/agent/o/t/" + i;
+                    db.write(tx -> {
+                        journal.record(tx, Audit.success("agent_registered", "agent_name=a").agent(agent, "t", "o"),
+                                new Event.AgentRegistered(agent, "t", "o"));
+                        return null;
+                    });
+                }
+                assertEquals(List.of(1L, 2L, 3L), events.since(0, 10).stream().map(Event.Recorded::seq).toList());
+                assertEquals(3, audit.count());
+                assertTrue(audit.verify().valid(), "the audit chain verifies on PostgreSQL");
+            } finally {
+                db.close();
+            }
+        }
+    }
+
+    private static void waitUntilQueued(Database db, int n) throws Exception {
+        var field = Database.class.getDeclaredField("queue");
+        field.setAccessible(true);
+        var queue = (java.util.concurrent.BlockingQueue<?>) field.get(db);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.size() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(n, queue.size(), "the changes queued behind the busy writer, in order");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object put(Database.Tx tx, String name) {
+        return tx.update("INSERT INTO settings (setting_name, setting_value) VALUES (?, '1')", name);
+    }
+
+    private static Optional<String> get(Database.Tx tx, String name) {
+        return tx.first("SELECT setting_value FROM settings WHERE setting_name = ?", rs -> rs.getString(1), name);
+    }
+}
