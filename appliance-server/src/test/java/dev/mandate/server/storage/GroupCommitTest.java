@@ -43,7 +43,7 @@ class GroupCommitTest extends WithDatabase {
             throw tx.commitThenThrow(Refusal.forbidden("refused, its audit kept"));
         }));
         batch.add(queue(tx -> put(tx, "e", get(tx, "c").orElse("c was undone"))));
-        waitUntilQueued(5);
+        WriterQueue.awaitQueued(db, 5);
         release.countDown();
         first.get(10, TimeUnit.SECONDS);
 
@@ -71,7 +71,7 @@ class GroupCommitTest extends WithDatabase {
                 String name = "q" + i;
                 queued.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, name, "1")), threads));
             }
-            waitUntilQueued(Database.QUEUE_CAPACITY);
+            WriterQueue.awaitQueued(db, Database.QUEUE_CAPACITY);
             long started = System.nanoTime();
             assertThrows(Refusal.Overloaded.class, () -> db.write(tx -> put(tx, "one-too-many", "1")));
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1), "refused at once, not queued");
@@ -135,16 +135,6 @@ class GroupCommitTest extends WithDatabase {
         return CompletableFuture.supplyAsync(() -> db.write(work));
     }
 
-    private void waitUntilQueued(int n) throws Exception {
-        var field = Database.class.getDeclaredField("queue");
-        field.setAccessible(true);
-        var queue = (java.util.concurrent.BlockingQueue<?>) field.get(db);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (queue.size() < n && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(n, queue.size(), "the changes queued behind the busy writer");
-    }
 
     private static Throwable failure(CompletableFuture<Object> f) {
         return assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS)).getCause();

@@ -54,11 +54,11 @@ class PostgresStorageTest {
                 await(busy);
                 List<CompletableFuture<Object>> batch = new ArrayList<>();
                 batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a"))));
-                waitUntilQueued(db, 1);
+                WriterQueue.awaitQueued(db, 1);
                 batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "a"))));   // duplicate key
-                waitUntilQueued(db, 2);
+                WriterQueue.awaitQueued(db, 2);
                 batch.add(CompletableFuture.supplyAsync(() -> db.write(tx -> put(tx, "b"))));
-                waitUntilQueued(db, 3);
+                WriterQueue.awaitQueued(db, 3);
                 release.countDown();
                 assertEquals(1, first.get(10, TimeUnit.SECONDS));
                 assertEquals(1, batch.get(0).get(10, TimeUnit.SECONDS));
@@ -89,16 +89,6 @@ class PostgresStorageTest {
         }
     }
 
-    private static void waitUntilQueued(Database db, int n) throws Exception {
-        var field = Database.class.getDeclaredField("queue");
-        field.setAccessible(true);
-        var queue = (java.util.concurrent.BlockingQueue<?>) field.get(db);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (queue.size() < n && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(n, queue.size(), "the changes queued behind the busy writer, in order");
-    }
 
     private static void await(CountDownLatch latch) {
         try {
