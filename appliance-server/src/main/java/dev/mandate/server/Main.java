@@ -193,8 +193,9 @@ public final class Main {
             Agents agents = new Agents();
             Revoker revoker = new Revoker(db, revocations, live, history, agents, journal, clock, settings.maxTtl(),
                     settings.maxLifetime(), meters);
-            KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, history::lastExpirySignedBy, clock, settings.publishLead(),
-                    settings.rotationPeriod(), settings.destroyRetiredKeys(), settings.maxConcurrentSignatures(), meters);
+            KeyLifecycle keys = new KeyLifecycle(db, hsm, journal, keyRing, live, revoker, history::lastExpirySignedBy,
+                    clock, settings.publishLead(), settings.rotationPeriod(), settings.destroyRetiredKeys(),
+                    settings.maxConcurrentSignatures(), meters);
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
@@ -209,8 +210,8 @@ public final class Main {
                     client));
             Nonces nonces = new Nonces(500_000, clock::millis);
             RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, journal, meters);
-            Registration registration = new Registration(db, nonces, tokens, revocations, journal, apps::activeCeiling, settings.trustDomain(),
-                    settings.maxTtl(), settings.maxLifetime());
+            Registration registration = new Registration(db, nonces, tokens, revocations, journal, apps::activeCeiling,
+                    settings.trustDomain(), settings.maxTtl(), settings.maxLifetime());
             LaunchTokens launchTokens = new LaunchTokens(db, journal, settings.maxTtl(), clock, tokens, apps::activeCeiling);
             Delegations delegations = new Delegations(db, tokens, agents, revocations, journal,
                     settings.maxTtl());

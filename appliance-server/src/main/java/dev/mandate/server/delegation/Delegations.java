@@ -69,13 +69,17 @@ public final class Delegations {
         }
         List<ChainLink> chain = new ArrayList<>(caller.chain());
         chain.add(ChainLink.delegated(caller.subject(), caller.jti(), caller.scope().strings(), now));
-        // Read ahead of the writer first, so that a delegation refused for its caller or its delegate costs no
-        // signature; then signed before the transaction, which decides again and whether it is ever returned.
-        db.read(tx -> checkParties(tx, caller, delegateTo));
+        // The delegate read ahead of the writer first, so that a delegation to an unknown or revoked agent costs
+        // no signature (the caller's token was verified moments ago); then signed before the transaction,
+        // which decides on both parties again and whether the token is ever returned.
+        db.read(tx -> checkDelegate(tx, delegateTo));
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
                 caller.orchId(), chain));
         return db.write(tx -> {
-            checkParties(tx, caller, delegateTo);
+            if (!tokens.isLive(tx, caller)) {
+                throw Refusal.tokenVerificationFailed();
+            }
+            checkDelegate(tx, delegateTo);
             IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
@@ -85,11 +89,8 @@ public final class Delegations {
         });
     }
 
-    /** The caller's token is still live, and the delegate is a registered agent that is not revoked. */
-    private Void checkParties(Database.Tx tx, TokenClaims caller, String delegateTo) {
-        if (!tokens.isLive(tx, caller)) {
-            throw Refusal.tokenVerificationFailed();
-        }
+    /** The delegate is a registered agent that is not revoked. */
+    private Void checkDelegate(Database.Tx tx, String delegateTo) {
         var status = agents.status(tx, delegateTo);
         if (status.isEmpty()) {
             throw Refusal.notFound("no registered agent '" + abbreviate(delegateTo) + "'");

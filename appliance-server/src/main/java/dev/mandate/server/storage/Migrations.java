@@ -24,10 +24,15 @@ final class Migrations {
     }
 
     static void apply(DataSource dataSource) throws SQLException {
-        int legacy = legacyVersion(dataSource);
+        String vendor;
+        int legacy;
+        try (Connection c = dataSource.getConnection()) {
+            vendor = vendor(c);
+            legacy = vendor.equals("h2") ? legacyVersion(c) : 0;
+        }
         var config = Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor(dataSource))
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor)
                 .cleanDisabled(true)
                 .validateMigrationNaming(true);
         if (legacy > 0) {
@@ -38,28 +43,23 @@ final class Migrations {
     }
 
     /** The folder of the migrations written for this database: {@code h2} or {@code postgresql}. */
-    private static String vendor(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName();
-            return switch (product) {
-                case "H2" -> "h2";
-                case "PostgreSQL" -> "postgresql";
-                default -> throw new SQLException("Mandate's schema is written for H2 and PostgreSQL, not " + product);
-            };
-        }
+    private static String vendor(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName();
+        return switch (product) {
+            case "H2" -> "h2";
+            case "PostgreSQL" -> "postgresql";
+            default -> throw new SQLException("Mandate's schema is written for H2 and PostgreSQL, not " + product);
+        };
     }
 
-    /** The version a pre-Flyway broker recorded in {@code schema_version}, or 0 when there is none. */
-    private static int legacyVersion(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().equals("H2")
-                    || table(c, "flyway_schema_history") || !table(c, "schema_version")) {
-                return 0;
-            }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-                rs.next();
-                return rs.getInt(1);
-            }
+    /** The version a pre-Flyway broker recorded in H2's {@code schema_version}, or 0 when there is none. */
+    private static int legacyVersion(Connection c) throws SQLException {
+        if (table(c, "flyway_schema_history") || !table(c, "schema_version")) {
+            return 0;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
