@@ -312,6 +312,9 @@ public final class Main {
     }
 
     private static Database openDatabase(Settings settings, MeterRegistry meters) {
+        if (settings.databaseServer().isPresent()) {
+            return openDatabaseServer(settings.databaseServer().get(), meters);
+        }
         try {
             return Database.open(settings.dataDir(), meters);
         } catch (StorageException e) {
@@ -322,6 +325,43 @@ public final class Main {
             }
             throw new StartupFailure(StartupFailure.Reason.DATABASE, "cannot open the database in " + settings.dataDir()
                     + " (" + e.detail() + "); check MANDATE_DATA_DIR", e);
+        }
+    }
+
+    /**
+     * Opens the PostgreSQL database; a failure is one line naming its cause in the operator's terms (the
+     * server's SQLSTATE class: 28 authentication, 3D no such database, 08 no connection) and the setting.
+     */
+    private static Database openDatabaseServer(Settings.DatabaseServer server, MeterRegistry meters) {
+        String password = server.passwordFile().map(Main::readPassword).orElse("");
+        String where = server.url().contains("?") ? server.url().substring(0, server.url().indexOf('?')) : server.url();
+        try {
+            return Database.openPostgres(server.url(), server.user(), password, meters);
+        } catch (StorageException e) {
+            String state = e.sqlState();
+            String why = state.startsWith("28") ? "the server refused user " + server.user() + " (" + e.detail()
+                    + "); check MANDATE_DATABASE_USER and MANDATE_DATABASE_PASSWORD_FILE"
+                    : state.equals("3D000") ? "the database does not exist (" + e.detail() + "); check MANDATE_DATABASE_URL"
+                    : state.startsWith("08") ? "the server cannot be reached (" + e.detail() + "); check MANDATE_DATABASE_URL"
+                    + " and that PostgreSQL is running and accepts connections from this host"
+                    : e.detail() + "; check MANDATE_DATABASE_URL";
+            throw new StartupFailure(StartupFailure.Reason.DATABASE, "cannot open the database at " + where + ": " + why, e);
+        }
+    }
+
+    /** The database password from its file (first line); the file must not be readable by group or others. */
+    private static String readPassword(Path file) {
+        try {
+            var mode = Files.getPosixFilePermissions(file);
+            if (mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                throw new StartupFailure(StartupFailure.Reason.CONFIGURATION, "the database password file " + file
+                        + " is readable by group or others; chmod 600 it (MANDATE_DATABASE_PASSWORD_FILE)", null);
+            }
+            return Files.readString(file).lines().findFirst().orElse("").strip();
+        } catch (java.io.IOException e) {
+            throw new StartupFailure(StartupFailure.Reason.CONFIGURATION, "the database password file " + file
+                    + " cannot be read (" + e.getClass().getSimpleName() + "); check MANDATE_DATABASE_PASSWORD_FILE", e);
         }
     }
 

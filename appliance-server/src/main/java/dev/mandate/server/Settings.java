@@ -27,7 +27,18 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                        RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
                        RateLimit registerLimit, RateLimit credentialLimit, int rateLimitMaxClients,
                        Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys,
-                       Duration eventHeartbeat) {
+                       Duration eventHeartbeat, Optional<DatabaseServer> databaseServer, Duration stalenessBound) {
+
+    /**
+     * A PostgreSQL server instead of the embedded H2 (issue 14): its JDBC URL, user and the file holding the
+     * password (read at start, never logged). Several brokers on one such database form a cluster.
+     */
+    public record DatabaseServer(String url, String user, Optional<Path> passwordFile) {
+        @Override
+        public String toString() {
+            return "DatabaseServer[url=" + url + ", user=" + user + "]";
+        }
+    }
 
     /** {@code rate} requests per {@code period}, bursts up to {@code burst}. */
     public record RateLimit(long rate, Duration period, long burst) {
@@ -114,7 +125,39 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 integer(c, "rate-limits.max-clients", 1, 10_000_000),
                 optionalPositive(c, "keys.rotation-period"),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
-                positive(c, "events.heartbeat"));
+                positive(c, "events.heartbeat"), databaseServer(c, env), positive(c, "cluster.staleness-bound"));
+    }
+
+    /**
+     * {@code MANDATE_DATABASE_URL} (storage.url): blank keeps the embedded H2 in the data directory; a
+     * {@code jdbc:postgresql://} URL selects that server, with {@code MANDATE_DATABASE_USER} (storage.user)
+     * and {@code MANDATE_DATABASE_PASSWORD_FILE} (storage.password-file).
+     */
+    private static Optional<DatabaseServer> databaseServer(Config c, Map<String, String> env) {
+        String url = env.getOrDefault("MANDATE_DATABASE_URL", c.get("storage.url").asString().orElse("")).strip();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("MANDATE_DATABASE_URL (storage.url) must be a jdbc:postgresql:// URL"
+                    + " or empty for the embedded database, not '" + withoutQuery(url) + "'");
+        }
+        if (url.contains("?") && url.substring(url.indexOf('?')).toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new IllegalArgumentException("MANDATE_DATABASE_URL (storage.url) must not hold the password:"
+                    + " put it in MANDATE_DATABASE_PASSWORD_FILE (storage.password-file)");
+        }
+        String user = env.getOrDefault("MANDATE_DATABASE_USER", c.get("storage.user").asString().orElse("mandate")).strip();
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("MANDATE_DATABASE_USER (storage.user) must not be empty");
+        }
+        return Optional.of(new DatabaseServer(url, user,
+                optionalPath(env.get("MANDATE_DATABASE_PASSWORD_FILE"), c, "storage.password-file")));
+    }
+
+    /** A URL as it may be printed: its query (where a driver option could carry a secret) left out. */
+    private static String withoutQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?...";
     }
 
     /** Shannon entropy of the secret's own characters, times its length: a crude bound, but it catches the weak. */

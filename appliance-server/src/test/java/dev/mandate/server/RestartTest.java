@@ -18,7 +18,12 @@ class RestartTest {
 
     @Test
     void revokedStaysRevokedLiveTokensStayValidAppsAgentsAndTheAuditChainSurvive() {
-        try (TestBroker broker = TestBroker.start(data)) {
+        survivesRestart(data, java.util.Map.of());
+    }
+
+    /** The same check for a broker on {@code data} with {@code env} (PostgreSQL's test runs it there too). */
+    static void survivesRestart(Path data, java.util.Map<String, String> env) {
+        try (TestBroker broker = TestBroker.start(data, env)) {
             String admin = broker.adminToken();
             var kept = broker.registerAgent(admin, "orch", "kept", "[\"read:data:*\"]");
             var released = broker.registerAgent(admin, "orch", "released", "[\"read:data:*\"]");

@@ -100,6 +100,11 @@ class StartupFailureTest {
 
     /** Starts a broker with {@code env}; it must exit promptly with {@code status}; returns its one reason line. */
     private String failsToStart(Map<String, String> env, int status) throws Exception {
+        return failsToStart(data, env, status);
+    }
+
+    /** The same for a broker on {@code data}. */
+    static String failsToStart(Path data, Map<String, String> env, int status) throws Exception {
         BrokerProcess broker = BrokerProcess.start(data, env);
         try {
             int exit = broker.awaitExit(PROMPT_SECONDS);
@@ -117,7 +122,7 @@ class StartupFailureTest {
         }
     }
 
-    private static void assertContains(String line, String... parts) {
+    static void assertContains(String line, String... parts) {
         for (String part : parts) {
             assertTrue(line.contains(part), "'" + part + "' in: " + line);
         }

@@ -272,9 +272,19 @@ public final class Database implements AutoCloseable {
      */
     public static Database openPostgres(String url, String user, String password, MeterRegistry meters) {
         var source = new org.postgresql.ds.PGConnectionPoolDataSource();
-        source.setURL(url);
+        try {
+            source.setURL(url);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException(new SQLException("not a valid PostgreSQL URL", "08001", e));
+        }
         source.setUser(user);
         source.setPassword(password);
+        source.setApplicationName("mandate");
+        // An unreachable server fails a connection in 10 s; a server gone silent fails a statement in 60 s
+        // (no statement of the broker's runs that long), so neither the writer nor a read hangs for ever.
+        source.setConnectTimeout(10);
+        source.setSocketTimeout(60);
+        source.setTcpKeepAlive(true);
         JdbcConnectionPool pool = JdbcConnectionPool.create(source);
         pool.setMaxConnections(32);
         try {

@@ -23,6 +23,16 @@ public final class StorageException extends RuntimeException {
     }
 
     /** The database's own explanation, for start-up messages (never sent to clients). */
+    /** The SQLSTATE of the first SQL failure in the chain ("" when none has one). */
+    public String sqlState() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "";
+    }
+
     public String detail() {
         return getCause().getMessage().lines().findFirst().orElse("").strip();
     }

@@ -21,31 +21,55 @@ import java.util.stream.Stream;
  * server binaries under {@code /usr/lib/postgresql/<version>/bin}, which {@code ./mandate test} installs;
  * PostgreSQL refuses to run as root, so under root it runs as the {@code postgres} user the package made.
  */
-public record TestPostgres(Path data, Path bin, int port) implements AutoCloseable {
+public record TestPostgres(Path data, Path bin, int port, String password) implements AutoCloseable {
 
     private static final String USER = "mandate";
 
+    /** A server that trusts every loopback connection (no password). */
     public static TestPostgres start(Path dir) throws IOException, InterruptedException, SQLException {
+        return start(dir, "");
+    }
+
+    /**
+     * A server; with a non-empty {@code password}, user {@value #USER} must give it (scram-sha-256), as on
+     * a real installation, so a wrong one is refused.
+     */
+    public static TestPostgres start(Path dir, String password) throws IOException, InterruptedException, SQLException {
         Path bin = binaries();
         if (isRoot()) {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(dir, users.lookupPrincipalByName("postgres"));
         }
         Path data = dir.resolve("data");
-        run(bin.resolve("initdb"), "-D", data.toString(), "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8",
-                "--locale=C");
+        List<String> initdb = new ArrayList<>(List.of("-D", data.toString(), "-U", USER, "--no-sync", "-E", "UTF8",
+                "--locale=C"));
+        Path passwordFile = dir.resolve("initdb-password");
+        if (password.isEmpty()) {
+            initdb.addAll(List.of("-A", "trust"));
+        } else {
+            Files.writeString(passwordFile, password + "\n");
+            if (isRoot()) {
+                Files.setOwner(passwordFile, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+            }
+            initdb.addAll(List.of("-A", "scram-sha-256", "--pwfile=" + passwordFile));
+        }
+        try {
+            run(bin.resolve("initdb"), initdb.toArray(String[]::new));
+        } finally {
+            Files.deleteIfExists(passwordFile);
+        }
         int port = freePort();
         run(bin.resolve("pg_ctl"), "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "30",
                 "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
-        TestPostgres server = new TestPostgres(data, bin, port);
-        try (Connection c = DriverManager.getConnection(server.url("postgres"), USER, "");
+        TestPostgres server = new TestPostgres(data, bin, port, password);
+        try (Connection c = DriverManager.getConnection(server.url("postgres"), USER, password);
              var s = c.createStatement()) {
             s.execute("CREATE DATABASE mandate");
         }
         return server;
     }
 
-    /** The JDBC URL of {@code database} on this server (user {@value #USER}, no password). */
+    /** The JDBC URL of {@code database} on this server (user {@value #USER}). */
     public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
