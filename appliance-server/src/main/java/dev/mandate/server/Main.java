@@ -12,6 +12,8 @@ import dev.mandate.server.agent.Nonces;
 import dev.mandate.server.agent.Registration;
 import dev.mandate.server.app.AppEndpoint;
 import dev.mandate.server.claims.TokenClaims;
+import dev.mandate.server.cluster.Cluster;
+import dev.mandate.server.cluster.Currency;
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.audit.Audit;
 import dev.mandate.server.audit.AuditEndpoint;
@@ -122,7 +124,7 @@ public final class Main {
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
                          Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
                          Optional<Path> generatedAdminSecret, PrometheusMetrics metrics, Nonces nonces,
-                         ScheduledExecutorService housekeeping) implements AutoCloseable {
+                         ScheduledExecutorService housekeeping, Optional<Cluster> cluster) implements AutoCloseable {
 
         public int port() {
             return server.port();
@@ -136,6 +138,7 @@ public final class Main {
         public void close() {
             housekeeping.shutdownNow();
             server.stop();
+            cluster.ifPresent(Cluster::close);
             db.close();
             hsm.close();
             metrics.close();
@@ -181,9 +184,18 @@ public final class Main {
             throw e;
         }
         Hsm hsm = null;
+        Optional<Cluster> cluster = Optional.empty();
         try {
             hsm = opened(opening);
+            // On a shared database this broker is one node of a cluster: from here on, every write batch
+            // catches up with what the other nodes committed, and propagated changes wait for them.
+            if (db.shared()) {
+                cluster = Optional.of(Cluster.on(db, settings.nodeName(), settings.stalenessBound()));
+            }
             AuditLog audit = new AuditLog(db, clock::millis);
+            if (db.shared()) {
+                db.onEachBatch(audit::continueChain);
+            }
             EventLog events = new EventLog(db, clock);
             Journal journal = new Journal(db, audit, events);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond(), settings.clockLeeway());
@@ -203,7 +215,8 @@ public final class Main {
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, journal, tokens, revoker, agents, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
-                    settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters);
+                    settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters,
+                    cluster.isPresent() ? cluster.get() : Currency.ALWAYS);
             Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> journal.refuseUnsolicited(
                     Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
                             ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
@@ -225,7 +238,14 @@ public final class Main {
                         + "; check MANDATE_ADMIN_SECRET or " + settings.dataDir().resolve("admin-secret"), e);
             }
 
-            StatusEndpoint status = new StatusEndpoint(db, audit, signer, metrics, settings.metricsEnabled());
+            if (cluster.isPresent()) {
+                cluster.get().follow(revocations::catchUp);
+                cluster.get().follow(apps::refresh);
+                cluster.get().follow(keys::refresh);
+                cluster.get().follow(adminAuth::refresh);
+                cluster.get().start();
+            }
+            StatusEndpoint status = new StatusEndpoint(db, audit, signer, metrics, settings.metricsEnabled(), cluster);
             FunctionCounter.builder("mandate.audit.events", audit, AuditLog::count)
                     .description("audit events written since the log began").register(meters);
             FunctionCounter.builder("mandate.audit.events.throttled", audit, AuditLog::dropped)
@@ -299,9 +319,18 @@ public final class Main {
                     LOG.log(Level.WARNING, "key lifecycle step failed: " + e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
+            Optional<Cluster> node = cluster;
+            node.ifPresent(c -> housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    c.prune();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "pruning the cluster's tables failed: " + e.getMessage());
+                }
+            }, 60, 600, TimeUnit.SECONDS));
             return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
-                    metrics, nonces, housekeeping);
+                    metrics, nonces, housekeeping, node);
         } catch (RuntimeException e) {
+            cluster.ifPresent(Cluster::close);
             db.close();
             if (hsm != null) {
                 hsm.close();

@@ -27,7 +27,8 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                        RateLimit adminAuthLimit, RateLimit appAuthLimit, RateLimit challengeLimit,
                        RateLimit registerLimit, RateLimit credentialLimit, int rateLimitMaxClients,
                        Optional<Duration> rotationPeriod, Duration publishLead, boolean destroyRetiredKeys,
-                       Duration eventHeartbeat, Optional<DatabaseServer> databaseServer, Duration stalenessBound) {
+                       Duration eventHeartbeat, Optional<DatabaseServer> databaseServer, Duration stalenessBound,
+                       String nodeName) {
 
     /**
      * A PostgreSQL server instead of the embedded H2 (issue 14): its JDBC URL, user and the file holding the
@@ -125,7 +126,9 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 integer(c, "rate-limits.max-clients", 1, 10_000_000),
                 optionalPositive(c, "keys.rotation-period"),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
-                positive(c, "events.heartbeat"), databaseServer(c, env), positive(c, "cluster.staleness-bound"));
+                positive(c, "events.heartbeat"), databaseServer(c, env), positive(c, "cluster.staleness-bound"),
+                env.getOrDefault("MANDATE_NODE_NAME", c.get("cluster.node-name").asString().filter(n -> !n.isBlank())
+                        .orElseGet(Settings::defaultNodeName)));
     }
 
     /**
@@ -152,6 +155,17 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         }
         return Optional.of(new DatabaseServer(url, user,
                 optionalPath(env.get("MANDATE_DATABASE_PASSWORD_FILE"), c, "storage.password-file")));
+    }
+
+    /** This host's name and this process's id: unique among the nodes of a cluster. */
+    private static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     /** A URL as it may be printed: its query (where a driver option could carry a secret) left out. */

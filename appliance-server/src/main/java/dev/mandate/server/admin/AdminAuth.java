@@ -77,6 +77,7 @@ public final class AdminAuth {
             String hash = hashes.hash(secret);
             db.write(tx -> {
                 settings.put(tx, SETTING, hash);
+                tx.propagate();
                 return null;
             });
             current = hash;
@@ -86,6 +87,11 @@ public final class AdminAuth {
         }
         storedHash = current;
         return written;
+    }
+
+    /** In {@code tx}: the secret another node of a cluster set at its start holds here too. */
+    public void refresh(Database.Tx tx) {
+        settings.get(tx, SETTING).ifPresent(hash -> storedHash = hash);
     }
 
     /** An admin token for the right secret; {@code client} (the caller's address) goes into the audit of a failure. */

@@ -71,6 +71,11 @@ public final class Apps {
         db.read(tx -> store.all(tx)).stream().filter(a -> !a.active()).forEach(a -> inactive.add(a.appId()));
     }
 
+    /** In {@code tx}: the apps deactivated on another node of a cluster are refused here too. */
+    public void refresh(Database.Tx tx) {
+        store.all(tx).stream().filter(a -> !a.active()).forEach(a -> inactive.add(a.appId()));
+    }
+
     /** True when the app was deactivated: its tokens are refused. */
     public boolean isInactive(String appId) {
         return inactive.contains(appId);
@@ -149,6 +154,7 @@ public final class Apps {
             journal.record(tx, Audit.success("app_deregistered", "app_id=" + appId
                     + (revokeAgents ? " revoked_agents=" + agents + " count=" + count : "")));
             tx.apply(() -> inactive.add(appId));
+            tx.propagate();
             return new Deactivated(gone, agents, count);
         });
     }

@@ -78,6 +78,14 @@ public final class AuditLog {
                 .orElse(new Head(0, AuditEvent.GENESIS)));
     }
 
+    /**
+     * In a batch on a shared database, under its cluster-wide write lock: the chain goes on from the head
+     * whichever node committed last, so the nodes' appends form one chain in one order.
+     */
+    public void continueChain(Database.Tx tx) {
+        committed = store.last(tx).map(e -> new Head(e.id(), e.hash())).orElse(new Head(0, AuditEvent.GENESIS));
+    }
+
     /** Appends {@code event} inside {@code tx}: it is committed, or rolled back, with the change it records. */
     public void record(Database.Tx tx, Audit event) {
         Pending pending = tx.state(Pending.class, () -> {

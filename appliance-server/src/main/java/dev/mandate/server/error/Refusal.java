@@ -103,6 +103,20 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /**
+     * This node cannot serve the request now and another node (or this one shortly) can: its database is
+     * unreachable, or it cannot show it holds every revocation the cluster committed (503, Retry-After).
+     */
+    public static final class Unavailable extends Refusal {
+        Unavailable(String detail) {
+            super(detail);
+        }
+    }
+
+    public static Refusal unavailable(String detail) {
+        return new Unavailable(detail);
+    }
+
     /** More changes are waiting for the database than it queues: come back in a second (503, Retry-After). */
     public static final class Overloaded extends Refusal {
         Overloaded() {

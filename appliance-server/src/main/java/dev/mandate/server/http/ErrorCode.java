@@ -15,7 +15,8 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too Many Requests"),
     INTERNAL_ERROR(500, "Internal Server Error"),
     HSM_UNAVAILABLE(503, "Service Unavailable"),
-    OVERLOADED(503, "Service Unavailable");
+    OVERLOADED(503, "Service Unavailable"),
+    UNAVAILABLE(503, "Service Unavailable");
 
     private final int status;
     private final String title;

@@ -17,7 +17,7 @@ public final class Problems {
     }
 
     public static void handle(ServerRequest req, ServerResponse res, Refusal e) {
-        send(req, res, code(e), e.getMessage(), e instanceof Refusal.RateLimited r ? r.retryAfterSeconds() : e instanceof Refusal.Overloaded ? 1 : 0);
+        send(req, res, code(e), e.getMessage(), e instanceof Refusal.RateLimited r ? r.retryAfterSeconds() : e instanceof Refusal.Overloaded || e instanceof Refusal.Unavailable ? 1 : 0);
     }
 
     /** The problem code (and with it the status) of a refusal: the one place the family meets HTTP. */
@@ -36,6 +36,7 @@ public final class Problems {
             case Refusal.RateLimited r -> ErrorCode.RATE_LIMITED;
             case Refusal.HsmUnavailable r -> ErrorCode.HSM_UNAVAILABLE;
             case Refusal.Overloaded r -> ErrorCode.OVERLOADED;
+            case Refusal.Unavailable r -> ErrorCode.UNAVAILABLE;
         };
     }
 

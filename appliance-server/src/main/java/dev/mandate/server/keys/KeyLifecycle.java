@@ -72,7 +72,7 @@ public final class KeyLifecycle {
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
         KeyRecord active = list().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst()
-                .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true)));
+                .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true, KeyState.ACTIVE)));
         db.read(tx -> store.verifyingJwks(tx)).forEach(jwk -> ring.add(parse(jwk)));
         this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures), meters);
         tick();
@@ -99,7 +99,7 @@ public final class KeyLifecycle {
             }
             return activate(waiting.get());
         }
-        return generate(immediate);
+        return generate(immediate, immediate ? null : KeyState.NEXT);
     }
 
     /**
@@ -116,13 +116,18 @@ public final class KeyLifecycle {
         }
         // The successor is made in the HSM (and published) before the transaction: an HSM operation, not a decision.
         Optional<KeyRecord> successor = key.state() == KeyState.ACTIVE
-                ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false))) : Optional.empty();
+                ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false, KeyState.NEXT))) : Optional.empty();
         var successorSigner = successor.map(next -> hsm.signer(next.label(), maxConcurrentSignatures));
         long now = clock.instant().getEpochSecond();
         KeyRecord revoked = with(key, KeyState.REVOKED, key.activatesAt(), key.activatedAt(), clock.instant());
         int count = db.write(tx -> {
+            // Decided here: another node of a cluster may have revoked or retired it meanwhile.
+            if (stateIn(tx, kid).filter(state -> state != KeyState.REVOKED && state != KeyState.RETIRED).isEmpty()) {
+                return 0;
+            }
+            tx.propagate();
             if (successor.isPresent()) {
-                activateIn(tx, successor.get(), Optional.of(key), successorSigner.get());
+                activateIn(tx, successor.get(), successorSigner.get());
             }
             store.update(tx, revoked);
             var signed = live.ofKey(kid);
@@ -161,9 +166,40 @@ public final class KeyLifecycle {
             KeyRecord active = find(KeyState.ACTIVE).orElseThrow();
             if (!active.activatedAt().plus(rotationPeriod.get()).isAfter(now)) {
                 LOG.log(Level.INFO, "scheduled key rotation: " + active.kid() + " has been active for " + rotationPeriod.get());
-                generate(false);
+                generate(false, KeyState.NEXT);
             }
         }
+    }
+
+    /**
+     * In {@code tx}: the keys as another node of a cluster left them (generated, activated, retired,
+     * revoked). The ring trusts exactly the verifying keys and the signer uses the active one. Not
+     * synchronized: it runs in the writer's batch, which a rotation here may be waiting for.
+     */
+    public void refresh(Database.Tx tx) {
+        java.util.Set<String> verifying = new java.util.HashSet<>();
+        for (String jwk : store.verifyingJwks(tx)) {
+            ECKey key = parse(jwk);
+            verifying.add(key.getKeyID());
+            if (!ring.trusts(key.getKeyID())) {
+                ring.add(key);
+            }
+        }
+        ring.publicKeys().keySet().stream().filter(kid -> !verifying.contains(kid)).toList().forEach(ring::remove);
+        Optional<KeyRecord> active = store.all(tx).stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst();
+        if (active.isPresent() && signer != null && !active.get().kid().equals(signer.kid())) {
+            try {
+                signer.use(hsm.signer(active.get().label(), maxConcurrentSignatures));
+                LOG.log(Level.INFO, "signing key " + active.get().kid() + " is active (activated by another node)");
+            } catch (HsmException e) {
+                LOG.log(Level.ERROR, "the active signing key " + active.get().kid() + " is not usable in this node's HSM ("
+                        + e.getMessage() + "): every node's HSM must hold the same keys; still signing with " + signer.kid());
+            }
+        }
+    }
+
+    private Optional<KeyState> stateIn(Database.Tx tx, String kid) {
+        return store.all(tx).stream().filter(k -> k.kid().equals(kid)).map(KeyRecord::state).findFirst();
     }
 
     /** The installer's key ceremony leaves {@value #INITIAL_LABEL} in the HSM: a first start signs with it. */
@@ -177,19 +213,31 @@ public final class KeyLifecycle {
             ECKey jwk = hsm.publicJwk(key.label());
             Instant now = clock.instant();
             KeyRecord next = new KeyRecord(key.kid(), key.label(), "ES256", KeyState.NEXT, key.createdAt(), now, null, null);
-            db.write(tx -> {
+            boolean adopted = db.write(tx -> {
+                if (stateIn(tx, key.kid()).isPresent()) {
+                    return false;   // another node of a cluster adopted it first
+                }
                 store.insert(tx, next, jwk.toPublicJWK().toJSONString());
                 journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + key.label()
                         + " (key ceremony)"));
                 tx.apply(() -> ring.add(jwk));
-                return null;
+                tx.propagate();
+                return true;
             });
+            if (!adopted) {
+                return find(KeyState.ACTIVE).orElseGet(() -> activate(next));
+            }
             LOG.log(Level.INFO, "adopted the key ceremony's signing key " + key.kid());
             return activate(next);
         });
     }
 
-    private KeyRecord generate(boolean activeNow) {
+    /**
+     * Generates a key in the HSM and publishes it; with {@code unlessExists}, only when no key is in that
+     * state by the time the key is recorded (another node of a cluster may have made one meanwhile: then
+     * the new key is destroyed and that one returned). One node at a time decides: the write lock.
+     */
+    private KeyRecord generate(boolean activeNow, KeyState unlessExists) {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
         Instant now = clock.instant();
@@ -205,28 +253,49 @@ public final class KeyLifecycle {
         }
         KeyRecord next = new KeyRecord(key.kid(), label, "ES256", KeyState.NEXT, key.createdAt(),
                 now.plus(publishLead), null, null);
-        db.write(tx -> {
+        Optional<KeyRecord> other = db.write(tx -> {
+            Optional<KeyRecord> made = unlessExists == null ? Optional.empty()
+                    : store.all(tx).stream().filter(k -> k.state() == unlessExists).findFirst();
+            if (made.isPresent()) {
+                return made;
+            }
             store.insert(tx, next, jwk.toPublicJWK().toJSONString());
             journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
             tx.apply(() -> ring.add(jwk));
-            return null;
+            tx.propagate();
+            return Optional.<KeyRecord>empty();
         });
+        if (other.isPresent()) {
+            try {
+                hsm.destroy(label);
+            } catch (HsmException e) {
+                LOG.log(Level.WARNING, "could not destroy the unused key " + key.kid() + " in the HSM: " + e.getMessage());
+            }
+            LOG.log(Level.INFO, "another node made signing key " + other.get().kid() + " first; " + key.kid() + " discarded");
+            return other.get();
+        }
         LOG.log(Level.INFO, "generated signing key " + key.kid() + (activeNow ? "" : ", signing from " + next.activatesAt()));
         return activeNow ? activate(next) : next;
     }
 
     private KeyRecord activate(KeyRecord next) {
-        Optional<KeyRecord> previous = find(KeyState.ACTIVE);
         var nextSigner = signer == null ? null : hsm.signer(next.label(), maxConcurrentSignatures);
-        KeyRecord active = db.write(tx -> activateIn(tx, next, previous, nextSigner));
+        KeyRecord active = db.write(tx -> activateIn(tx, next, nextSigner));
         LOG.log(Level.INFO, "signing key " + next.kid() + " is active");
         return active;
     }
 
-    /** In {@code tx}: {@code next} becomes the active key, {@code previous} retiring; the signer follows on commit. */
-    private KeyRecord activateIn(Database.Tx tx, KeyRecord next, Optional<KeyRecord> previous, HsmSigner nextSigner) {
+    /** In {@code tx}: {@code next} becomes the active key, the active one retiring; the signer follows on commit. */
+    private KeyRecord activateIn(Database.Tx tx, KeyRecord next, HsmSigner nextSigner) {
         Instant now = clock.instant();
         KeyRecord active = with(next, KeyState.ACTIVE, now, now, null);
+        // Decided here: another node of a cluster may have activated it (or revoked it) meanwhile.
+        Optional<KeyState> state = stateIn(tx, next.kid());
+        if (state.isPresent() && state.get() != KeyState.NEXT) {
+            return store.all(tx).stream().filter(k -> k.kid().equals(next.kid())).findFirst().orElseThrow();
+        }
+        tx.propagate();
+        Optional<KeyRecord> previous = store.all(tx).stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst();
         if (previous.isPresent()) {
             store.update(tx, with(previous.get(), KeyState.RETIRING, previous.get().activatesAt(),
                     previous.get().activatedAt(), null));
@@ -248,9 +317,11 @@ public final class KeyLifecycle {
             // recorded since the check in tick(). One recorded after this change is refused (its key is no
             // longer trusted) and its caller asks again.
             Optional<Long> last = signed.lastExpiry(tx, key.kid());
-            if (last.isPresent() && last.get() > now.getEpochSecond()) {
+            if (last.isPresent() && last.get() > now.getEpochSecond()
+                    || stateIn(tx, key.kid()).filter(s -> s == KeyState.RETIRING).isEmpty()) {
                 return false;
             }
+            tx.propagate();
             store.update(tx, retired);
             journal.record(tx, Audit.success("key_retired", "kid=" + key.kid()
                     + (destroyRetired ? " destroyed in the HSM" : " kept in the HSM")));

@@ -26,6 +26,10 @@ final class JdbcRevocationStore {
                 rs -> new InForce(rs.getString(1), rs.getString(2), rs.getLong(3)), now);
     }
 
+    long latest(Database.Tx tx) {
+        return tx.first("SELECT COALESCE(MAX(seq), 0) FROM revocations", rs -> rs.getLong(1)).orElse(0L);
+    }
+
     /** One entry of the feed. */
     record Entry(long seq, String level, String target, long revokedAt, long expiresAt) {
     }

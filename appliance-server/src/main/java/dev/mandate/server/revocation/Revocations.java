@@ -32,6 +32,8 @@ public final class Revocations {
     /** Validation accepts a token up to token.clock-leeway past its exp: entries are kept that much longer. */
     private final long graceSeconds;
     private final Map<Level, Map<String, Long>> entries = new EnumMap<>(Level.class);
+    /** The highest entry number in memory (entries are numbered in commit order: see {@link Database}). */
+    private long loadedSeq;   // guarded by this
 
     public Revocations(Database db, LongSupplier epochSeconds, java.time.Duration clockLeeway) {
         this.graceSeconds = clockLeeway.toSeconds();
@@ -70,6 +72,7 @@ public final class Revocations {
     public long add(Database.Tx tx, Level level, String target, long expiresAt) {
         long seq = store.insert(tx, level.wire(), target, epochSeconds.getAsLong(), expiresAt);
         tx.apply(() -> entries.get(level).merge(target, expiresAt, Math::max));
+        tx.propagate();
         return seq;
     }
 
@@ -86,9 +89,28 @@ public final class Revocations {
         return entries.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void load() {
+    private synchronized void load() {
         long now = epochSeconds.getAsLong() - graceSeconds;
-        db.read(tx -> store.inForce(tx, now)).forEach(e ->
-                entries.get(Level.valueOf(e.level().toUpperCase(Locale.ROOT))).merge(e.target(), e.expiresAt(), Math::max));
+        db.read(tx -> {
+            // The number first: the entries read after it include every entry up to it.
+            loadedSeq = store.latest(tx);
+            store.inForce(tx, now).forEach(e -> merge(e.level(), e.target(), e.expiresAt()));
+            return null;
+        });
+    }
+
+    /**
+     * In {@code tx}: brings memory up to every entry committed since the last call (another node's
+     * revocations, on a shared database). Entries arrive in commit order, so none is skipped.
+     */
+    public synchronized void catchUp(Database.Tx tx) {
+        for (var e : store.feed(tx, loadedSeq, Integer.MAX_VALUE)) {
+            merge(e.level(), e.target(), e.expiresAt());
+            loadedSeq = e.seq();
+        }
+    }
+
+    private void merge(String level, String target, long expiresAt) {
+        entries.get(Level.valueOf(level.toUpperCase(Locale.ROOT))).merge(target, expiresAt, Math::max);
     }
 }

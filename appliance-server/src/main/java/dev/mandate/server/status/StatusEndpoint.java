@@ -1,6 +1,7 @@
 package dev.mandate.server.status;
 
 import dev.mandate.server.audit.AuditLog;
+import dev.mandate.server.cluster.Cluster;
 import dev.mandate.server.http.ApiRoutes;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.keys.TokenSigner;
@@ -22,10 +23,12 @@ public final class StatusEndpoint {
     private final long startedNanos = System.nanoTime();
     private final boolean metricsEnabled;
     private final PrometheusMetrics metrics;
+    private final java.util.Optional<Cluster> cluster;
 
     public StatusEndpoint(Database db, AuditLog audit, TokenSigner signer, PrometheusMetrics metrics,
-                          boolean metricsEnabled) {
+                          boolean metricsEnabled, java.util.Optional<Cluster> cluster) {
         this.db = db;
+        this.cluster = cluster;
         this.audit = audit;
         this.signer = signer;
         this.metrics = metrics;
@@ -39,17 +42,34 @@ public final class StatusEndpoint {
         }
     }
 
+    /**
+     * Up when the HSM signs, the database answers and, on a cluster, this node can show it is current
+     * (a load balancer sends nothing to a node that would refuse validation); a cluster lists every node
+     * with its heartbeat's age ({@code lag_ms}) and the change it has applied.
+     */
     private void health(ServerRequest req, ServerResponse res) {
         boolean hsmUp = signer.healthy();
         boolean dbUp = db.isConnected();
+        boolean current = cluster.map(Cluster::isCurrent).orElse(true);
+        boolean up = hsmUp && dbUp && current;
         var body = Json.object()
-                .add("status", hsmUp && dbUp ? "ok" : "degraded")
+                .add("status", up ? "ok" : "degraded")
                 .add("version", VERSION)
                 .add("uptime", (System.nanoTime() - startedNanos) / 1_000_000_000L)
                 .add("db_connected", dbUp)
                 .add("audit_events_count", audit.count())
                 .add("hsm", hsmUp ? "up" : "down");
-        Json.send(res, hsmUp && dbUp ? 200 : 503, body.build());
+        if (cluster.isPresent()) {
+            var nodes = Json.array();
+            if (dbUp) {
+                for (Cluster.Node n : cluster.get().nodes()) {
+                    nodes.add(Json.object().add("name", n.name()).add("self", n.self()).add("current", n.current())
+                            .add("applied_seq", n.appliedSeq()).add("lag_ms", n.heartbeatAgeMillis()));
+                }
+            }
+            body.add("cluster", Json.object().add("current", current).add("nodes", nodes));
+        }
+        Json.send(res, up ? 200 : 503, body.build());
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {

@@ -49,13 +49,33 @@ public final class Database implements AutoCloseable {
     /** A write transaction: its connection, and what to do once it has committed. */
     public static final class Tx {
         private final Connection connection;
+        private final java.util.function.Consumer<Tx> propagation;
+        private boolean propagated;
         private final List<Runnable> applied = new ArrayList<>();
         private final List<Runnable> afterCommit = new ArrayList<>();
+        private final List<Runnable> beforeReply = new ArrayList<>();
         private final java.util.Map<Class<?>, Object> state = new java.util.HashMap<>();
         private RuntimeException committedRefusal;
 
         Tx(Connection connection) {
+            this(connection, tx -> { });
+        }
+
+        private Tx(Connection connection, java.util.function.Consumer<Tx> propagation) {
             this.connection = connection;
+            this.propagation = propagation;
+        }
+
+        /**
+         * Marks this change as one every node of a cluster must apply before it is acknowledged (a revocation
+         * entry, an app's status, a signing key): the caller is answered only once they have. Nothing on the
+         * embedded database. Once per change, however often it is called.
+         */
+        public void propagate() {
+            if (!propagated) {
+                propagated = true;
+                propagation.accept(this);
+            }
         }
 
         public Connection connection() {
@@ -154,6 +174,15 @@ public final class Database implements AutoCloseable {
         public void afterCommit(Runnable action) {
             afterCommit.add(action);
         }
+
+        /**
+         * Runs {@code action} on the caller's thread once the change is durable, before {@link #write}
+         * returns: it may wait (for every node of a cluster to apply the change, say) without holding up
+         * the writer or the syncer.
+         */
+        public void beforeReply(Runnable action) {
+            beforeReply.add(action);
+        }
     }
 
     /** Changes waiting for the writer; beyond this many, a write is refused with 503 and Retry-After. */
@@ -169,6 +198,7 @@ public final class Database implements AutoCloseable {
         T result;
         RuntimeException failure;
         List<Runnable> afterCommit = List.of();
+        List<Runnable> beforeReply = List.of();
 
         Change(Work<T> work) {
             this.work = work;
@@ -204,6 +234,10 @@ public final class Database implements AutoCloseable {
     private final Runnable halt;
     /** H2 in this process (shut down on close), rather than a database server. */
     private final boolean embedded;
+    /** The PostgreSQL server's data source (null for H2): connections of their own for a cluster's follower. */
+    private final org.postgresql.ds.common.BaseDataSource server;
+    /** Run at the start of every batch, after the cluster-wide write lock (on a database server). */
+    private final List<java.util.function.Consumer<Tx>> openers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private final Object stopLock = new Object();
     /** Set once the writer stops (closed, or failed): every write after that is refused with it. */
@@ -215,10 +249,11 @@ public final class Database implements AutoCloseable {
     private final DistributionSummary batches;
 
     private Database(JdbcConnectionPool pool, Durability durability, MeterRegistry meters, Runnable halt,
-                     boolean embedded) {
+                     org.postgresql.ds.common.BaseDataSource server) {
         this.pool = pool;
+        this.server = server;
+        this.embedded = server == null;
         this.halt = halt;
-        this.embedded = embedded;
         this.durability = durability;
         this.lockWait = Timer.builder("mandate.db.write.lock.wait")
                 .description("time a write waited for the writer to take it into a batch")
@@ -251,7 +286,7 @@ public final class Database implements AutoCloseable {
         try {
             Migrations.apply(pool);
             return new Database(pool, durability.open(dir.toAbsolutePath().resolve("mandate.mv.db"), meters), meters,
-                    halt, true);
+                    halt, null);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -297,7 +332,7 @@ public final class Database implements AutoCloseable {
                 }
             }
             Migrations.apply(pool);
-            return new Database(pool, Durability.ofServer(meters), meters, () -> System.exit(5), false);
+            return new Database(pool, Durability.ofServer(meters), meters, () -> System.exit(5), source);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -342,7 +377,9 @@ public final class Database implements AutoCloseable {
             // Bounded waits, so a change queued just as the writer stopped is answered rather than forgotten.
             while (true) {
                 try {
-                    return change.outcome.get(1, TimeUnit.SECONDS);
+                    T result = change.outcome.get(1, TimeUnit.SECONDS);
+                    change.beforeReply.forEach(Runnable::run);
+                    return result;
                 } catch (TimeoutException e) {
                     if (!writer.isAlive() && queue.remove(change)) {
                         throw stopped != null ? refusedAfterStop() : closedFailure();
@@ -351,6 +388,9 @@ public final class Database implements AutoCloseable {
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
+                if (r == change.failure && !change.beforeReply.isEmpty()) {
+                    change.beforeReply.forEach(Runnable::run);   // a refusal that committed what it did
+                }
                 throw r;
             }
             throw new StorageException(new SQLException("a write failed", e.getCause()));
@@ -426,7 +466,23 @@ public final class Database implements AutoCloseable {
         awaitSyncer();
         long started = System.nanoTime();
         batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
-        Connection c = writerConnection();
+        Connection c;
+        try {
+            c = writerConnection();
+            if (!embedded) {
+                openBatch(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Nothing of the batch has run, in the database or in memory: refuse its changes (503) and
+            // connect again for the next batch, so a node outlives a database restart or failover.
+            unsynced.release();
+            closeWriterConnection();
+            LOG.log(System.Logger.Level.WARNING, "the database is unavailable, " + batch.size() + " change(s) refused: "
+                    + e.getMessage());
+            batch.forEach(change -> change.outcome.completeExceptionally(
+                    dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
+            return;
+        }
         for (Change<?> change : batch) {
             run(c, change, batch.size() > 1);
         }
@@ -436,6 +492,55 @@ public final class Database implements AutoCloseable {
         durability.committed(batch.size());
         batches.record(batch.size());
         committed.put(List.copyOf(batch));
+    }
+
+    /**
+     * On a database server several brokers write: each batch first takes one transaction-scoped advisory
+     * lock, so batches of all nodes commit one after another. Every decision in the batch then sees every
+     * change committed before it (READ COMMITTED reads after the lock), sequence numbers are assigned in
+     * commit order (a node catching up by number skips nothing), and the audit chain has one total order.
+     * The openers then bring this node's memory up to what was committed (a revocation on another node).
+     */
+    private void openBatch(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+        }
+        Tx tx = new Tx(c);
+        for (var opener : openers) {
+            opener.accept(tx);
+        }
+    }
+
+    /** The advisory lock key of the cluster-wide write lock ("mandate" in ASCII). */
+    static final long WRITE_LOCK = 0x6d616e64617465L;
+
+    /**
+     * Runs {@code opener} at the start of every batch, after the cluster-wide write lock, in the batch's
+     * transaction (a database server only: the embedded database has one writer in one process).
+     */
+    public void onEachBatch(java.util.function.Consumer<Tx> opener) {
+        openers.add(opener);
+    }
+
+    /** How {@link Tx#propagate()} reaches the other nodes (a cluster sets it; alone, nothing). */
+    private volatile java.util.function.Consumer<Tx> propagation = tx -> { };
+
+    /** Sets what {@link Tx#propagate()} does: numbers the change in the cluster's feed and waits for the nodes. */
+    public void propagateWith(java.util.function.Consumer<Tx> propagation) {
+        this.propagation = propagation;
+    }
+
+    /** True on a database server that several brokers may share; false for the embedded H2. */
+    public boolean shared() {
+        return !embedded;
+    }
+
+    /** A connection of the caller's own to the database server, outside the pool (a cluster node's follower). */
+    public Connection dedicatedConnection() throws SQLException {
+        if (server == null) {
+            throw new SQLException("the embedded database has no connections of its own to give");
+        }
+        return server.getConnection();
     }
 
     /** Waits until fewer than {@link #UNSYNCED_BATCHES} committed batches are unanswered. */
@@ -537,7 +642,7 @@ public final class Database implements AutoCloseable {
      */
     private <T> void run(Connection c, Change<T> change, boolean inBatch) throws SQLException {
         java.sql.Savepoint savepoint = inBatch ? c.setSavepoint() : null;
-        Tx tx = new Tx(c);
+        Tx tx = new Tx(c, propagation);
         long working = System.nanoTime();
         try {
             change.result = change.work.run(tx);
@@ -562,6 +667,7 @@ public final class Database implements AutoCloseable {
         }
         tx.applied.forEach(Database::follow);
         change.afterCommit = tx.afterCommit;
+        change.beforeReply = tx.beforeReply;
     }
 
     /** Runs an in-memory follower of a change; one failing must not stop the others. */

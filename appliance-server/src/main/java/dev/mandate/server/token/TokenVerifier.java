@@ -44,13 +44,20 @@ public final class TokenVerifier {
     private final Duration leeway;
     private final Clock clock;
     private final VerifiedTokenCache cache;
+    private final dev.mandate.server.cluster.Currency currency;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
     private final Counter valid;
     private final Counter invalid;
 
+    /**
+     * A verifier on this node ({@code Currency.ALWAYS} when alone on its database, else its cluster): a verdict that depends on this node's memory (keys, revocation
+     * entries, app status) is given only while {@code currency} shows that memory current; 503 otherwise.
+     */
     public TokenVerifier(KeyRing keys, Revocations revocations, Predicate<String> inactiveApp, String issuer,
-                         Duration leeway, Clock clock, int cacheSize, MeterRegistry meters) {
+                         Duration leeway, Clock clock, int cacheSize, MeterRegistry meters,
+                         dev.mandate.server.cluster.Currency currency) {
+        this.currency = currency;
         String help = "token verifications (validate, introspection, Bearer authentication) by verdict";
         this.valid = Counter.builder("mandate.token.verifications").description(help).tag("verdict", "valid").register(meters);
         this.invalid = Counter.builder("mandate.token.verifications").description(help).tag("verdict", "invalid").register(meters);
@@ -74,9 +81,14 @@ public final class TokenVerifier {
         });
     }
 
-    /** The token's claims when it is valid now; empty for anything else, without saying why. */
+    /**
+     * The token's claims when it is valid now; empty for anything else, without saying why. On a node that
+     * cannot show its memory is current, a 503 refusal instead of a verdict.
+     */
     public Optional<TokenClaims> verify(String token) {
+        long asOf = currency.asOf();   // before memory is read: it holds everything committed up to this point
         Optional<TokenClaims> verdict = check(token);
+        currency.require(asOf);
         (verdict.isPresent() ? valid : invalid).increment();
         return verdict;
     }

@@ -78,6 +78,15 @@ public record TestPostgres(Path data, Path bin, int port, String password) imple
         return url("mandate");
     }
 
+    /** A new, empty database on this server; its JDBC URL. */
+    public String createDatabase(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url("postgres"), USER, password);
+             var s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return url(name);
+    }
+
     public String user() {
         return USER;
     }

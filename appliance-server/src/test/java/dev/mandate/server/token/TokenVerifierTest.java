@@ -49,7 +49,8 @@ class TokenVerifierTest extends WithDatabase {
         ring.add(key.toPublicJWK());
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         verifier = new TokenVerifier(ring, new Revocations(db, () -> NOW.getEpochSecond(), Duration.ZERO),
-                appId -> false, ISSUER, Duration.ofSeconds(5), clock, 100, new SimpleMeterRegistry());
+                appId -> false, ISSUER, Duration.ofSeconds(5), clock, 100, new SimpleMeterRegistry(),
+                dev.mandate.server.cluster.Currency.ALWAYS);
     }
 
     @Test
