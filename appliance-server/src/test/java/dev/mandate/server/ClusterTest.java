@@ -72,9 +72,15 @@ class ClusterTest {
     }
 
     private Node startNode(String name) throws Exception {
+        return startNode(name, Map.of());
+    }
+
+    private Node startNode(String name, Map<String, String> extra) throws Exception {
         Path data = Files.createDirectories(dir.resolve(name + "-" + System.nanoTime()));
-        BrokerProcess process = BrokerProcess.start(data, Map.of("MANDATE_DATABASE_URL", url,
+        Map<String, String> env = new java.util.HashMap<>(Map.of("MANDATE_DATABASE_URL", url,
                 "MANDATE_DATABASE_USER", server.user(), "MANDATE_NODE_NAME", name));
+        env.putAll(extra);
+        BrokerProcess process = BrokerProcess.start(data, env);
         return new Node(name, process, TestBroker.remote(process.awaitListening()));
     }
 
@@ -167,6 +173,144 @@ class ClusterTest {
         }
         assertTrue(caughtUp, "the node caught up by itself");
         assertTrue(refused > 0, "right after the pause the node could not show it was current, so it refused");
+    }
+
+    @Test
+    void aNodeKilledUnderLoadLosesNothingAcknowledgedAndRejoins() throws Exception {
+        startCluster("a", "b", "c");
+        List<TestBroker> survivors = List.of(node("a").client(), node("b").client());
+        String admin = survivors.getFirst().adminToken();
+        List<TestBroker.Agent> registered = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<TestBroker.Agent> revoked = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger failures = new AtomicInteger();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (int t = 0; t < 2; t++) {
+                TestBroker on = survivors.get(t);
+                pool.submit(() -> {
+                    for (int i = 0; running.get(); i++) {
+                        try {
+                            TestBroker.Agent agent = on.registerAgent(admin, "orch-load", "load-" + i, "[\"read:data:*\"]");
+                            registered.add(agent);   // acknowledged
+                        } catch (RuntimeException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            pool.submit(() -> {
+                for (int i = 0; running.get(); i++) {
+                    TestBroker.Agent victim;
+                    synchronized (registered) {
+                        if (registered.size() < 2) {
+                            continue;
+                        }
+                        victim = registered.remove(0);
+                    }
+                    var r = survivors.get(i % 2).revoke(admin, "agent", victim.agentId());
+                    (r.status() == 200 ? revoked : registered).add(victim);
+                }
+                return null;
+            });
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < end && registered.size() + revoked.size() < 20) {
+                Thread.onSpinWait();
+            }
+            node("c").process().process().destroyForcibly();   // kill -9, mid-load
+            assertTrue(node("c").process().process().waitFor(10, TimeUnit.SECONDS));
+            long more = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int before = registered.size() + revoked.size();
+            while (System.nanoTime() < more) {
+                Thread.onSpinWait();
+            }
+            assertTrue(registered.size() + revoked.size() > before, "the others kept serving after the kill");
+        } finally {
+            running.set(false);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, failures.get(), "no registration on a surviving node failed");
+        assertFalse(revoked.isEmpty());
+
+        nodes.add(startNode("c2"));
+        List<TestBroker> all = List.of(node("a").client(), node("b").client(), node("c2").client());
+        for (TestBroker n : all) {
+            for (TestBroker.Agent agent : List.copyOf(registered)) {
+                assertTrue(n.valid(agent.token()), "an acknowledged registration is there on every node");
+            }
+            for (TestBroker.Agent agent : List.copyOf(revoked)) {
+                assertFalse(n.valid(agent.token()), "an acknowledged revocation holds on every node");
+            }
+        }
+        JsonObject verify = node("c2").client().get("/v1/audit/verify", admin).json();
+        assertTrue(verify.getBoolean("valid"), verify.toString());
+    }
+
+    @Test
+    void aRotationOnOneNodeSignsEverywhereAfterThePublishLeadWithOneJwks() throws Exception {
+        Path config = Files.writeString(dir.resolve("lead.yaml"), "secrets: { bcrypt-cost: 4 }\nkeys: { publish-lead: PT3S }\n");
+        url = server.createDatabase("cluster" + DATABASES.incrementAndGet());
+        for (String name : List.of("a", "b", "c")) {
+            nodes.add(startNode(name, Map.of("MANDATE_CONFIG", config.toString())));
+        }
+        TestBroker a = node("a").client();
+        String admin = a.adminToken();
+        String oldKid = kid(admin);
+        var rotated = a.post("/v1/admin/keys/rotate", null, admin);
+        assertEquals(202, rotated.status(), rotated.toString());
+        String newKid = rotated.json().getString("kid");
+        for (Node n : nodes) {
+            assertTrue(n.client().get("/v1/jwks", null).body().contains(newKid), "published on every node at once");
+            assertEquals(oldKid, kid(n.client().adminToken()), "the old key signs until the lead has passed");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        List<String> kids = List.of();
+        while (System.nanoTime() < deadline) {
+            kids = nodes.stream().map(n -> kid(n.client().adminToken())).toList();
+            if (kids.stream().allMatch(newKid::equals)) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400));   // admin logins are rate-limited
+        }
+        assertEquals(List.of(newKid, newKid, newKid), kids, "every node signs with the new key");
+        var jwks = nodes.stream().map(n -> n.client().get("/v1/jwks", null).json().getJsonArray("keys").stream()
+                .map(k -> k.asJsonObject().getString("kid")).sorted().toList()).toList();
+        assertEquals(1, jwks.stream().distinct().count(), "one JWKS: " + jwks);
+        var active = a.get("/v1/admin/keys", admin).json().getJsonArray("keys").stream()
+                .filter(k -> k.asJsonObject().getString("state").equals("active")).toList();
+        assertEquals(1, active.size(), "one active key: " + active);
+    }
+
+    @Test
+    void aFullRestartOfEveryNodeKeepsEverythingAcknowledged() throws Exception {
+        startCluster("a", "b");
+        TestBroker a = node("a").client();
+        String admin = a.adminToken();
+        var kept = a.registerAgent(admin, "orch", "kept", "[\"read:data:*\"]");
+        var gone = node("b").client().registerAgent(admin, "orch", "gone", "[\"read:data:*\"]");
+        assertEquals(200, node("b").client().revoke(admin, "agent", gone.agentId()).status());
+        long events = a.get("/v1/audit/verify", admin).json().getJsonNumber("events").longValue();
+        for (Node n : List.copyOf(nodes)) {
+            n.process().close();
+            nodes.remove(n);
+        }
+        nodes.add(startNode("a"));
+        nodes.add(startNode("b"));
+        for (Node n : nodes) {
+            assertTrue(n.client().valid(kept.token()));
+            assertFalse(n.client().valid(gone.token()));
+            assertTrue(n.client().valid(admin), "the admin token too");
+        }
+        JsonObject verify = node("b").client().get("/v1/audit/verify", admin).json();
+        assertTrue(verify.getBoolean("valid"));
+        assertTrue(verify.getJsonNumber("events").longValue() >= events);
+    }
+
+    private static String kid(String token) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]));
+        return dev.mandate.server.http.Json.parse(header).getString("kid");
     }
 
     private static String jti(String token) {

@@ -115,7 +115,8 @@ public final class Hsm implements AutoCloseable {
     /** Every signing key on the token, oldest first. */
     public List<SigningKey> listKeys() {
         synchronized (lock) {
-            KeyStore ks = connected();
+            connected();
+            KeyStore ks = rescanned();
             try {
                 List<SigningKey> keys = new ArrayList<>();
                 for (String alias : Collections.list(ks.aliases())) {
@@ -135,15 +136,15 @@ public final class Hsm implements AutoCloseable {
     /** The public half of the key as a JWK with {@code kid}, {@code alg: ES256} and {@code use: sig}. */
     public ECKey publicJwk(String label) {
         synchronized (lock) {
-            return publicJwk(label, certificate(connected(), label));
+            return publicJwk(label, certificate(label));
         }
     }
 
     /** Destroys the key pair and its certificate on the token. */
     public void destroy(String label) {
         synchronized (lock) {
+            certificate(label);
             KeyStore ks = connected();
-            certificate(ks, label);
             try {
                 ks.deleteEntry(label);
             } catch (GeneralSecurityException | ProviderException e) {
@@ -170,6 +171,7 @@ public final class Hsm implements AutoCloseable {
     /** The private key handle and the login generation it belongs to; logs in again if needed. */
     Handle handle(String label) {
         synchronized (lock) {
+            certificate(label);   // rescans when another session made the key
             KeyStore ks = connected();
             try {
                 if (ks.getKey(label, null) instanceof PrivateKey key) {
@@ -226,6 +228,33 @@ public final class Hsm implements AutoCloseable {
             ((java.security.AuthProvider) provider).logout();
         } catch (LoginException | ProviderException e) {
             // The session is gone already; the next login starts clean.
+        }
+    }
+
+    /**
+     * The certificate of key {@code label}. SunPKCS11's key store maps the token's labels when it loads: a
+     * key another session made since (another broker of a cluster, on a shared token or an HSM cluster) is
+     * found by loading it again, within the same login, so handles in use stay valid.
+     */
+    private X509Certificate certificate(String label) {
+        try {
+            return certificate(connected(), label);
+        } catch (UnknownKeyException e) {
+            return certificate(rescanned(), label);
+        }
+    }
+
+    private KeyStore rescanned() {
+        char[] pin = PinFile.read(config.pinFile()).toCharArray();
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS11", provider);
+            ks.load(null, pin);   // already logged in: the provider keeps the login and maps the labels afresh
+            keyStore = ks;
+            return ks;
+        } catch (IOException | GeneralSecurityException | ProviderException e) {
+            throw unavailable("listing keys", e);
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
         }
     }
 

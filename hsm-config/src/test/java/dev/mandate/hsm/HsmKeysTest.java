@@ -46,6 +46,24 @@ class HsmKeysTest {
         hsm.close();
     }
 
+    /**
+     * Nodes of a cluster share the HSM's keys: a key another session (another broker) generated after this
+     * one logged in is found by label, signs, and a key it destroyed is gone here too.
+     */
+    @Test
+    void aKeyMadeThroughAnotherSessionIsUsableHere() throws Exception {
+        try (Hsm other = TestToken.open()) {
+            String label = TestToken.uniqueLabel("other");
+            SigningKey made = other.generateSigningKey(label);
+            assertEquals(made.kid(), hsm.publicJwk(label).getKeyID());
+            HsmSigner signer = hsm.signer(label, 1);
+            String jwt = signer.sign(new JWTClaimsSet.Builder().subject("s").build());
+            assertTrue(SignedJWT.parse(jwt).verify(new ECDSAVerifier(other.publicJwk(label))));
+            assertTrue(hsm.listKeys().stream().anyMatch(k -> k.label().equals(label)));
+            other.destroy(label);
+        }
+    }
+
     @Test
     void generatedKeyIsASensitiveNeverExtractableTokenObjectAsReadBackThroughPkcs11() {
         SigningKey key = hsm.generateSigningKey(TestToken.uniqueLabel("attrs"));
