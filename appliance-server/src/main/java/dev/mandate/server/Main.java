@@ -488,6 +488,12 @@ public final class Main {
     public static void routing(HttpRouting.Builder routing, Endpoints e, MeterRegistry meters) {
         routing.addFilter(new SecurityHeaders())
                .error(Refusal.class, Problems::handle)
+               // The database unreachable (a PostgreSQL restart or failover): 503, and the client tries again.
+               .error(StorageException.class, (req, res, failure) -> {
+                   LOG.log(Level.WARNING, "database unavailable for " + req.prologue().method().text() + " "
+                           + req.path().path() + ": " + failure.detail());
+                   Problems.handle(req, res, Refusal.unavailable("the database is unavailable; try again shortly"));
+               })
                .error(Throwable.class, Problems::unexpected);
         ApiRoutes routes = new ApiRoutes(routing, meters);
         e.status().routing(routes);

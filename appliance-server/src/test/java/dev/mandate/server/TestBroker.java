@@ -277,6 +277,15 @@ public final class TestBroker implements AutoCloseable {
         return status == 400;
     }
 
+    /** {@link #bearerAccepts}, where 503 (a node that cannot answer now) counts as not accepted. */
+    public boolean bearerAcceptsOr503(String token) {
+        int status = post("/v1/delegate", "{}", token).status();
+        if (status != 400 && status != 401 && status != 503) {
+            throw new IllegalStateException("unexpected status " + status);
+        }
+        return status == 400;
+    }
+
     public JsonObject validate(String token) {
         Response r = post("/v1/token/validate", "{\"token\":\"" + token + "\"}", null);
         if (r.status() != 200) {

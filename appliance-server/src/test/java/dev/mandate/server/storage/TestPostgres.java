@@ -58,10 +58,8 @@ public record TestPostgres(Path data, Path bin, int port, String password) imple
         } finally {
             Files.deleteIfExists(passwordFile);
         }
-        int port = freePort();
-        run(bin.resolve("pg_ctl"), "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "30",
-                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
-        TestPostgres server = new TestPostgres(data, bin, port, password);
+        TestPostgres server = new TestPostgres(data, bin, freePort(), password);
+        server.resume();
         try (Connection c = DriverManager.getConnection(server.url("postgres"), USER, password);
              var s = c.createStatement()) {
             s.execute("CREATE DATABASE mandate");
@@ -89,6 +87,18 @@ public record TestPostgres(Path data, Path bin, int port, String password) imple
 
     public String user() {
         return USER;
+    }
+
+    /** Stops the server at once, as a crash or a failover would (connections drop, nothing is flushed politely). */
+    public void crash() throws IOException, InterruptedException {
+        run(bin.resolve("pg_ctl"), "-D", data.toString(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts the server (again) on its port. */
+    public void resume() throws IOException, InterruptedException {
+        Path dir = data.getParent();
+        run(bin.resolve("pg_ctl"), "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "30",
+                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
     }
 
     @Override
