@@ -193,10 +193,11 @@ public final class Main {
                 cluster = Optional.of(Cluster.on(db, settings.nodeName(), settings.stalenessBound()));
             }
             AuditLog audit = new AuditLog(db, clock::millis);
+            EventLog events = new EventLog(db, clock);
             if (db.shared()) {
                 db.onEachBatch(audit::continueChain);
+                db.onEachBatch(events::follow);
             }
-            EventLog events = new EventLog(db, clock);
             Journal journal = new Journal(db, audit, events);
             Revocations revocations = new Revocations(db, () -> clock.instant().getEpochSecond(), settings.clockLeeway());
             TokenHistory history = TokenHistory.jdbc();

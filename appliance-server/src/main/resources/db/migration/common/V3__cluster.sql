@@ -1,13 +1,15 @@
 -- Several brokers on one PostgreSQL database (issue 14). Unused by the embedded H2 broker.
 
 -- One row per running node: what it has applied of the change feed, and when it last showed it (database
--- clock, epoch millis). A node whose heartbeat is older than the staleness bound answers no validation.
+-- clock, epoch millis). A node stops answering validation from memory well before its heartbeat is
+-- older than its staleness bound (bound_millis), after which no change waits for it.
 CREATE TABLE cluster_nodes (
   node_id          CHAR(32) PRIMARY KEY,
   name             VARCHAR(300) NOT NULL,
   started_millis   BIGINT NOT NULL,
   applied_seq      BIGINT NOT NULL,
-  heartbeat_millis BIGINT NOT NULL
+  heartbeat_millis BIGINT NOT NULL,
+  bound_millis     BIGINT NOT NULL
 );
 
 -- The change feed: one row per committed change that every node must apply before it is acknowledged

@@ -141,6 +141,23 @@ class ClusterTest {
     }
 
     @Test
+    void theEventStreamOfOneNodeShowsEveryNodesEventsInOrder() throws Exception {
+        startCluster("a", "b", "c");
+        TestBroker a = node("a").client();
+        TestBroker b = node("b").client();
+        String admin = a.adminToken();
+        try (OperatorApiTest.Stream stream = new OperatorApiTest.Stream(b, admin, null)) {
+            var agent = a.registerAgent(admin, "orch", "seen-from-b", "[\"read:data:*\"]");
+            assertEquals(200, node("c").client().revoke(admin, "agent", agent.agentId()).status());
+            String[] issued = stream.nextOf("token_issued");
+            assertTrue(issued[2].contains(agent.agentId()), "A's registration on B's stream: " + issued[2]);
+            String[] revoked = stream.nextOf("token_revoked");
+            assertTrue(revoked[2].contains(agent.agentId()), "C's revocation on B's stream: " + revoked[2]);
+            assertTrue(Long.parseLong(revoked[0]) > Long.parseLong(issued[0]), "in commit order");
+        }
+    }
+
+    @Test
     void aPausedNodeFailsClosedUntilItHasCaughtUp() throws Exception {
         startCluster("a", "b", "c");
         TestBroker a = node("a").client();
@@ -281,6 +298,62 @@ class ClusterTest {
         var active = a.get("/v1/admin/keys", admin).json().getJsonArray("keys").stream()
                 .filter(k -> k.asJsonObject().getString("state").equals("active")).toList();
         assertEquals(1, active.size(), "one active key: " + active);
+    }
+
+    @Test
+    void revokingTheActiveAndTheWaitingKeyOnTwoNodesAtOnceLeavesExactlyOneActiveKey() throws Exception {
+        startCluster("a", "b");
+        TestBroker a = node("a").client();
+        TestBroker b = node("b").client();
+        String admin = a.adminToken();
+        String active = kid(admin);
+        var rotated = a.post("/v1/admin/keys/rotate", null, admin);
+        assertEquals(202, rotated.status(), rotated.toString());
+        String waiting = rotated.json().getString("kid");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> a.post("/v1/admin/keys/" + active + "/revoke", null, admin));
+            var second = pool.submit(() -> b.post("/v1/admin/keys/" + waiting + "/revoke", null, admin));
+            // 409: the keys changed while the revocation was prepared; 401: the other revocation, done first,
+            // took the admin token's key with it. Either is sent again (with a fresh admin token).
+            for (var outcome : List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS))) {
+                assertTrue(List.of(200, 401, 409).contains(outcome.status()), outcome.toString());
+            }
+            if (first.get().status() != 200) {
+                assertEquals(200, a.post("/v1/admin/keys/" + active + "/revoke", null, a.adminToken()).status());
+            }
+            if (second.get().status() != 200) {
+                assertEquals(200, b.post("/v1/admin/keys/" + waiting + "/revoke", null, b.adminToken()).status());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        String fresh = b.adminToken();   // the first admin token died with its key
+        var keys = a.get("/v1/admin/keys", fresh).json().getJsonArray("keys").stream().map(k -> k.asJsonObject()).toList();
+        var activeKeys = keys.stream().filter(k -> k.getString("state").equals("active")).toList();
+        assertEquals(1, activeKeys.size(), "exactly one active key: " + keys);
+        String now = activeKeys.getFirst().getString("kid");
+        assertNotEquals(active, now);
+        assertNotEquals(waiting, now);
+        for (Node n : nodes) {
+            String token = n.client().adminToken();
+            assertEquals(now, kid(token), "every node signs with the one active key");
+            assertTrue(n.client().valid(token));
+        }
+    }
+
+    @Test
+    void anEntryOutlivesTokensAnotherNodeIssuedUnderALongerMaxTtl() throws Exception {
+        url = server.createDatabase("cluster" + DATABASES.incrementAndGet());
+        nodes.add(startNode("long", Map.of("MANDATE_MAX_TTL", "3600")));
+        nodes.add(startNode("short", Map.of("MANDATE_MAX_TTL", "2")));   // mid-way through a rolling change
+        String admin = node("long").client().adminToken();
+        var agent = node("long").client().registerAgent(admin, "orch", "long-lived", "[\"read:data:*\"]");
+        assertTrue(agent.expiresIn() > 60);
+        assertEquals(200, node("short").client().revoke(admin, "agent", agent.agentId()).status());
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));   // past the short max-ttl
+        nodes.add(startNode("late"));   // loads the entries still in force
+        assertFalse(node("late").client().valid(agent.token()), "the entry lasts as long as the token it revokes");
     }
 
     @Test

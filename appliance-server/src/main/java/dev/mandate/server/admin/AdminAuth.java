@@ -75,11 +75,30 @@ public final class AdminAuth {
                 throw new IllegalStateException("the admin secret must be at most 72 bytes");
             }
             String hash = hashes.hash(secret);
-            db.write(tx -> {
+            boolean generatedOrAdopted = configured.isEmpty();
+            String settled = db.write(tx -> {
+                // Decided here: another node of a cluster, starting at the same time, may have settled it.
+                Optional<String> meanwhile = settings.get(tx, SETTING);
+                if (generatedOrAdopted && meanwhile.isPresent()) {
+                    return meanwhile.get();
+                }
                 settings.put(tx, SETTING, hash);
                 tx.propagate();
-                return null;
+                return hash;
             });
+            if (!settled.equals(hash)) {
+                LOG.log(Level.WARNING, "another node set the admin secret first; its secret holds"
+                        + (written.isPresent() ? " (" + secretFile + " removed)" : ""));
+                if (written.isPresent()) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(secretFile);
+                    } catch (java.io.IOException e) {
+                        LOG.log(Level.WARNING, "could not remove " + secretFile + ": " + e.getMessage());
+                    }
+                }
+                storedHash = settled;
+                return Optional.empty();
+            }
             current = hash;
             LOG.log(Level.INFO, written.isPresent() ? "generated the admin secret into " + secretFile
                     : configured.isPresent() ? "admin secret set from MANDATE_ADMIN_SECRET (stored hashed)"
@@ -96,13 +115,18 @@ public final class AdminAuth {
 
     /** An admin token for the right secret; {@code client} (the caller's address) goes into the audit of a failure. */
     public IssuedToken authenticate(String secret, String client) {
-        if (!hashes.matches(secret, storedHash)) {
+        String checked = storedHash;
+        if (!hashes.matches(secret, checked)) {
             journal.refuseUnsolicited(Audit.denied("admin_auth_failed", "invalid admin credentials"), client);
             throw Refusal.unauthorized("invalid credentials");
         }
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(TokenClaims.ADMIN, Scopes.trusted(ADMIN_SCOPES),
                 tokens.now().plus(ttl), "", "", List.of()));
         return db.write(tx -> {
+            // Decided here: another node of a cluster may have replaced the secret since this one caught up.
+            if (settings.get(tx, SETTING).filter(checked::equals).isEmpty()) {
+                throw Refusal.unauthorized("invalid credentials");
+            }
             IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("admin_auth", "jti=" + token.claims().jti()));
             return token;

@@ -23,11 +23,14 @@ import java.util.function.Consumer;
  * write catches up, and records the node's heartbeat and applied number in its row.
  *
  * <p>A change that must reach every node calls {@code tx.propagate()}: it is numbered in the feed, and
- * its caller is answered only once every other node with a heartbeat younger than the bound has applied
+ * its caller is answered only once every other node with a heartbeat younger than its bound has applied
  * it. A node whose heartbeat is older is dropped from that wait, and it cannot answer from memory either:
- * {@link #require(long)} refuses every verdict whose memory was last shown current longer ago than the
- * bound (the node's heartbeat is no earlier than its own start of that catch-up, so when the waiter
- * drops it by the database's clock, it has already stopped answering by its own).
+ * {@link #require(Stamp)} refuses every verdict whose memory was last shown current longer ago than half
+ * the bound (the node's heartbeat is no earlier than its own start of that catch-up, so by the time the
+ * waiter drops it by the database's clock, it has stopped answering by its own; the other half of the
+ * bound absorbs clock steps and the time between a node's check and its answer). Whatever the database
+ * says, a propagated change is never answered before a whole bound has passed since its commit unless
+ * every node confirmed it: by then every node has caught up past it, or is refusing.
  */
 public final class Cluster implements Currency, AutoCloseable {
 
@@ -48,8 +51,8 @@ public final class Cluster implements Currency, AutoCloseable {
     private final List<Consumer<Database.Tx>> refreshers = new CopyOnWriteArrayList<>();
     /** The latest feed number whose changes this node's memory holds; the writer thread's (volatile for resets). */
     private volatile long applied;
-    /** System.nanoTime at the start of the last catch-up that completed; memory holds all committed before it. */
-    private volatile long currentAsOf;
+    /** The start of the last catch-up that completed; memory holds everything committed before it. */
+    private volatile Stamp currentAsOf = new Stamp(System.nanoTime(), 0);
     private volatile boolean current;
     private volatile boolean closing;
     private final JdbcChangeListener listener;
@@ -75,6 +78,10 @@ public final class Cluster implements Currency, AutoCloseable {
         Cluster cluster = new Cluster(db, name, bound);
         db.onEachBatch(cluster::catchUp);
         db.propagateWith(cluster::announce);
+        // A node frozen mid-batch (a pause, a partition) must not hold the cluster's write lock for long:
+        // the server ends its session after a quarter of the bound idle, and nobody waits for the lock
+        // longer than half of it (that batch is refused with 503 instead).
+        db.limitLockHolding(bound.dividedBy(4), bound.dividedBy(2));
         return cluster;
     }
 
@@ -87,7 +94,7 @@ public final class Cluster implements Currency, AutoCloseable {
     /** Registers this node's row, shows it current, and starts the follower. */
     public void start() {
         db.write(tx -> {
-            store.register(tx, nodeId, name, applied);
+            store.register(tx, nodeId, name, applied, boundMillis);
             return null;
         });
         beat();
@@ -95,26 +102,26 @@ public final class Cluster implements Currency, AutoCloseable {
     }
 
     @Override
-    public long asOf() {
+    public Stamp asOf() {
         return currentAsOf;
     }
 
     @Override
-    public void require(long asOf) {
-        if (!current || System.nanoTime() - asOf > boundNanos) {
+    public void require(Stamp asOf) {
+        if (!current || asOf.elapsedNanos() > boundNanos / 2) {
             throw Currency.notCurrent();
         }
     }
 
     /** True while this node can show it is current. */
     public boolean isCurrent() {
-        return current && System.nanoTime() - currentAsOf <= boundNanos;
+        return current && currentAsOf.elapsedNanos() <= boundNanos / 2;
     }
 
     /** Every node the database knows, this one marked; a node is current when its heartbeat is within the bound. */
     public List<Node> nodes() {
         return db.read(store::nodes).stream().map(r -> new Node(r.name(), r.appliedSeq(), r.ageMillis(),
-                r.nodeId().equals(nodeId), r.ageMillis() <= boundMillis)).toList();
+                r.nodeId().equals(nodeId), r.ageMillis() <= r.boundMillis() / 2)).toList();
     }
 
     /** Forgets nodes silent for an hour, and feed entries older than a day (every node has long applied them). */
@@ -143,30 +150,37 @@ public final class Cluster implements Currency, AutoCloseable {
     }
 
     /**
-     * Returns once every other node with a heartbeat younger than the bound has applied {@code seq}. A live
-     * node applies it in its next batch (at most a quarter of the bound away, sooner on the notification);
-     * a node that stops beating drops out within the bound.
+     * Returns once every other node with a heartbeat younger than its bound has applied {@code seq}: a live
+     * node applies it in its next batch (at most a quarter of the bound away, sooner on the notification).
+     * When the nodes cannot be read, or one has not confirmed within the bound, it returns once the whole
+     * bound has passed since the commit: a node that has not caught up past the change by then refuses.
      */
     private void awaitApplied(long seq) {
-        long deadline = System.nanoTime() + 2 * boundNanos + TimeUnit.SECONDS.toNanos(1);
+        long committed = System.nanoTime();   // after the commit: waiting from here waits long enough
         long pause = TimeUnit.MICROSECONDS.toNanos(500);
-        while (db.read(tx -> store.behind(tx, nodeId, seq, boundMillis)) > 0) {
-            if (System.nanoTime() > deadline) {
-                LOG.log(Level.WARNING, "change " + seq + " is committed, but a node with a live heartbeat has not"
-                        + " applied it after twice the staleness bound; answering anyway");
-                return;
+        try {
+            while (db.read(tx -> store.behind(tx, nodeId, seq)) > 0) {
+                if (System.nanoTime() - committed > boundNanos) {
+                    return;
+                }
+                LockSupport.parkNanos(pause);
+                pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
             }
-            LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read which nodes applied change " + seq + " (" + e.getMessage()
+                    + "); answering once the staleness bound has passed since its commit");
+            while (System.nanoTime() - committed < boundNanos) {
+                LockSupport.parkNanos(committed + boundNanos - System.nanoTime());
+            }
         }
     }
 
     /** A write that catches up (in its batch's opener) and records the heartbeat; the node is current as of its start. */
     private void beat() {
-        long started = System.nanoTime();
+        Stamp started = new Stamp(System.nanoTime(), System.currentTimeMillis());
         db.write(tx -> {
             if (!store.beat(tx, nodeId, applied)) {
-                store.register(tx, nodeId, name, applied);   // pruned while this node was stopped for an hour
+                store.register(tx, nodeId, name, applied, boundMillis);   // pruned while this node was stopped for an hour
             }
             return null;
         });

@@ -37,28 +37,29 @@ final class JdbcClusterStore {
                 applied, nodeId) == 1;
     }
 
-    void register(Database.Tx tx, String nodeId, String name, long applied) {
-        tx.update("INSERT INTO cluster_nodes (node_id, name, started_millis, applied_seq, heartbeat_millis) VALUES (?, ?, "
-                + TX_START_MILLIS + ", ?, " + TX_START_MILLIS + ")", nodeId, name, applied);
+    void register(Database.Tx tx, String nodeId, String name, long applied, long boundMillis) {
+        tx.update("INSERT INTO cluster_nodes (node_id, name, started_millis, applied_seq, heartbeat_millis, bound_millis)"
+                + " VALUES (?, ?, " + TX_START_MILLIS + ", ?, " + TX_START_MILLIS + ", ?)", nodeId, name, applied, boundMillis);
     }
 
     void leave(Database.Tx tx, String nodeId) {
         tx.update("DELETE FROM cluster_nodes WHERE node_id = ?", nodeId);
     }
 
-    /** Nodes other than {@code nodeId} whose heartbeat is younger than {@code boundMillis} and that have not applied {@code seq}. */
-    long behind(Database.Tx tx, String nodeId, long seq, long boundMillis) {
+    /** Nodes other than {@code nodeId} that have not applied {@code seq} and whose heartbeat is younger than their bound. */
+    long behind(Database.Tx tx, String nodeId, long seq) {
         return tx.first("SELECT COUNT(*) FROM cluster_nodes WHERE node_id <> ? AND applied_seq < ? AND heartbeat_millis > "
-                + CLOCK_MILLIS + " - ?", rs -> rs.getLong(1), nodeId, seq, boundMillis).orElse(0L);
+                + CLOCK_MILLIS + " - bound_millis", rs -> rs.getLong(1), nodeId, seq).orElse(0L);
     }
 
     /** A node as the cluster sees it: how long ago its heartbeat was, by the database's clock. */
-    record Row(String nodeId, String name, long appliedSeq, long ageMillis) {
+    record Row(String nodeId, String name, long appliedSeq, long ageMillis, long boundMillis) {
     }
 
     List<Row> nodes(Database.Tx tx) {
-        return tx.list("SELECT node_id, name, applied_seq, " + CLOCK_MILLIS + " - heartbeat_millis FROM cluster_nodes"
-                + " ORDER BY name, node_id", rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+        return tx.list("SELECT node_id, name, applied_seq, " + CLOCK_MILLIS + " - heartbeat_millis, bound_millis"
+                + " FROM cluster_nodes ORDER BY name, node_id",
+                rs -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
     }
 
     /** Forgets nodes silent for {@code nodeMillis} and feed entries older than {@code changeMillis}. */

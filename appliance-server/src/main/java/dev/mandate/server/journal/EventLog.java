@@ -43,18 +43,44 @@ public final class EventLog {
      * cut, its number would go to another event that a resuming client would skip.
      */
     private volatile long published;
+    /** On a shared database: the last event this node has seen, its own or another node's (the writer's). */
+    private long seen;
+    /** This node's events not yet seen by {@link #follow}: it publishes only the others'. */
+    private final Set<Long> own = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public EventLog(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
         this.published = db.read(store::lastSeq);
+        this.seen = published;
     }
 
     /** Writes {@code event} in {@code tx}; subscribers get it once {@code tx} has committed. */
     public void record(Database.Tx tx, Event event) {
         Instant at = clock.instant();
         Event.Recorded recorded = new Event.Recorded(store.insert(tx, event, at), at, event);
+        own.add(recorded.seq());
         tx.afterCommit(() -> publish(recorded));
+    }
+
+    /**
+     * In a batch on a shared database, under its write lock: the events other nodes committed since the
+     * last batch reach this node's streams too, in order, ahead of this batch's own. Events arrive in
+     * commit order (the write lock), so none is skipped.
+     */
+    public void follow(Database.Tx tx) {
+        List<Event.Recorded> others = new java.util.ArrayList<>();
+        for (Event.Recorded e : store.between(tx, seen, Long.MAX_VALUE, Integer.MAX_VALUE)) {
+            if (!own.remove(e.seq())) {
+                others.add(e);
+            }
+            seen = e.seq();
+        }
+        long upTo = seen;
+        own.removeIf(seq -> seq <= upTo);   // a change rolled back leaves its number unused
+        if (!others.isEmpty()) {
+            tx.afterCommit(() -> others.forEach(this::publish));
+        }
     }
 
     /** Retained events after {@code seq} that are on the device, oldest first. */

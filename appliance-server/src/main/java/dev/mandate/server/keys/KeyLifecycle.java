@@ -72,7 +72,7 @@ public final class KeyLifecycle {
         this.destroyRetired = destroyRetired;
         this.maxConcurrentSignatures = maxConcurrentSignatures;
         KeyRecord active = list().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst()
-                .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true, KeyState.ACTIVE)));
+                .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true, keys -> inState(keys, KeyState.ACTIVE))));
         db.read(tx -> store.verifyingJwks(tx)).forEach(jwk -> ring.add(parse(jwk)));
         this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures), meters);
         tick();
@@ -99,7 +99,7 @@ public final class KeyLifecycle {
             }
             return activate(waiting.get());
         }
-        return generate(immediate, immediate ? null : KeyState.NEXT);
+        return generate(immediate, immediate ? keys -> Optional.empty() : keys -> inState(keys, KeyState.NEXT));
     }
 
     /**
@@ -116,19 +116,25 @@ public final class KeyLifecycle {
         }
         // The successor is made in the HSM (and published) before the transaction: an HSM operation, not a decision.
         Optional<KeyRecord> successor = key.state() == KeyState.ACTIVE
-                ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false, KeyState.NEXT))) : Optional.empty();
+                ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false, keys -> inState(keys, KeyState.NEXT))))
+                : Optional.empty();
         var successorSigner = successor.map(next -> hsm.signer(next.label(), maxConcurrentSignatures));
         long now = clock.instant().getEpochSecond();
         KeyRecord revoked = with(key, KeyState.REVOKED, key.activatesAt(), key.activatedAt(), clock.instant());
         int count = db.write(tx -> {
-            // Decided here: another node of a cluster may have revoked or retired it meanwhile.
-            if (stateIn(tx, kid).filter(state -> state != KeyState.REVOKED && state != KeyState.RETIRED).isEmpty()) {
+            // Decided here: another node of a cluster may have rotated, revoked or retired keys meanwhile.
+            Optional<KeyState> state = stateIn(tx, kid);
+            if (state.filter(s -> s != KeyState.REVOKED && s != KeyState.RETIRED).isEmpty()) {
                 return 0;
             }
-            tx.propagate();
-            if (successor.isPresent()) {
+            if (state.get() == KeyState.ACTIVE) {
+                // Never a moment without an active key: the successor prepared must still be waiting.
+                if (successor.isEmpty() || stateIn(tx, successor.get().kid()).filter(s -> s == KeyState.NEXT).isEmpty()) {
+                    throw Refusal.conflict("the signing keys changed while this revocation was prepared; send it again");
+                }
                 activateIn(tx, successor.get(), successorSigner.get());
             }
+            tx.propagate();
             store.update(tx, revoked);
             var signed = live.ofKey(kid);
             int signedLive = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
@@ -163,10 +169,13 @@ public final class KeyLifecycle {
             }
         }
         if (rotationPeriod.isPresent() && find(KeyState.NEXT).isEmpty()) {
-            KeyRecord active = find(KeyState.ACTIVE).orElseThrow();
-            if (!active.activatedAt().plus(rotationPeriod.get()).isAfter(now)) {
-                LOG.log(Level.INFO, "scheduled key rotation: " + active.kid() + " has been active for " + rotationPeriod.get());
-                generate(false, KeyState.NEXT);
+            Optional<KeyRecord> active = find(KeyState.ACTIVE);
+            if (active.isPresent() && !active.get().activatedAt().plus(rotationPeriod.get()).isAfter(now)) {
+                LOG.log(Level.INFO, "scheduled key rotation: " + active.get().kid() + " has been active for " + rotationPeriod.get());
+                String due = active.get().kid();
+                // Another node may have rotated meanwhile: then its key (waiting or active) stands.
+                generate(false, keys -> inState(keys, KeyState.NEXT).or(() -> inState(keys, KeyState.ACTIVE)
+                        .filter(k -> !k.kid().equals(due))));
             }
         }
     }
@@ -186,8 +195,11 @@ public final class KeyLifecycle {
             }
         }
         ring.publicKeys().keySet().stream().filter(kid -> !verifying.contains(kid)).toList().forEach(ring::remove);
-        Optional<KeyRecord> active = store.all(tx).stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst();
+        Optional<KeyRecord> active = inState(store.all(tx), KeyState.ACTIVE);
         if (active.isPresent() && signer != null && !active.get().kid().equals(signer.kid())) {
+            // In the batch, so that no token of this batch is signed by a key the cluster stopped trusting
+            // in it. An HSM that hangs here holds the cluster's write lock only until the database ends this
+            // session (a quarter of the staleness bound): the batch fails and this node stops.
             try {
                 signer.use(hsm.signer(active.get().label(), maxConcurrentSignatures));
                 LOG.log(Level.INFO, "signing key " + active.get().kid() + " is active (activated by another node)");
@@ -232,12 +244,17 @@ public final class KeyLifecycle {
         });
     }
 
+    private static Optional<KeyRecord> inState(List<KeyRecord> keys, KeyState state) {
+        return keys.stream().filter(k -> k.state() == state).findFirst();
+    }
+
     /**
-     * Generates a key in the HSM and publishes it; with {@code unlessExists}, only when no key is in that
-     * state by the time the key is recorded (another node of a cluster may have made one meanwhile: then
-     * the new key is destroyed and that one returned). One node at a time decides: the write lock.
+     * Generates a key in the HSM and publishes it, activated in the same write when {@code activeNow}.
+     * {@code instead}, asked inside that write, names a key that makes this one unneeded (another node of a
+     * cluster made it meanwhile): then nothing is recorded, the new key is destroyed and that one returned.
+     * One node at a time decides: the write lock.
      */
-    private KeyRecord generate(boolean activeNow, KeyState unlessExists) {
+    private KeyRecord generate(boolean activeNow, java.util.function.Function<List<KeyRecord>, Optional<KeyRecord>> instead) {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
         Instant now = clock.instant();
@@ -253,18 +270,21 @@ public final class KeyLifecycle {
         }
         KeyRecord next = new KeyRecord(key.kid(), label, "ES256", KeyState.NEXT, key.createdAt(),
                 now.plus(publishLead), null, null);
-        Optional<KeyRecord> other = db.write(tx -> {
-            Optional<KeyRecord> made = unlessExists == null ? Optional.empty()
-                    : store.all(tx).stream().filter(k -> k.state() == unlessExists).findFirst();
+        HsmSigner nextSigner = activeNow && signer != null ? hsm.signer(label, maxConcurrentSignatures) : null;
+        record Outcome(Optional<KeyRecord> other, KeyRecord made) {
+        }
+        Outcome outcome = db.write(tx -> {
+            Optional<KeyRecord> made = instead.apply(store.all(tx));
             if (made.isPresent()) {
-                return made;
+                return new Outcome(made, null);
             }
             store.insert(tx, next, jwk.toPublicJWK().toJSONString());
             journal.record(tx, Audit.success("key_generated", "kid=" + key.kid() + " label=" + label));
             tx.apply(() -> ring.add(jwk));
             tx.propagate();
-            return Optional.<KeyRecord>empty();
+            return new Outcome(Optional.empty(), activeNow ? activateIn(tx, next, nextSigner) : next);
         });
+        Optional<KeyRecord> other = outcome.other();
         if (other.isPresent()) {
             try {
                 hsm.destroy(label);
@@ -274,8 +294,8 @@ public final class KeyLifecycle {
             LOG.log(Level.INFO, "another node made signing key " + other.get().kid() + " first; " + key.kid() + " discarded");
             return other.get();
         }
-        LOG.log(Level.INFO, "generated signing key " + key.kid() + (activeNow ? "" : ", signing from " + next.activatesAt()));
-        return activeNow ? activate(next) : next;
+        LOG.log(Level.INFO, "generated signing key " + key.kid() + (activeNow ? ", active" : ", signing from " + next.activatesAt()));
+        return outcome.made();
     }
 
     private KeyRecord activate(KeyRecord next) {

@@ -36,6 +36,13 @@ public final class Ledgers {
         /** Every token signed by {@code kid} that expires after {@code since}. */
         List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since);
 
+        /**
+         * The latest expiry (epoch seconds) of any recorded token an entry at {@code level} for {@code target}
+         * matches directly: held by the agent, of the task, or of the tree rooted at the agent. Delegated
+         * tokens expire no later than the token they came from.
+         */
+        java.util.OptionalLong latestExpiry(Database.Tx tx, Revocations.Level level, String target);
+
         /** Marks an active token revoked, so no issuing transaction accepts it again. */
         void markRevoked(Database.Tx tx, String jti, long now);
     }

@@ -306,6 +306,11 @@ public final class Database implements AutoCloseable {
      * default): a server where it is off is refused, since an acknowledged change could then be lost.
      */
     public static Database openPostgres(String url, String user, String password, MeterRegistry meters) {
+        return openPostgres(url, user, password, meters, () -> System.exit(5));
+    }
+
+    /** {@link #openPostgres(String, String, String, MeterRegistry)}, running {@code halt} when the writer fails. */
+    static Database openPostgres(String url, String user, String password, MeterRegistry meters, Runnable halt) {
         var source = new org.postgresql.ds.PGConnectionPoolDataSource();
         try {
             source.setURL(url);
@@ -332,7 +337,7 @@ public final class Database implements AutoCloseable {
                 }
             }
             Migrations.apply(pool);
-            return new Database(pool, Durability.ofServer(meters), meters, () -> System.exit(5), source);
+            return new Database(pool, Durability.ofServer(meters), meters, halt, source);
         } catch (SQLException e) {
             pool.dispose();
             throw new StorageException(e);
@@ -467,10 +472,11 @@ public final class Database implements AutoCloseable {
         long started = System.nanoTime();
         batch.forEach(c -> lockWait.record(started - c.queuedAt, TimeUnit.NANOSECONDS));
         Connection c;
+        Tx opened = null;
         try {
             c = writerConnection();
             if (!embedded) {
-                openBatch(c);
+                opened = openBatch(c);
             }
         } catch (SQLException | RuntimeException e) {
             // Nothing of the batch has run, in the database or in memory: refuse its changes (503) and
@@ -491,7 +497,17 @@ public final class Database implements AutoCloseable {
         commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
         durability.committed(batch.size());
         batches.record(batch.size());
-        committed.put(List.copyOf(batch));
+        if (opened != null && !opened.afterCommit.isEmpty()) {
+            // What the openers publish (other nodes' events) goes out in commit order, ahead of this batch's.
+            Change<Object> opening = new Change<>(tx -> null);
+            opening.afterCommit = opened.afterCommit;
+            List<Change<?>> withOpening = new ArrayList<>(batch.size() + 1);
+            withOpening.add(opening);
+            withOpening.addAll(batch);
+            committed.put(withOpening);
+        } else {
+            committed.put(List.copyOf(batch));
+        }
     }
 
     /**
@@ -501,7 +517,7 @@ public final class Database implements AutoCloseable {
      * commit order (a node catching up by number skips nothing), and the audit chain has one total order.
      * The openers then bring this node's memory up to what was committed (a revocation on another node).
      */
-    private void openBatch(Connection c) throws SQLException {
+    private Tx openBatch(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
         }
@@ -509,6 +525,7 @@ public final class Database implements AutoCloseable {
         for (var opener : openers) {
             opener.accept(tx);
         }
+        return tx;
     }
 
     /** The advisory lock key of the cluster-wide write lock ("mandate" in ASCII). */
@@ -529,6 +546,22 @@ public final class Database implements AutoCloseable {
     public void propagateWith(java.util.function.Consumer<Tx> propagation) {
         this.propagation = propagation;
     }
+
+    /** On a database server: the writer's session settings that bound how long it holds or waits for the write lock. */
+    private volatile String lockLimits = "";
+
+    /**
+     * On a database server: the writer's session is ended by the server after {@code idle} idle inside a
+     * transaction (a node frozen mid-batch releases the cluster's write lock), and gives up waiting for the
+     * lock after {@code wait} (its batch is refused with 503). Takes effect on the writer's next connection.
+     */
+    public void limitLockHolding(Duration idle, Duration wait) {
+        lockLimits = "SET idle_in_transaction_session_timeout = " + idle.toMillis() + "; SET lock_timeout = " + wait.toMillis();
+        closeWriterConnectionLater = true;
+    }
+
+    /** Set when the writer's connection must be made again (new session settings). */
+    private volatile boolean closeWriterConnectionLater;
 
     /** True on a database server that several brokers may share; false for the embedded H2. */
     public boolean shared() {
@@ -616,10 +649,21 @@ public final class Database implements AutoCloseable {
      * share (a pool timeout would fail a batch), and its session keeps its parsed statements.
      */
     private Connection writerConnection() throws SQLException {
+        if (closeWriterConnectionLater) {
+            closeWriterConnectionLater = false;
+            closeWriterConnection();
+        }
         if (writerConnection == null) {
-            writerConnection = pool.getConnection();
-            writerConnection.setReadOnly(false);   // a pooled connection may come back from a read
-            writerConnection.setAutoCommit(false);
+            Connection c = pool.getConnection();
+            c.setReadOnly(false);   // a pooled connection may come back from a read
+            c.setAutoCommit(true);
+            if (!embedded && !lockLimits.isEmpty()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(lockLimits);
+                }
+            }
+            c.setAutoCommit(false);
+            writerConnection = c;
         }
         return writerConnection;
     }

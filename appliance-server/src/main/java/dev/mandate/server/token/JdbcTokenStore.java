@@ -1,5 +1,7 @@
 package dev.mandate.server.token;
 
+import dev.mandate.server.revocation.Revocations;
+
 import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.storage.Database;
@@ -104,6 +106,20 @@ final class JdbcTokenStore implements TokenHistory {
                     rs -> expiries.put(rs.getString(1), rs.getLong(2)), batch.toArray());
         }
         return expiries;
+    }
+
+    @Override
+    public java.util.OptionalLong latestExpiry(Database.Tx tx, Revocations.Level level, String target) {
+        String column = switch (level) {
+            case AGENT -> "sub";
+            case TASK -> "task_id";
+            case CHAIN -> "root_agent";
+            case TOKEN, SUPERSEDED -> "jti";
+        };
+        return tx.first("SELECT MAX(expires_at) FROM tokens WHERE " + column + " = ?", rs -> {
+            long max = rs.getLong(1);
+            return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+        }, target).orElse(java.util.OptionalLong.empty());
     }
 
     @Override

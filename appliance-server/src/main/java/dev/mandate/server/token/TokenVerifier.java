@@ -86,7 +86,7 @@ public final class TokenVerifier {
      * cannot show its memory is current, a 503 refusal instead of a verdict.
      */
     public Optional<TokenClaims> verify(String token) {
-        long asOf = currency.asOf();   // before memory is read: it holds everything committed up to this point
+        var asOf = currency.asOf();   // before memory is read: it holds everything committed up to this point
         Optional<TokenClaims> verdict = check(token);
         currency.require(asOf);
         (verdict.isPresent() ? valid : invalid).increment();

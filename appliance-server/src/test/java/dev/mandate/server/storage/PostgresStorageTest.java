@@ -90,6 +90,45 @@ class PostgresStorageTest {
     }
 
 
+    /**
+     * Brokers sharing a database take one write lock per batch: a node frozen inside its batch (paused,
+     * partitioned) must not hold it for long. The server ends the frozen session after the idle limit, the
+     * other node's write goes through, and the frozen node's batch fails (its broker stops and restarts).
+     */
+    @Test
+    void aWriterFrozenInsideItsBatchLosesTheClusterLockWithinTheLimit() throws Exception {
+        try (TestPostgres server = TestPostgres.start(dir)) {
+            CountDownLatch halted = new CountDownLatch(1);
+            Database frozen = Database.openPostgres(server.url(), server.user(), "", new SimpleMeterRegistry(), halted::countDown);
+            Database other = Database.openPostgres(server.url(), server.user(), "", new SimpleMeterRegistry(), () -> { });
+            try {
+                frozen.limitLockHolding(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(5));
+                other.limitLockHolding(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(5));
+                CountDownLatch inside = new CountDownLatch(1);
+                CountDownLatch thaw = new CountDownLatch(1);
+                CompletableFuture<Object> stuck = CompletableFuture.supplyAsync(() -> frozen.write(tx -> {
+                    put(tx, "frozen");
+                    inside.countDown();
+                    await(thaw);   // frozen between two statements, the lock held
+                    return put(tx, "frozen-2");
+                }));
+                await(inside);
+                long started = System.nanoTime();
+                assertEquals((Object) 1, other.write(tx -> put(tx, "other")));
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertTrue(waited < 2_000, "the other node waited " + waited + " ms for the lock, not the whole freeze");
+                thaw.countDown();
+                assertInstanceOf(StorageException.class, assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> stuck.get(10, TimeUnit.SECONDS)).getCause(), "the frozen batch did not commit");
+                assertTrue(halted.await(10, TimeUnit.SECONDS), "the frozen node stops: its memory may be ahead");
+                assertEquals(Optional.empty(), other.read(tx -> get(tx, "frozen")));
+            } finally {
+                other.close();
+                frozen.close();
+            }
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertTrue(latch.await(10, TimeUnit.SECONDS));
