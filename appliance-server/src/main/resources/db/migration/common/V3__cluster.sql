@@ -19,3 +19,12 @@ CREATE TABLE cluster_changes (
   node_id    CHAR(32) NOT NULL,
   at_millis  BIGINT NOT NULL
 );
+
+-- The cluster's write lock: every write batch of every node first increments this one row, holding its
+-- lock until the batch commits, so batches commit one after another. The number tells a node whether
+-- anyone else wrote since its last batch (if not, it has nothing to catch up on).
+CREATE TABLE cluster_lock (
+  id    INT PRIMARY KEY,
+  batch BIGINT NOT NULL
+);
+INSERT INTO cluster_lock (id, batch) VALUES (1, 0);

@@ -89,6 +89,7 @@ public final class Cluster implements Currency, AutoCloseable {
     public void follow(Consumer<Database.Tx> refresher) {
         refreshers.add(refresher);
         applied = 0;   // the next batch runs every refresher, this one included
+        db.catchUpNextBatch();
     }
 
     /** Registers this node's row, shows it current, and starts the follower. */

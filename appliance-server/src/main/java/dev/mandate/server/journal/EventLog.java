@@ -43,10 +43,12 @@ public final class EventLog {
      * cut, its number would go to another event that a resuming client would skip.
      */
     private volatile long published;
-    /** On a shared database: the last event this node has seen, its own or another node's (the writer's). */
+    /**
+     * On a shared database: the last event this node has seen, its own or another node's (the writer's).
+     * Batches commit one after another, so every event numbered after this node's own last one, up to its
+     * next batch, is another node's.
+     */
     private long seen;
-    /** This node's events not yet seen by {@link #follow}: it publishes only the others'. */
-    private final Set<Long> own = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public EventLog(Database db, Clock clock) {
         this.db = db;
@@ -59,7 +61,7 @@ public final class EventLog {
     public void record(Database.Tx tx, Event event) {
         Instant at = clock.instant();
         Event.Recorded recorded = new Event.Recorded(store.insert(tx, event, at), at, event);
-        own.add(recorded.seq());
+        seen = Math.max(seen, recorded.seq());
         tx.afterCommit(() -> publish(recorded));
     }
 
@@ -69,16 +71,9 @@ public final class EventLog {
      * commit order (the write lock), so none is skipped.
      */
     public void follow(Database.Tx tx) {
-        List<Event.Recorded> others = new java.util.ArrayList<>();
-        for (Event.Recorded e : store.between(tx, seen, Long.MAX_VALUE, Integer.MAX_VALUE)) {
-            if (!own.remove(e.seq())) {
-                others.add(e);
-            }
-            seen = e.seq();
-        }
-        long upTo = seen;
-        own.removeIf(seq -> seq <= upTo);   // a change rolled back leaves its number unused
+        List<Event.Recorded> others = store.between(tx, seen, Long.MAX_VALUE, Integer.MAX_VALUE);
         if (!others.isEmpty()) {
+            seen = others.getLast().seq();
             tx.afterCommit(() -> others.forEach(this::publish));
         }
     }
