@@ -142,6 +142,31 @@ check "planted link: says so" grep -q "symbolic link inside the data directory" 
 check "planted link: nothing written where it points" test ! -e "$T/pwned"
 check "planted link: the installation is left as it was" test -x "$T/sym/opt/mandate/bin/mandate-broker"
 
+# 8. several nodes on PostgreSQL: the URL goes into the config, the password into a 0600 file, nothing else
+(umask 077; echo pg-secret-8f2a > "$T/db-password")
+DESTDIR="$T/pg" "$DIST/install.sh" --port "$PORT" --database-url jdbc:postgresql://db.example:5432/mandate \
+  --database-password-file "$T/db-password" > "$T/pg1.log" 2>&1; s=$?
+check "--database-url: install succeeds" test $s -eq 0
+check "--database-url: the config names the database" grep -q "^  url: jdbc:postgresql://db.example:5432/mandate$" "$T/pg/etc/mandate/mandate.yaml"
+check "--database-url: the config names the password file, not the password" bash -c \
+  "grep -q '^  password-file: $T/pg/etc/mandate/database-password$' '$T/pg/etc/mandate/mandate.yaml' && ! grep -q pg-secret-8f2a '$T/pg/etc/mandate/mandate.yaml'"
+check "--database-url: the password file is mode 0600 and holds the password" bash -c \
+  "test \"\$(stat -c %a '$T/pg/etc/mandate/database-password')\" = 600 && test \"\$(cat '$T/pg/etc/mandate/database-password')\" = pg-secret-8f2a"
+check "--database-url: the password is not printed" bash -c "! grep -q pg-secret-8f2a '$T/pg1.log'"
+check "--database-url: the unit is the same as without it" bash -c \
+  "diff <(sed 's#$T/pg##g' '$T/pg/etc/systemd/system/mandate.service') <(sed 's#$T/sym##g' '$T/sym/etc/systemd/system/mandate.service')"
+CONF_PG="$(sha256sum < "$T/pg/etc/mandate/mandate.yaml")"
+DESTDIR="$T/pg" "$DIST/install.sh" --port "$PORT" --database-url jdbc:postgresql://db.example:5432/mandate \
+  --database-password-file "$T/db-password" > /dev/null 2>&1
+check "--database-url: re-running changes nothing in the config" test "$(sha256sum < "$T/pg/etc/mandate/mandate.yaml")" = "$CONF_PG"
+DESTDIR="$T/pg" "$DIST/install.sh" --port "$PORT" --database-url jdbc:postgresql://other:5432/mandate \
+  --database-password-file "$T/db-password" > "$T/pg3.log" 2>&1; s=$?
+check "--database-url: another database is refused, naming the configured one" bash -c \
+  "test $s -ne 0 && grep -q 'already names the database jdbc:postgresql://db.example:5432/mandate' '$T/pg3.log'"
+DESTDIR="$T/pg-bad" "$DIST/install.sh" --database-url jdbc:mysql://db/mandate --database-password-file "$T/db-password" > "$T/pg4.log" 2>&1; s=$?
+check "--database-url: a URL of another database is refused (exit 2), nothing installed" bash -c \
+  "test $s -eq 2 && grep -q 'jdbc:postgresql://' '$T/pg4.log' && test ! -e '$T/pg-bad'"
+
 echo
 echo "installer: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

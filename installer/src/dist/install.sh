@@ -5,12 +5,14 @@
 #   install.sh [--prefix DIR] [--bind ADDR] [--port N]
 #              [--pkcs11-library PATH --slot-index N --pin-file FILE]   (default: SoftHSM2 in the data dir)
 #              [--tls-cert FILE --tls-key FILE]                         (default: a new self-signed certificate)
+#              [--database-url jdbc:postgresql://HOST:PORT/DB [--database-user USER]
+#               --database-password-file FILE]                          (default: H2 in the data dir)
 #
 # DESTDIR=/some/root installs into a self-contained root for tests: every path, also in the files written,
 # is under it; no user is created and systemd is not touched.
 set -euo pipefail
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; }
 fail() { echo "install.sh: $*" >&2; exit 1; }
 
 DIST="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
@@ -22,6 +24,9 @@ SLOT=0
 PIN_FILE=""
 TLS_CERT=""
 TLS_KEY=""
+DB_URL=""
+DB_USER=mandate
+DB_PASSWORD_FILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) PREFIX="${2:?--prefix needs a directory}"; shift 2 ;;
@@ -32,6 +37,9 @@ while [ $# -gt 0 ]; do
     --pin-file) PIN_FILE="${2:?--pin-file needs a file}"; shift 2 ;;
     --tls-cert) TLS_CERT="${2:?--tls-cert needs a file}"; shift 2 ;;
     --tls-key) TLS_KEY="${2:?--tls-key needs a file}"; shift 2 ;;
+    --database-url) DB_URL="${2:?--database-url needs a jdbc:postgresql:// URL}"; shift 2 ;;
+    --database-user) DB_USER="${2:?--database-user needs a name}"; shift 2 ;;
+    --database-password-file) DB_PASSWORD_FILE="${2:?--database-password-file needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option '$1'" >&2; usage; exit 2 ;;
   esac
@@ -45,6 +53,15 @@ if [ -n "$TLS_CERT$TLS_KEY" ] && { [ -z "$TLS_CERT" ] || [ -z "$TLS_KEY" ]; }; t
 fi
 [ -z "$TLS_CERT" ] || [ -r "$TLS_CERT" ] || fail "cannot read --tls-cert $TLS_CERT"
 [ -z "$TLS_KEY" ] || [ -r "$TLS_KEY" ] || fail "cannot read --tls-key $TLS_KEY"
+if [ -n "$DB_URL" ]; then
+  [[ "$DB_URL" == jdbc:postgresql://* ]] || { echo "install.sh: --database-url must be a jdbc:postgresql:// URL" >&2; exit 2; }
+  [[ "$DB_URL" != *password=* ]] || { echo "install.sh: --database-url must not hold the password: use --database-password-file" >&2; exit 2; }
+  [[ "$DB_URL$DB_USER" != *[\#\&\|]* ]] || { echo "install.sh: --database-url and --database-user may not contain # & |" >&2; exit 2; }
+  [ -n "$DB_PASSWORD_FILE" ] || { echo "install.sh: --database-url needs --database-password-file" >&2; exit 2; }
+  [ -r "$DB_PASSWORD_FILE" ] || fail "cannot read --database-password-file $DB_PASSWORD_FILE"
+else
+  [ -z "$DB_PASSWORD_FILE" ] || { echo "install.sh: --database-password-file goes with --database-url" >&2; exit 2; }
+fi
 if [ -n "$LIBRARY" ]; then
   [ -r "$LIBRARY" ] || fail "PKCS#11 library not found: $LIBRARY"
   [ -n "$PIN_FILE" ] || fail "--pkcs11-library needs --pin-file"
@@ -121,6 +138,20 @@ if [ ! -e "$ETC/mandate.yaml" ]; then
   echo "wrote $ETC/mandate.yaml"
 fi
 
+# ---- PostgreSQL (several nodes on one database): the URL in the config, the password in a 0600 file ----
+if [ -n "$DB_URL" ]; then
+  CONFIGURED="$(sed -n 's/^  url: *//p' "$ETC/mandate.yaml" | head -n 1)"
+  if [ -z "$CONFIGURED" ]; then
+    printf 'storage:\n  url: %s\n  user: %s\n  password-file: %s\n' "$DB_URL" "$DB_USER" "$ETC/database-password" >> "$ETC/mandate.yaml"
+    echo "added the PostgreSQL database to $ETC/mandate.yaml"
+  elif [ "$CONFIGURED" != "$DB_URL" ]; then
+    fail "$ETC/mandate.yaml already names the database $CONFIGURED; edit it by hand to move to another"
+  fi
+  (umask 077; head -n 1 "$DB_PASSWORD_FILE" > "$STAGE/database-password")
+  mv -T "$STAGE/database-password" "$ETC/database-password"
+  chmod 600 "$ETC/database-password"
+fi
+
 # ---- HSM token and the first signing key (key ceremony) ----
 if [ -z "$LIBRARY" ]; then
   [ -d "$DATA/hsm" ] || created "$DATA/hsm"
@@ -166,6 +197,7 @@ sed -e "s#@PREFIX@#$HOME_DIR#g" "$DIST/share/mandate-console.desktop.template" >
 
 if [ -z "$ROOT" ]; then
   chown -R mandate:mandate "$DATA" "$ETC/tls/key.pem"
+  [ ! -e "$ETC/database-password" ] || chown mandate:mandate "$ETC/database-password"
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     systemctl enable mandate.service
