@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The status bar's view-model: a real broker's health, and the two ways a broker can be unwell. */
 class StatusViewModelTest {
@@ -26,7 +27,33 @@ class StatusViewModelTest {
             vm.refresh();
             assertEquals("broker: ok", vm.health().get());
             assertEquals("HSM: up", vm.hsm().get());
+            assertEquals("", vm.nodes().get(), "a broker alone on its database lists no nodes");
         }
+    }
+
+    @Test
+    void aBrokerOnASharedPostgresqlDatabaseListsItselfAsANode(@TempDir Path server) throws Exception {
+        try (var postgres = dev.mandate.server.storage.TestPostgres.start(server);
+             TestBroker broker = TestBroker.start(dir.resolve("node"), java.util.Map.of("MANDATE_DATABASE_URL", postgres.url(),
+                     "MANDATE_DATABASE_USER", postgres.user(), "MANDATE_NODE_NAME", "console-node"))) {
+            StatusViewModel vm = new StatusViewModel(Fixture.client(broker), Tasks.inline());
+            vm.refresh();
+            assertEquals("broker: ok", vm.health().get());
+            assertTrue(vm.nodes().get().matches("nodes: console-node \\(this\\) \\d+ ms"), vm.nodes().get());
+        }
+    }
+
+    @Test
+    void aClusteredBrokerListsEveryNodeWithItsLagAndMarksOneThatLapsed() {
+        StatusViewModel vm = new StatusViewModel(new StubBroker() {
+            @Override
+            public Model.Health health() {
+                return new Model.Health("ok", "up", true, java.util.List.of(new Model.Node("a", 12, true, true),
+                        new Model.Node("b", 140, true, false), new Model.Node("c", 3_240, false, false)));
+            }
+        }, Tasks.inline());
+        vm.refresh();
+        assertEquals("nodes: a (this) 12 ms · b 140 ms · c lapsed 3.2 s", vm.nodes().get());
     }
 
     @Test

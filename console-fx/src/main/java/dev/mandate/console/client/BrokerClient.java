@@ -137,7 +137,15 @@ public final class BrokerClient implements BrokerApi {
     @Override
     public Model.Health health() {
         JsonObject h = send("GET", "/v1/health", null, false);
-        return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"));
+        List<Model.Node> nodes = new ArrayList<>();
+        if (h.containsKey("cluster")) {
+            for (JsonValue v : h.getJsonObject("cluster").getJsonArray("nodes")) {
+                JsonObject n = v.asJsonObject();
+                nodes.add(new Model.Node(n.getString("name"), n.getJsonNumber("lag_ms").longValue(), n.getBoolean("current"),
+                        n.getBoolean("self")));
+            }
+        }
+        return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"), List.copyOf(nodes));
     }
 
     /** Every agent with its tokens (all pages). */

@@ -33,7 +33,12 @@ public final class Model {
     public record Verification(boolean valid, long events, Long firstBrokenId) {
     }
 
-    public record Health(String status, String hsm, boolean dbConnected) {
+    /** The broker's health; {@code nodes} lists the cluster's nodes when several brokers share a database (else empty). */
+    public record Health(String status, String hsm, boolean dbConnected, List<Node> nodes) {
+    }
+
+    /** A node of a cluster: its heartbeat's age, whether it can answer from memory, whether it is the one asked. */
+    public record Node(String name, long lagMillis, boolean current, boolean self) {
     }
 
     /** A registered app (never its secret). */

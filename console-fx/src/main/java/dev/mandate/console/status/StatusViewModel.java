@@ -17,6 +17,7 @@ public final class StatusViewModel {
     private final ReadOnlyStringWrapper health = new ReadOnlyStringWrapper("broker: …");
     private final ReadOnlyStringWrapper hsm = new ReadOnlyStringWrapper("HSM: …");
     private final ReadOnlyStringWrapper connection = new ReadOnlyStringWrapper("events: connecting");
+    private final ReadOnlyStringWrapper nodes = new ReadOnlyStringWrapper("");
 
     public StatusViewModel(BrokerApi broker, Tasks tasks) {
         this.broker = broker;
@@ -31,6 +32,11 @@ public final class StatusViewModel {
         return hsm.getReadOnlyProperty();
     }
 
+    /** The cluster's nodes with their heartbeat's age ("" for a broker alone on its database). */
+    public ReadOnlyStringProperty nodes() {
+        return nodes.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty connection() {
         return connection.getReadOnlyProperty();
     }
@@ -40,9 +46,11 @@ public final class StatusViewModel {
         tasks.background(() -> {
             try {
                 var h = broker.health();
+                String cluster = nodes(h.nodes());
                 tasks.fx(() -> {
                     health.set("broker: " + h.status());
                     hsm.set("HSM: " + h.hsm());
+                    nodes.set(cluster);
                 });
             } catch (BrokerException e) {
                 tasks.fx(() -> {
@@ -51,6 +59,22 @@ public final class StatusViewModel {
                 });
             }
         });
+    }
+
+    /** "nodes: a (this) 12 ms · b 140 ms · c lapsed 3.2 s": each node's heartbeat age, a node that cannot answer marked. */
+    static String nodes(java.util.List<dev.mandate.console.client.Model.Node> nodes) {
+        if (nodes.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("nodes:");
+        String separator = " ";
+        for (var n : nodes) {
+            s.append(separator).append(n.name()).append(n.self() ? " (this)" : "")
+                    .append(n.current() ? " " + n.lagMillis() + " ms"
+                            : String.format(Locale.ROOT, " lapsed %.1f s", n.lagMillis() / 1000.0));
+            separator = " · ";
+        }
+        return s.toString();
     }
 
     /** From the event feed's thread: its connection state. */

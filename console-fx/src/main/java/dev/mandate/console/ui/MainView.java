@@ -63,11 +63,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
         Label connection = new Label();
         connection.setId("status-connection");
         connection.textProperty().bind(statusVm.connection());
+        Label nodes = new Label();
+        nodes.setId("status-nodes");
+        nodes.textProperty().bind(statusVm.nodes());
         Label counts = new Label();
         counts.setId("status-counts");
         counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
                 .concat(agents.liveTokensProperty().asString("   live tokens: %d")));
-        HBox status = new HBox(24, broker, hsm, connection, counts);
+        HBox status = new HBox(24, broker, hsm, connection, nodes, counts);
         status.getStyleClass().add("status-bar");
         setCenter(tabs);
         setBottom(status);
