@@ -159,9 +159,12 @@ public final class Cluster implements Currency, AutoCloseable {
     private void awaitApplied(long seq) {
         long committed = System.nanoTime();   // after the commit: waiting from here waits long enough
         long pause = TimeUnit.MICROSECONDS.toNanos(500);
+        long longest = boundNanos;   // the longest bound of any node: the most any may answer from stale memory
         try {
-            while (db.read(tx -> store.behind(tx, nodeId, seq)) > 0) {
-                if (System.nanoTime() - committed > boundNanos) {
+            for (var behind = db.read(tx -> store.behind(tx, nodeId, seq)); behind.nodes() > 0;
+                 behind = db.read(tx -> store.behind(tx, nodeId, seq))) {
+                longest = Math.max(boundNanos, TimeUnit.MILLISECONDS.toNanos(behind.longestBoundMillis()));
+                if (System.nanoTime() - committed > longest) {
                     return;
                 }
                 LockSupport.parkNanos(pause);
@@ -169,9 +172,9 @@ public final class Cluster implements Currency, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read which nodes applied change " + seq + " (" + e.getMessage()
-                    + "); answering once the staleness bound has passed since its commit");
-            while (System.nanoTime() - committed < boundNanos) {
-                LockSupport.parkNanos(committed + boundNanos - System.nanoTime());
+                    + "); answering once the longest staleness bound has passed since its commit");
+            while (System.nanoTime() - committed < longest) {
+                LockSupport.parkNanos(committed + longest - System.nanoTime());
             }
         }
     }

@@ -46,10 +46,15 @@ final class JdbcClusterStore {
         tx.update("DELETE FROM cluster_nodes WHERE node_id = ?", nodeId);
     }
 
+    /** How many other nodes have not confirmed a change, and the longest staleness bound of any node. */
+    record Behind(long nodes, long longestBoundMillis) {
+    }
+
     /** Nodes other than {@code nodeId} that have not applied {@code seq} and whose heartbeat is younger than their bound. */
-    long behind(Database.Tx tx, String nodeId, long seq) {
-        return tx.first("SELECT COUNT(*) FROM cluster_nodes WHERE node_id <> ? AND applied_seq < ? AND heartbeat_millis > "
-                + CLOCK_MILLIS + " - bound_millis", rs -> rs.getLong(1), nodeId, seq).orElse(0L);
+    Behind behind(Database.Tx tx, String nodeId, long seq) {
+        return tx.first("SELECT COUNT(CASE WHEN node_id <> ? AND applied_seq < ? AND heartbeat_millis > " + CLOCK_MILLIS
+                + " - bound_millis THEN 1 END), COALESCE(MAX(bound_millis), 0) FROM cluster_nodes",
+                rs -> new Behind(rs.getLong(1), rs.getLong(2)), nodeId, seq).orElse(new Behind(0, 0));
     }
 
     /** A node as the cluster sees it: how long ago its heartbeat was, by the database's clock. */

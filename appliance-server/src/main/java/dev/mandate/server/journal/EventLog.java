@@ -61,7 +61,7 @@ public final class EventLog {
     public void record(Database.Tx tx, Event event) {
         Instant at = clock.instant();
         Event.Recorded recorded = new Event.Recorded(store.insert(tx, event, at), at, event);
-        seen = Math.max(seen, recorded.seq());
+        tx.apply(() -> seen = Math.max(seen, recorded.seq()));   // only if the change stands
         tx.afterCommit(() -> publish(recorded));
     }
 

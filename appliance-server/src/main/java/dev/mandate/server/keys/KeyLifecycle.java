@@ -199,7 +199,7 @@ public final class KeyLifecycle {
         if (active.isPresent() && signer != null && !active.get().kid().equals(signer.kid())) {
             // In the batch, so that no token of this batch is signed by a key the cluster stopped trusting
             // in it. An HSM that hangs here holds the cluster's write lock only until the database ends this
-            // session (a quarter of the staleness bound): the batch fails and this node stops.
+            // session (a quarter of the staleness bound): the batch is refused and the writer reconnects.
             try {
                 signer.use(hsm.signer(active.get().label(), maxConcurrentSignatures));
                 LOG.log(Level.INFO, "signing key " + active.get().kid() + " is active (activated by another node)");

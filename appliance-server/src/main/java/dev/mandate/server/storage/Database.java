@@ -490,13 +490,32 @@ public final class Database implements AutoCloseable {
                     dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
             return;
         }
-        for (Change<?> change : batch) {
-            run(c, change, batch.size() > 1);
+        boolean inMemory = false;
+        try {
+            for (Change<?> change : batch) {
+                // On a shared database every change has its savepoint: a refused change must not undo the
+                // batch's take of the cluster lock, or this node would think no one else wrote meanwhile.
+                inMemory |= run(c, change, batch.size() > 1 || !embedded);
+            }
+            long committing = System.nanoTime();
+            c.commit();
+            commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
+        } catch (SQLException e) {
+            if (embedded || inMemory) {
+                throw e;
+            }
+            // The database server went away (or ended this session) in the middle of a batch that changed
+            // nothing in memory (heartbeats, reads of state): refuse it (503) and connect again.
+            catchUpRequested = true;
+            unsynced.release();
+            closeWriterConnection();
+            LOG.log(System.Logger.Level.WARNING, "the database failed a batch, " + batch.size() + " change(s) refused: "
+                    + e.getMessage());
+            batch.forEach(change -> change.outcome.completeExceptionally(
+                    dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
+            return;
         }
-        long committing = System.nanoTime();
-        c.commit();
         lastBatch = openingBatch;
-        commits.record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
         durability.committed(batch.size());
         batches.record(batch.size());
         if (opened != null && !opened.afterCommit.isEmpty()) {
@@ -701,7 +720,7 @@ public final class Database implements AutoCloseable {
      * Runs one change in its own savepoint; records its result, or its failure with its writes undone.
      * Any failure of the work is the change's own (an Error too); a failure to undo it is the batch's.
      */
-    private <T> void run(Connection c, Change<T> change, boolean inBatch) throws SQLException {
+    private <T> boolean run(Connection c, Change<T> change, boolean inBatch) throws SQLException {
         java.sql.Savepoint savepoint = inBatch ? c.setSavepoint() : null;
         Tx tx = new Tx(c, propagation);
         long working = System.nanoTime();
@@ -721,7 +740,7 @@ public final class Database implements AutoCloseable {
             } else {
                 c.rollback();
             }
-            return;
+            return false;
         }
         if (savepoint != null) {
             c.releaseSavepoint(savepoint);
@@ -729,6 +748,7 @@ public final class Database implements AutoCloseable {
         tx.applied.forEach(Database::follow);
         change.afterCommit = tx.afterCommit;
         change.beforeReply = tx.beforeReply;
+        return !tx.applied.isEmpty();
     }
 
     /** Runs an in-memory follower of a change; one failing must not stop the others. */
