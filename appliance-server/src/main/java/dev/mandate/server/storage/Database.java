@@ -493,9 +493,7 @@ public final class Database implements AutoCloseable {
         boolean inMemory = false;
         try {
             for (Change<?> change : batch) {
-                // On a shared database every change has its savepoint: a refused change must not undo the
-                // batch's take of the cluster lock, or this node would think no one else wrote meanwhile.
-                inMemory |= run(c, change, batch.size() > 1 || !embedded);
+                inMemory |= run(c, change, batch.size() > 1);
             }
             long committing = System.nanoTime();
             c.commit();
@@ -739,6 +737,9 @@ public final class Database implements AutoCloseable {
                 c.rollback(savepoint);
             } else {
                 c.rollback();
+                // That undid the batch's take of the cluster lock too: its number will be another node's,
+                // so it must not count as this node's last (the next batch catches up whoever wrote).
+                openingBatch = -2;
             }
             return false;
         }
