@@ -356,6 +356,45 @@ class ClusterTest {
         assertFalse(node("late").client().valid(agent.token()), "the entry lasts as long as the token it revokes");
     }
 
+    /**
+     * Three nodes started at once on a fresh database, two of them on one data directory (its SoftHSM
+     * configuration and class-data archive): the schema is migrated once, one signing key is made and
+     * active, and every node signs with it.
+     */
+    @Test
+    void nodesStartingAtOnceOnAFreshDatabaseMigrateItOnceAndAgreeOnOneKey() throws Exception {
+        url = server.createDatabase("cluster" + DATABASES.incrementAndGet());
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        List<String> names = List.of("a", "b", "c");
+        List<BrokerProcess> starting = new ArrayList<>();
+        for (String name : names) {
+            Path data = name.equals("c") ? Files.createDirectories(dir.resolve("own")) : shared;
+            starting.add(BrokerProcess.start(data, Map.of("MANDATE_DATABASE_URL", url,
+                    "MANDATE_DATABASE_USER", server.user(), "MANDATE_NODE_NAME", name)));
+        }
+        for (int i = 0; i < starting.size(); i++) {
+            nodes.add(new Node(names.get(i), starting.get(i), TestBroker.remote(starting.get(i).awaitListening())));
+        }
+        try (var c = java.sql.DriverManager.getConnection(url, server.user(), "");
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT version, COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL"
+                     + " GROUP BY version ORDER BY version")) {
+            List<String> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(rs.getString(1) + "x" + rs.getInt(2));
+            }
+            assertEquals(List.of("1x1", "2x1", "3x1"), versions, "each migration applied once");
+        }
+        List<String> kids = new ArrayList<>();
+        for (Node n : nodes) {
+            kids.add(kid(n.client().adminToken()));
+        }
+        assertEquals(1, kids.stream().distinct().count(), "one signing key: " + kids);
+        String admin = node("a").client().adminToken();
+        var keys = node("a").client().get("/v1/admin/keys", admin).json().getJsonArray("keys");
+        assertEquals(1, keys.stream().filter(k -> k.asJsonObject().getString("state").equals("active")).count(), keys.toString());
+    }
+
     @Test
     void aFullRestartOfEveryNodeKeepsEverythingAcknowledged() throws Exception {
         startCluster("a", "b");
