@@ -49,10 +49,22 @@ final class JdbcAuditStore {
 
     /** Hands every event, in id order, to {@code visitor} until it answers false (streamed, not loaded). */
     void scan(Database.Tx tx, Predicate<AuditEvent> visitor) {
-        try (var s = tx.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM audit_events ORDER BY id")) {
-            while (rs.next() && visitor.test(event(rs))) {
-                // visited
+        var c = tx.connection();
+        try {
+            // PostgreSQL's driver reads a whole result into memory unless it runs in a transaction with a
+            // fetch size: then it reads a thousand rows at a time (H2 spills large results to disk itself).
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.setFetchSize(1000);
+                try (ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM audit_events ORDER BY id")) {
+                    while (rs.next() && visitor.test(event(rs))) {
+                        // visited
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new StorageException(e);
