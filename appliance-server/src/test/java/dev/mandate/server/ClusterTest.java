@@ -357,20 +357,19 @@ class ClusterTest {
     }
 
     /**
-     * Three nodes started at once on a fresh database, two of them on one data directory (its SoftHSM
-     * configuration and class-data archive): the schema is migrated once, one signing key is made and
-     * active, and every node signs with it.
+     * Three nodes started at once on a fresh database and one data directory (its SoftHSM configuration,
+     * its generated admin secret, its class-data archive): the schema is migrated once, one admin secret is
+     * generated and holds on every node, and one signing key is made, active and used by every node.
      */
     @Test
-    void nodesStartingAtOnceOnAFreshDatabaseMigrateItOnceAndAgreeOnOneKey() throws Exception {
+    void nodesStartingAtOnceOnAFreshDatabaseMigrateItOnceAndAgreeOnOneKeyAndOneSecret() throws Exception {
         url = server.createDatabase("cluster" + DATABASES.incrementAndGet());
         Path shared = Files.createDirectories(dir.resolve("shared"));
         List<String> names = List.of("a", "b", "c");
         List<BrokerProcess> starting = new ArrayList<>();
         for (String name : names) {
-            Path data = name.equals("c") ? Files.createDirectories(dir.resolve("own")) : shared;
-            starting.add(BrokerProcess.start(data, Map.of("MANDATE_DATABASE_URL", url,
-                    "MANDATE_DATABASE_USER", server.user(), "MANDATE_NODE_NAME", name)));
+            starting.add(BrokerProcess.start(shared, Map.of("MANDATE_DATABASE_URL", url, "MANDATE_DATABASE_USER",
+                    server.user(), "MANDATE_NODE_NAME", name, "MANDATE_ADMIN_SECRET", "")));   // generated
         }
         for (int i = 0; i < starting.size(); i++) {
             nodes.add(new Node(names.get(i), starting.get(i), TestBroker.remote(starting.get(i).awaitListening())));
@@ -385,12 +384,17 @@ class ClusterTest {
             }
             assertEquals(List.of("1x1", "2x1", "3x1"), versions, "each migration applied once");
         }
+        String secret = Files.readString(shared.resolve("admin-secret")).strip();
+        TestBroker.SECRETS.add(secret);
         List<String> kids = new ArrayList<>();
+        String admin = null;
         for (Node n : nodes) {
-            kids.add(kid(n.client().adminToken()));
+            var auth = n.client().post("/v1/admin/auth", "{\"secret\":\"" + secret + "\"}", null);
+            assertEquals(200, auth.status(), n.name() + ": the one generated secret holds: " + auth);
+            admin = auth.json().getString("access_token");
+            kids.add(kid(admin));
         }
         assertEquals(1, kids.stream().distinct().count(), "one signing key: " + kids);
-        String admin = node("a").client().adminToken();
         var keys = node("a").client().get("/v1/admin/keys", admin).json().getJsonArray("keys");
         assertEquals(1, keys.stream().filter(k -> k.asJsonObject().getString("state").equals("active")).count(), keys.toString());
     }

@@ -19,18 +19,29 @@ public final class PinFile {
 
     /** Writes {@code pin} to a new file created with mode 0600; fails if the file exists. */
     public static void create(Path file, String pin) throws FileAlreadyExistsException {
+        // Written whole under a temporary name, then linked into place (link(2) never replaces a file):
+        // a reader, another process starting on the same directory say, never sees it half written.
+        Path temporary = null;
         try {
-            Files.writeString(Files.createFile(file,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                    pin + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+            temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".pin-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, pin + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+            Files.createLink(file, temporary);
         } catch (FileAlreadyExistsException e) {
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    // Left behind: a temporary name, mode 0600.
+                }
+            }
         }
     }
 
-    /** Reads the PIN; refuses a file that group or others can read. The message never holds the PIN. */
     public static String read(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);

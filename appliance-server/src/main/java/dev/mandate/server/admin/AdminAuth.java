@@ -63,12 +63,14 @@ public final class AdminAuth {
             secret = SecretHash.newSecret();
             try {
                 PinFile.create(secretFile, secret);
+                written = Optional.of(secretFile);
             } catch (FileAlreadyExistsException e) {
-                throw new IllegalStateException(secretFile + " appeared while starting; start again");
+                // Another broker starting on the same data directory (a node of a cluster) wrote it first,
+                // whole (PinFile links it into place complete): this one adopts it.
+                secret = PinFile.read(secretFile);
             } catch (UncheckedIOException e) {
                 throw new IllegalStateException("cannot write " + secretFile + ": " + e.getCause().getMessage());
             }
-            written = Optional.of(secretFile);
         }
         if (secret != null) {
             if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SecretHash.MAX_SECRET_BYTES) {

@@ -39,8 +39,17 @@ public final class HsmTokenSigner implements TokenSigner {
     }
 
     /** From now on, sign with {@code next}. */
-    void use(HsmSigner next) {
+    synchronized void use(HsmSigner next) {
         this.signer = next;
+    }
+
+    /** Signs with {@code next} from now on if it still signs with key {@code fromKid} (nothing newer came); true when it did. */
+    synchronized boolean replace(String fromKid, HsmSigner next) {
+        if (!signer.kid().equals(fromKid)) {
+            return false;
+        }
+        this.signer = next;
+        return true;
     }
 
     String kid() {

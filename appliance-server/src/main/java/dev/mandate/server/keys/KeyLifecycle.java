@@ -49,6 +49,8 @@ public final class KeyLifecycle {
     private final HsmTokenSigner signer;
     private final Revoker revoker;
     private final SignedTokens signed;
+    /** The active key another node made that this node's HSM did not show yet; tick() tries it again. */
+    private volatile KeyRecord pending;
 
     /** What retirement asks of the tokens table's owner: the latest expiry of a token {@code kid} signed. */
     public interface SignedTokens {
@@ -74,8 +76,26 @@ public final class KeyLifecycle {
         KeyRecord active = list().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst()
                 .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true, keys -> inState(keys, KeyState.ACTIVE))));
         db.read(tx -> store.verifyingJwks(tx)).forEach(jwk -> ring.add(parse(jwk)));
-        this.signer = new HsmTokenSigner(hsm.signer(active.label(), maxConcurrentSignatures), meters);
+        this.signer = new HsmTokenSigner(signerOnceVisible(active), meters);
         tick();
+    }
+
+    /**
+     * The signer of {@code key}, made by another node a moment ago, perhaps: an HSM (SoftHSM's token files,
+     * an HSM cluster's replication) may show a new key to another session a little later. Start-up only.
+     */
+    private HsmSigner signerOnceVisible(KeyRecord key) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return hsm.signer(key.label(), maxConcurrentSignatures);
+            } catch (dev.mandate.hsm.UnknownKeyException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
     }
 
     /** The signer of the active key; it follows rotations. */
@@ -155,6 +175,23 @@ public final class KeyLifecycle {
     /** Activates keys whose publish lead has passed, retires keys whose tokens have all expired, rotates on schedule. */
     public synchronized void tick() {
         Instant now = clock.instant();
+        KeyRecord waiting = pending;
+        if (waiting != null) {
+            String from = signer.kid();
+            if (find(KeyState.ACTIVE).filter(k -> k.kid().equals(waiting.kid())).isEmpty()) {
+                pending = null;   // another key is active by now
+            } else {
+                try {
+                    if (signer.replace(from, hsm.signer(waiting.label(), maxConcurrentSignatures))) {
+                        LOG.log(Level.INFO, "signing key " + waiting.kid() + " is active (activated by another node)");
+                    }
+                    pending = null;
+                } catch (HsmException e) {
+                    LOG.log(Level.ERROR, "the active signing key " + waiting.kid() + " is still not usable in this node's HSM ("
+                            + e.getMessage() + "): every node's HSM must hold the same keys");
+                }
+            }
+        }
         for (KeyRecord k : list()) {
             if (k.state() == KeyState.NEXT && k.activatesAt() != null && !k.activatesAt().isAfter(now)) {
                 activate(k);
@@ -202,10 +239,13 @@ public final class KeyLifecycle {
             // session (a quarter of the staleness bound): the batch is refused and the writer reconnects.
             try {
                 signer.use(hsm.signer(active.get().label(), maxConcurrentSignatures));
+                pending = null;
                 LOG.log(Level.INFO, "signing key " + active.get().kid() + " is active (activated by another node)");
             } catch (HsmException e) {
-                LOG.log(Level.ERROR, "the active signing key " + active.get().kid() + " is not usable in this node's HSM ("
-                        + e.getMessage() + "): every node's HSM must hold the same keys; still signing with " + signer.kid());
+                // Not visible to this session yet, or not in this node's HSM at all: tick() tries again.
+                pending = active.get();
+                LOG.log(Level.WARNING, "the active signing key " + active.get().kid() + " is not usable in this node's HSM yet ("
+                        + e.getMessage() + "); still signing with " + signer.kid() + " (every node's HSM must hold the same keys)");
             }
         }
     }
