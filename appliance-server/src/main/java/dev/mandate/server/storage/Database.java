@@ -481,13 +481,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // Nothing of the batch has run, in the database or in memory: refuse its changes (503) and
             // connect again for the next batch, so a node outlives a database restart or failover.
-            catchUpRequested = true;   // the openers may have been cut short
-            unsynced.release();
-            closeWriterConnection();
-            LOG.log(System.Logger.Level.WARNING, "the database is unavailable, " + batch.size() + " change(s) refused: "
-                    + e.getMessage());
-            batch.forEach(change -> change.outcome.completeExceptionally(
-                    dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
+            refuse(batch, e);
             return;
         }
         boolean inMemory = false;
@@ -504,13 +498,7 @@ public final class Database implements AutoCloseable {
             }
             // The database server went away (or ended this session) in the middle of a batch that changed
             // nothing in memory (heartbeats, reads of state): refuse it (503) and connect again.
-            catchUpRequested = true;
-            unsynced.release();
-            closeWriterConnection();
-            LOG.log(System.Logger.Level.WARNING, "the database failed a batch, " + batch.size() + " change(s) refused: "
-                    + e.getMessage());
-            batch.forEach(change -> change.outcome.completeExceptionally(
-                    dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
+            refuse(batch, e);
             return;
         }
         lastBatch = openingBatch;
@@ -608,6 +596,17 @@ public final class Database implements AutoCloseable {
             throw new SQLException("the embedded database has no connections of its own to give");
         }
         return server.getConnection();
+    }
+
+    /** A batch the database server failed, its memory untouched: 503 for its changes, a new connection for the next. */
+    private void refuse(List<Change<?>> batch, Exception why) {
+        catchUpRequested = true;   // the openers may have been cut short
+        unsynced.release();
+        closeWriterConnection();
+        LOG.log(System.Logger.Level.WARNING, "the database is unavailable, " + batch.size() + " change(s) refused: "
+                + why.getMessage());
+        batch.forEach(change -> change.outcome.completeExceptionally(
+                dev.mandate.server.error.Refusal.unavailable("the database is unavailable; try again shortly")));
     }
 
     /** Waits until fewer than {@link #UNSYNCED_BATCHES} committed batches are unanswered. */
