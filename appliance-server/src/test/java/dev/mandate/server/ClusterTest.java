@@ -171,17 +171,28 @@ class ClusterTest {
         assertEquals(200, a.revoke(admin, "agent", agent.agentId()).status());
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(waitedMillis < 5_000, "the paused node is dropped from the wait once its heartbeat lapses: " + waitedMillis + " ms");
-        signal("CONT", node("c"));
+        // It runs again, but cannot catch up yet: the test holds the cluster's write lock (as a partition
+        // from the database would). Its memory lacks the revocation, and it must not answer from it.
+        try (var blocker = java.sql.DriverManager.getConnection(url, server.user(), "")) {
+            blocker.setAutoCommit(false);
+            try (var s = blocker.createStatement()) {
+                s.executeUpdate("UPDATE cluster_lock SET batch = batch WHERE id = 1");
+            }
+            signal("CONT", node("c"));
+            for (int i = 0; i < 5; i++) {
+                var r = c.post("/v1/token/validate", "{\"token\":\"" + agent.token() + "\"}", null);
+                assertEquals(503, r.status(), "a node that cannot show it is current gives no verdict: " + r);
+                assertEquals("1", r.header("Retry-After"));
+            }
+            blocker.rollback();
+        }
 
-        // From the moment it runs again: 503 until it has caught up, then "invalid"; never "valid".
-        int refused = 0;
+        // Once it can: 503 until it has caught up, then "invalid"; never "valid".
         boolean caughtUp = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!caughtUp && System.nanoTime() < deadline) {
             var r = c.post("/v1/token/validate", "{\"token\":\"" + agent.token() + "\"}", null);
             if (r.status() == 503) {
-                refused++;
-                assertEquals("1", r.header("Retry-After"));
                 continue;
             }
             assertEquals(200, r.status(), r.toString());
@@ -189,7 +200,6 @@ class ClusterTest {
             caughtUp = true;
         }
         assertTrue(caughtUp, "the node caught up by itself");
-        assertTrue(refused > 0, "right after the pause the node could not show it was current, so it refused");
     }
 
     @Test
