@@ -76,16 +76,17 @@ public final class KeyLifecycle {
         KeyRecord active = list().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst()
                 .orElseGet(() -> adoptInitial().orElseGet(() -> generate(true, keys -> inState(keys, KeyState.ACTIVE))));
         db.read(tx -> store.verifyingJwks(tx)).forEach(jwk -> ring.add(parse(jwk)));
-        this.signer = new HsmTokenSigner(signerOnceVisible(active), meters);
+        this.signer = new HsmTokenSigner(signerOnceVisible(active, java.time.Duration.ofSeconds(10)), meters);
         tick();
     }
 
     /**
      * The signer of {@code key}, made by another node a moment ago, perhaps: an HSM (SoftHSM's token files,
-     * an HSM cluster's replication) may show a new key to another session a little later. Start-up only.
+     * an HSM cluster's replication) may show a new key to another session a little later; asked again for
+     * up to {@code patience}.
      */
-    private HsmSigner signerOnceVisible(KeyRecord key) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private HsmSigner signerOnceVisible(KeyRecord key, java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
                 return hsm.signer(key.label(), maxConcurrentSignatures);
@@ -93,7 +94,7 @@ public final class KeyLifecycle {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
     }
@@ -238,7 +239,8 @@ public final class KeyLifecycle {
             // in it. An HSM that hangs here holds the cluster's write lock only until the database ends this
             // session (a quarter of the staleness bound): the batch is refused and the writer reconnects.
             try {
-                signer.use(hsm.signer(active.get().label(), maxConcurrentSignatures));
+                // A short wait at most (under the cluster's lock): beyond it, tick() keeps trying.
+                signer.use(signerOnceVisible(active.get(), java.time.Duration.ofMillis(200)));
                 pending = null;
                 LOG.log(Level.INFO, "signing key " + active.get().kid() + " is active (activated by another node)");
             } catch (HsmException e) {
