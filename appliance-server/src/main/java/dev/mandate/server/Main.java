@@ -364,7 +364,7 @@ public final class Main {
      */
     private static Database openDatabaseServer(Settings.DatabaseServer server, MeterRegistry meters) {
         String password = server.passwordFile().map(Main::readPassword).orElse("");
-        String where = server.url().contains("?") ? server.url().substring(0, server.url().indexOf('?')) : server.url();
+        String where = Settings.withoutQuery(server.url());
         try {
             return Database.openPostgres(server.url(), server.user(), password, meters);
         } catch (StorageException e) {

@@ -169,7 +169,7 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
     }
 
     /** A URL as it may be printed: its query (where a driver option could carry a secret) left out. */
-    private static String withoutQuery(String url) {
+    static String withoutQuery(String url) {
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query) + "?...";
     }

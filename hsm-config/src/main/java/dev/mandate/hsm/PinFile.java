@@ -42,6 +42,7 @@ public final class PinFile {
         }
     }
 
+    /** Reads the PIN; refuses a file that group or others can read. The message never holds the PIN. */
     public static String read(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);

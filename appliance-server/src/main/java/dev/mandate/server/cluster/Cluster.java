@@ -119,7 +119,7 @@ public final class Cluster implements Currency, AutoCloseable {
         return current && currentAsOf.elapsedNanos() <= boundNanos / 2;
     }
 
-    /** Every node the database knows, this one marked; a node is current when its heartbeat is within the bound. */
+    /** Every node the database knows, this one marked; a node is current when its heartbeat is within half its bound. */
     public List<Node> nodes() {
         return db.read(store::nodes).stream().map(r -> new Node(r.name(), r.appliedSeq(), r.ageMillis(),
                 r.nodeId().equals(nodeId), r.ageMillis() <= r.boundMillis() / 2)).toList();

@@ -6,8 +6,8 @@ import dev.mandate.server.storage.StorageException;
 import java.util.List;
 
 /**
- * The {@code cluster_nodes} and {@code cluster_changes} tables, and the LISTEN connection on which a node
- * hears that another committed a change. Times are the database server's clock (epoch millis), so nodes
+ * The {@code cluster_nodes} and {@code cluster_changes} tables (the LISTEN connection is
+ * {@link JdbcChangeListener}'s). Times are the database server's clock (epoch millis), so nodes
  * on hosts whose clocks differ still agree on whose heartbeat has lapsed.
  */
 final class JdbcClusterStore {

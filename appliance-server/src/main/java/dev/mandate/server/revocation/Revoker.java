@@ -80,12 +80,12 @@ public final class Revoker {
                 }
                 agents.markRevoked(tx, target, now);
                 Set<LiveTokens.Live> held = live.fromTokens(tokens.issuedTo(tx, target));
-                revocations.add(tx, level, target, latestExpiry(held, recorded(tx, level, target, bound)));
+                revocations.add(tx, level, target, recorded(tx, level, target, bound));
                 yield held;
             }
             case TASK -> {
                 Set<LiveTokens.Live> ofTask = live.ofTask(target);
-                revocations.add(tx, level, target, latestExpiry(ofTask, recorded(tx, level, target, bound)));
+                revocations.add(tx, level, target, recorded(tx, level, target, bound));
                 yield ofTask;
             }
             case CHAIN -> {
@@ -108,7 +108,7 @@ public final class Revoker {
                 Set<LiveTokens.Live> trees = new HashSet<>();
                 for (String root : roots) {
                     Set<LiveTokens.Live> tree = live.ofTree(root);
-                    revocations.add(tx, level, root, latestExpiry(tree, recorded(tx, level, root, bound)));
+                    revocations.add(tx, level, root, recorded(tx, level, root, bound));
                     trees.addAll(tree);
                 }
                 yield trees;
@@ -173,19 +173,12 @@ public final class Revoker {
     }
 
     /**
-     * At least {@code atLeast}, and the latest expiry of the recorded tokens the entry matches: on a shared
-     * database, tokens other nodes issued (under their own max-ttl) are in no node's memory but this table.
+     * At least {@code atLeast}, and the latest expiry of the recorded tokens the entry matches: every live
+     * token is recorded, and on a shared database tokens other nodes issued (under their own max-ttl) are in
+     * no node's memory but only in this table.
      */
     private long recorded(Database.Tx tx, Revocations.Level level, String target, long atLeast) {
         return Math.max(atLeast, tokens.latestExpiry(tx, level, target).orElse(atLeast));
-    }
-
-    private static long latestExpiry(Set<LiveTokens.Live> tokens, long atLeast) {
-        long latest = atLeast;
-        for (LiveTokens.Live t : tokens) {
-            latest = Math.max(latest, t.expiresAt());
-        }
-        return latest;
     }
 
     /** Feed entries after {@code since}, oldest first. */

@@ -299,7 +299,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Flyway wraps the driver's SQLException (a locked file, say) in its own: unwrap it, so callers see one type. */
     /**
      * Opens the PostgreSQL database at {@code url} and brings its schema up to date (issue 14). PostgreSQL
      * makes a commit durable before the commit returns, provided {@code synchronous_commit} is on (its
@@ -347,6 +346,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Flyway wraps the driver's SQLException (a locked file, say) in its own: unwrap it, so callers see one type. */
     private static RuntimeException asStorageFailure(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {

@@ -22,7 +22,6 @@ public final class StorageException extends RuntimeException {
         return false;
     }
 
-    /** The database's own explanation, for start-up messages (never sent to clients). */
     /** The SQLSTATE of the first SQL failure in the chain ("" when none has one). */
     public String sqlState() {
         for (Throwable t = getCause(); t != null; t = t.getCause()) {
@@ -33,6 +32,7 @@ public final class StorageException extends RuntimeException {
         return "";
     }
 
+    /** The database's own explanation, for start-up messages (never sent to clients). */
     public String detail() {
         return getCause().getMessage().lines().findFirst().orElse("").strip();
     }

@@ -114,7 +114,7 @@ final class JdbcTokenStore implements TokenHistory {
             case AGENT -> "sub";
             case TASK -> "task_id";
             case CHAIN -> "root_agent";
-            case TOKEN, SUPERSEDED -> "jti";
+            case TOKEN, SUPERSEDED -> throw new IllegalArgumentException("a token entry's expiry is its token's");
         };
         return tx.first("SELECT MAX(expires_at) FROM tokens WHERE " + column + " = ?", rs -> {
             long max = rs.getLong(1);
