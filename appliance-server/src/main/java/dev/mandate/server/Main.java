@@ -222,7 +222,7 @@ public final class Main {
                     Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
                             ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
                     client));
-            Nonces nonces = new Nonces(500_000, clock::millis);
+            Nonces nonces = Nonces.shared(db, 500_000, clock::millis);
             RateLimiter credentials = limiter("credentials", settings.credentialLimit(), settings, journal, meters);
             Registration registration = new Registration(db, nonces, tokens, revocations, journal, apps::activeCeiling,
                     settings.trustDomain(), settings.maxTtl(), settings.maxLifetime());
@@ -293,7 +293,7 @@ public final class Main {
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     revocations.prune();
-                    nonces.prune();
+                    nonces.prune(db);
                     events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());

@@ -141,6 +141,45 @@ class ClusterTest {
     }
 
     @Test
+    void aChallengeFromOneNodeIsAnsweredOnAnotherAndSpentOnEveryNode() throws Exception {
+        startCluster("a", "b", "c");
+        List<TestBroker> all = List.of(node("a").client(), node("b").client(), node("c").client());
+        String admin = all.get(0).adminToken();
+        // A launch token good for many agents, so that only the nonce stands between a replay and an agent.
+        String launch = all.get(0).launchToken(admin, "[\"read:data:*\"]", "\"single_use\":false");
+        var keys = TestBroker.ed25519();
+        String body = TestBroker.registration(launch, all.get(0).nonce(), keys, "orch", "task", "[\"read:data:x\"]");
+        assertEquals(200, all.get(1).post("/v1/register", body, null).status(), "A's challenge is answered on B");
+        for (TestBroker n : all) {
+            var replay = n.post("/v1/register", body, null);
+            assertEquals(401, replay.status(), "the spent nonce is refused on every node");
+            assertEquals("invalid or expired nonce", replay.json().getString("detail"));
+        }
+        // One answer sent to every node at once: exactly one node registers it.
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(all.size())) {
+            for (int round = 0; round < 5; round++) {
+                String answer = TestBroker.registration(launch, all.get(round % 3).nonce(), keys, "orch", "task",
+                        "[\"read:data:x\"]");
+                var start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+                for (TestBroker n : all) {
+                    statuses.add(threads.submit(() -> {
+                        start.await();
+                        return n.post("/v1/register", answer, null).status();
+                    }));
+                }
+                start.countDown();
+                List<Integer> seen = new ArrayList<>();
+                for (var s : statuses) {
+                    seen.add(s.get(30, TimeUnit.SECONDS));
+                }
+                assertEquals(1, seen.stream().filter(x -> x == 200).count(), "round " + round + ": " + seen);
+                assertEquals(2, seen.stream().filter(x -> x == 401).count(), "round " + round + ": " + seen);
+            }
+        }
+    }
+
+    @Test
     void theEventStreamOfOneNodeShowsEveryNodesEventsInOrder() throws Exception {
         startCluster("a", "b", "c");
         TestBroker a = node("a").client();

@@ -122,7 +122,7 @@ class FloodTest {
     @Test
     void challengesAreStatelessUntilSpentAndSpentOnce() {
         var clock = new MutableClock();
-        Nonces nonces = new Nonces(1000, clock::millis);
+        Nonces nonces = new Nonces(new byte[32], 1000, clock::millis);
         for (int i = 0; i < 300_000; i++) {
             nonces.issue();   // the old table held 200,000 outstanding nonces, then refused everyone
         }
@@ -134,7 +134,7 @@ class FloodTest {
         char last = other.charAt(63);
         assertFalse(nonces.consume(other.substring(0, 63) + (last == '0' ? '1' : '0')), "an altered nonce");
         assertFalse(nonces.consume("0".repeat(64)), "a nonce the broker never issued");
-        assertFalse(nonces.consume(new Nonces(1000, clock::millis).issue()), "another broker's nonce");
+        assertFalse(nonces.consume(new Nonces(new byte[]{1}, 1000, clock::millis).issue()), "a nonce under another key");
         String late = nonces.issue();
         clock.advance(java.time.Duration.ofSeconds(Nonces.LIFETIME_SECONDS));
         assertFalse(nonces.consume(late), "an expired nonce");

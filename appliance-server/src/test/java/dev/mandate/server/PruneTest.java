@@ -42,6 +42,24 @@ class PruneTest {
             assertEquals(1, broker.broker().revocations().size(), "pruned entries do not come back");
         }
     }
+    @Test
+    void aSpentNonceIsRememberedUntilItExpiresAndNotBeyond() {
+        try (TestBroker broker = TestBroker.start(data)) {
+            String admin = broker.adminToken();
+            String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"single_use\":false");
+            String body = TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(), "o", "t", "[\"read:data:x\"]");
+            assertEquals(200, broker.post("/v1/register", body, null).status());
+            var nonces = broker.broker().nonces();
+
+            broker.clock.advance(Duration.ofSeconds(dev.mandate.server.agent.Nonces.LIFETIME_SECONDS - 1));
+            assertEquals(0, nonces.prune(broker.broker().db()), "the nonce could still be presented");
+            assertEquals(401, broker.post("/v1/register", body, null).status());
+            broker.clock.advance(Duration.ofSeconds(1));
+            assertEquals(1, nonces.prune(broker.broker().db()));
+            assertEquals(0, nonces.spentCount());
+        }
+    }
+
     /** With token.clock-leeway L, validation accepts a token until exp + L: its revocation must last as long. */
     @Test
     void anEntryOutlivesItsTokenByTheClockLeeway() throws Exception {

@@ -35,10 +35,19 @@ class RestartTest {
             String goneToken = broker.post("/v1/app/auth", "{\"client_id\":\"" + gone.getString("client_id")
                     + "\",\"client_secret\":\"" + gone.getString("client_secret") + "\"}", null).json().getString("access_token");
             assertEquals(200, broker.delete("/v1/admin/apps/" + gone.getString("app_id"), admin).status());
+            String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"single_use\":false");
+            var keys = TestBroker.ed25519();
+            String spent = TestBroker.registration(launch, broker.nonce(), keys, "orch", "spent", "[\"read:data:x\"]");
+            assertEquals(200, broker.post("/v1/register", spent, null).status());
+            String outstanding = TestBroker.registration(launch, broker.nonce(), keys, "orch", "late", "[\"read:data:x\"]");
             long eventsBefore = broker.get("/v1/audit/verify", admin).json().getJsonNumber("events").longValue();
             String headBefore = broker.get("/v1/audit/verify", admin).json().getString("head_hash");
 
             broker.restart();
+
+            assertEquals(401, broker.post("/v1/register", spent, null).status(), "a spent nonce stays spent");
+            assertEquals(200, broker.post("/v1/register", outstanding, null).status(),
+                    "a challenge issued before the restart is answered after it, within its 30 s");
 
             assertTrue(broker.valid(kept.token()), "an unrevoked, unexpired token still validates");
             assertTrue(broker.valid(admin), "the admin token too");

@@ -1,6 +1,7 @@
 package dev.mandate.server.agent;
 
 import dev.mandate.server.error.Refusal;
+import dev.mandate.server.storage.Database;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -10,21 +11,28 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Registration challenges that cost the broker nothing until they are spent. A nonce is 32 bytes (64 hex):
  * its expiry (8 bytes, epoch millis), 8 random bytes, and the first 16 bytes of an HMAC-SHA256 of those
- * under a key made at start (so a restart only makes agents ask again). Issuing stores nothing; a nonce is
- * remembered only once spent, until it expires, so a flood of challenges cannot crowd out real agents.
- * The spent set is bounded: reaching it takes more spends in 30 s than the broker can serve.
+ * under the database's challenge key, so any node of a cluster accepts a challenge another issued, and
+ * one issued before a restart stays good for its 30 s. Issuing stores nothing; a nonce is remembered only
+ * once spent, until it expires, so a flood of challenges cannot crowd out real agents.
+ *
+ * <p>Spending is decided in the registration's transaction ({@link #spend}), where every node's spends
+ * are seen. {@link #consume} before it is this node's hint: it refuses a nonce replayed here without a
+ * database round trip, and bounds what this node remembers (reaching the bound takes more spends in 30 s
+ * than the broker can serve).
  */
 public final class Nonces {
 
     public static final int LIFETIME_SECONDS = 30;
     private static final int MAC_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final JdbcNonceStore STORE = new JdbcNonceStore();
 
     /** Keyed once at start; never used directly, only cloned (a Mac is not thread-safe). */
     private final Mac keyed;
@@ -32,11 +40,17 @@ public final class Nonces {
     private final int maxSpent;
     private final LongSupplier millis;
 
-    public Nonces(int maxSpent, LongSupplier millisClock) {
+    /** Challenges under the key the database holds, made by the first broker that starts on it. */
+    public static Nonces shared(Database db, int maxSpent, LongSupplier millisClock) {
+        byte[] candidate = new byte[32];
+        RANDOM.nextBytes(candidate);
+        String key = db.write(tx -> STORE.key(tx, HexFormat.of().formatHex(candidate)));
+        return new Nonces(HexFormat.of().parseHex(key), maxSpent, millisClock);
+    }
+
+    public Nonces(byte[] key, int maxSpent, LongSupplier millisClock) {
         this.maxSpent = maxSpent;
         this.millis = millisClock;
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
         try {
             keyed = Mac.getInstance("HmacSHA256");
             keyed.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -52,31 +66,54 @@ public final class Nonces {
         return HexFormat.of().formatHex(nonce.array());
     }
 
-    /** True (once) for an unexpired nonce this broker issued; any other string is false. */
+    /** True (once on this node) for an unexpired nonce this broker's key made; any other string is false. */
     public boolean consume(String hex) {
-        byte[] nonce;
-        try {
-            nonce = HexFormat.of().parseHex(hex);
-        } catch (IllegalArgumentException e) {
+        Optional<Parsed> nonce = parse(hex);
+        if (nonce.isEmpty()) {
             return false;
         }
-        if (nonce.length != 32 || !MessageDigest.isEqual(mac(nonce), java.util.Arrays.copyOfRange(nonce, 16, 32))) {
-            return false;
-        }
-        ByteBuffer b = ByteBuffer.wrap(nonce);
-        long expires = b.getLong();
-        long random = b.getLong();
         long now = millis.getAsLong();
-        if (expires <= now) {
-            return false;
-        }
         if (spent.size() >= maxSpent) {
             spent.values().removeIf(e -> e <= now);
             if (spent.size() >= maxSpent) {
                 throw Refusal.rateLimited(LIFETIME_SECONDS);
             }
         }
-        return spent.putIfAbsent(random, expires) == null;
+        return spent.putIfAbsent(nonce.get().id(), nonce.get().expires()) == null;
+    }
+
+    /**
+     * Spends the nonce for the whole cluster in {@code tx}, the registration's transaction; false if it is
+     * not one of ours, has expired by now, or was spent before, on any node.
+     */
+    public boolean spend(Database.Tx tx, String hex) {
+        return parse(hex).filter(n -> STORE.spend(tx, n.id(), n.expires())).isPresent();
+    }
+
+    /** Forgets, here and in the database, spent nonces that have expired anyway; returns how many the database held. */
+    public int prune(Database db) {
+        prune();
+        long now = millis.getAsLong();
+        return db.write(tx -> STORE.prune(tx, now));
+    }
+
+    /** A nonce's expiry and random id if this broker's key made it and it has not expired. */
+    private Optional<Parsed> parse(String hex) {
+        byte[] nonce;
+        try {
+            nonce = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (nonce.length != 32 || !MessageDigest.isEqual(mac(nonce), java.util.Arrays.copyOfRange(nonce, 16, 32))) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(nonce);
+        Parsed parsed = new Parsed(b.getLong(), b.getLong());
+        return parsed.expires() > millis.getAsLong() ? Optional.of(parsed) : Optional.empty();
+    }
+
+    private record Parsed(long expires, long id) {
     }
 
     /** Spent nonces remembered now (the only state challenges leave). */

@@ -86,7 +86,8 @@ public final class Registration {
         if (!HEX64.matcher(r.launchToken()).matches()) {
             throw Refusal.unauthorized("invalid or expired launch token");
         }
-        // The nonce is spent by this attempt whatever its outcome: a signature cannot be retried against it.
+        // The nonce is spent here by this attempt whatever its outcome: a signature cannot be retried against
+        // it on this node. Whether it was spent anywhere in the cluster is decided in the transaction below.
         if (!HEX64.matcher(r.nonce()).matches() || !nonces.consume(r.nonce())) {
             throw Refusal.unauthorized("invalid or expired nonce");
         }
@@ -104,6 +105,10 @@ public final class Registration {
                         r.taskId(), r.orchId(), List.of())))
                 .orElse(null);
         return db.write(tx -> {
+            // Spent for every node and every later attempt, this one's refusals below included (they commit it).
+            if (!nonces.spend(tx, r.nonce())) {
+                throw Refusal.unauthorized("invalid or expired nonce");
+            }
             // In the transaction: a task revoked while this request waited for the writer is refused.
             if (revocations.contains(Revocations.Level.TASK, r.taskId())) {
                 throw journal.refuse(tx, Audit.denied("registration_policy_violation", "task is revoked")
@@ -113,7 +118,7 @@ public final class Registration {
             Optional<LaunchPolicy> policy = usable(tx, tokenHash, tokens.now().getEpochSecond(), true);
             // A launch token never changes once written: one that differs from what was read is not this one.
             if (policy.isEmpty() || !policy.equals(seen)) {
-                throw Refusal.unauthorized("invalid or expired launch token");
+                throw tx.commitThenThrow(Refusal.unauthorized("invalid or expired launch token"));
             }
             LaunchPolicy p = policy.get();
             if (!requested.within(p.allowedScope())) {
