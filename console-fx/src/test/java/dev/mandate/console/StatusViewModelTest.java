@@ -44,6 +44,26 @@ class StatusViewModelTest {
     }
 
     @Test
+    void aBrokerThatLostItsDatabaseIsDegradedForThatReasonWithItsHsmStillUp(@TempDir Path server) throws Exception {
+        try (var postgres = dev.mandate.server.storage.TestPostgres.start(server);
+             TestBroker broker = TestBroker.start(dir.resolve("node"), java.util.Map.of("MANDATE_DATABASE_URL", postgres.url(),
+                     "MANDATE_DATABASE_USER", postgres.user(), "MANDATE_NODE_NAME", "console-node"))) {
+            StatusViewModel vm = new StatusViewModel(Fixture.client(broker), Tasks.inline());
+            postgres.crash();
+            try {
+                vm.refresh();
+                assertEquals("broker: degraded (database unreachable)", vm.health().get());
+                assertEquals("HSM: up", vm.hsm().get(), "the HSM is not blamed for the database");
+            } finally {
+                postgres.resume();
+            }
+            vm.refresh();
+            assertEquals("broker: ok", vm.health().get(), "the database is back: so is the broker, at the first ask");
+            assertEquals(200, broker.get("/v1/admin/agents", broker.adminToken()).status(), "and its reads");
+        }
+    }
+
+    @Test
     void aClusteredBrokerListsEveryNodeWithItsLagAndMarksOneThatLapsed() {
         StatusViewModel vm = new StatusViewModel(new StubBroker() {
             @Override
@@ -57,7 +77,22 @@ class StatusViewModelTest {
     }
 
     @Test
-    void a503IsADegradedBrokerWithItsHsmDownAndNoAnswerIsUnreachable() {
+    void aDegradedBrokerSaysWhichPartIsDown() {
+        StatusViewModel vm = new StatusViewModel(new StubBroker() {
+            @Override
+            public Model.Health health() {
+                return new Model.Health("degraded", "down", true, java.util.List.of(new Model.Node("a", 1_500, false, true),
+                        new Model.Node("b", 20, true, false)));
+            }
+        }, Tasks.inline());
+        vm.refresh();
+        assertEquals("broker: degraded (HSM down, behind the cluster)", vm.health().get());
+        assertEquals("HSM: down", vm.hsm().get());
+        assertEquals("nodes: a (this) lapsed 1.5 s · b 20 ms", vm.nodes().get(), "the nodes are listed while degraded too");
+    }
+
+    @Test
+    void a503WithoutAHealthBodyIsDegradedForNoKnownReasonAndNoAnswerIsUnreachable() {
         int[] status = {503};
         StatusViewModel vm = new StatusViewModel(new StubBroker() {
             @Override
@@ -67,7 +102,7 @@ class StatusViewModelTest {
         }, Tasks.inline());
         vm.refresh();
         assertEquals("broker: degraded", vm.health().get());
-        assertEquals("HSM: down", vm.hsm().get());
+        assertEquals("HSM: ?", vm.hsm().get(), "a bare 503 says nothing of the HSM");
         status[0] = 0;
         vm.refresh();
         assertEquals("broker: unreachable", vm.health().get());

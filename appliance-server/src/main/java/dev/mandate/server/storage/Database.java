@@ -220,6 +220,8 @@ public final class Database implements AutoCloseable {
     /** Handed to the syncer by the writer as it stops: every batch before it has been handed over. */
     private static final List<Change<?>> SYNC_STOP = java.util.Collections.unmodifiableList(new ArrayList<>());
 
+    /** SQLSTATE of a connection the driver already closed ("connection does not exist"). */
+    private static final String CLOSED_CONNECTION = "08003";
     private final JdbcConnectionPool pool;
     private final Durability durability;
     private final BlockingQueue<Change<?>> queue =
@@ -474,8 +476,22 @@ public final class Database implements AutoCloseable {
         Connection c;
         Tx opened = null;
         try {
-            c = writerConnection();
-            if (!embedded) {
+            boolean kept = writerConnection != null;
+            try {
+                c = writerConnection();
+                if (!embedded) {
+                    opened = openBatch(c);
+                }
+            } catch (SQLException e) {
+                if (embedded || !kept) {
+                    throw e;
+                }
+                // The connection kept from an earlier batch failed before anything of this one ran (the server
+                // restarted or failed over since): once more on a new connection, rather than refuse a batch
+                // the database can take now. The openers run again in full.
+                closeWriterConnection();
+                catchUpRequested = true;
+                c = writerConnection();
                 opened = openBatch(c);
             }
         } catch (SQLException | RuntimeException e) {
@@ -687,7 +703,7 @@ public final class Database implements AutoCloseable {
             closeWriterConnection();
         }
         if (writerConnection == null) {
-            Connection c = pool.getConnection();
+            Connection c = pooledConnection();
             c.setReadOnly(false);   // a pooled connection may come back from a read
             c.setAutoCommit(true);
             if (!embedded && !lockLimits.isEmpty()) {
@@ -775,11 +791,27 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a read connection, concurrently with other reads and the writer. */
     public <T> T read(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = pooledConnection()) {
             c.setReadOnly(true);
             return work.run(new Tx(c));
         } catch (SQLException e) {
             throw new StorageException(e);
+        }
+    }
+
+    /**
+     * A connection from the pool. One the driver closed while it sat there (it failed on its last use,
+     * during an outage) is dropped for the next: once the database is back, the first read succeeds.
+     */
+    private Connection pooledConnection() throws SQLException {
+        for (int dropped = 0; ; dropped++) {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (!CLOSED_CONNECTION.equals(e.getSQLState()) || dropped >= pool.getMaxConnections()) {
+                    throw e;
+                }
+            }
         }
     }
 

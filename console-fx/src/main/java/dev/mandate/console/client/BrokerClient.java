@@ -136,7 +136,8 @@ public final class BrokerClient implements BrokerApi {
 
     @Override
     public Model.Health health() {
-        JsonObject h = send("GET", "/v1/health", null, false);
+        // A 503 carries the same body: which part is down (the HSM, the database, or this node's currency).
+        JsonObject h = sendOnce("GET", "/v1/health", null, false, 503);
         List<Model.Node> nodes = new ArrayList<>();
         if (h.containsKey("cluster")) {
             for (JsonValue v : h.getJsonObject("cluster").getJsonArray("nodes")) {
@@ -240,16 +241,17 @@ public final class BrokerClient implements BrokerApi {
 
     JsonObject send(String method, String path, String body, boolean authenticated) {
         try {
-            return sendOnce(method, path, body, authenticated);
+            return sendOnce(method, path, body, authenticated, 0);
         } catch (BrokerException e) {
             if (!authenticated || e.status() != 401) {
                 throw e;
             }
-            return sendOnce(method, path, body, true);   // the token was forgotten: log in again, once
+            return sendOnce(method, path, body, true, 0);   // the token was forgotten: log in again, once
         }
     }
 
-    private JsonObject sendOnce(String method, String path, String body, boolean authenticated) {
+    /** One request; a status of 400 or more other than {@code answered} (with a JSON body) is a {@link BrokerException}. */
+    private JsonObject sendOnce(String method, String path, String body, boolean authenticated, int answered) {
         var request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -265,7 +267,7 @@ public final class BrokerClient implements BrokerApi {
             if (r.statusCode() == 401 && authenticated) {
                 forget(used);
             }
-            if (r.statusCode() >= 400) {
+            if (r.statusCode() >= 400 && !(r.statusCode() == answered && r.body().startsWith("{"))) {
                 throw new BrokerException(r.statusCode(), json.getString("detail", "HTTP " + r.statusCode()));
             }
             return json;

@@ -41,24 +41,44 @@ public final class StatusViewModel {
         return connection.getReadOnlyProperty();
     }
 
-    /** Asks the broker how it is (in the background); a 503 is a degraded broker whose HSM is down. */
+    /** Asks the broker how it is (in the background), and why when it is degraded. */
     public void refresh() {
         tasks.background(() -> {
             try {
                 var h = broker.health();
                 String cluster = nodes(h.nodes());
+                String state = "broker: " + h.status() + why(h);
                 tasks.fx(() -> {
-                    health.set("broker: " + h.status());
+                    health.set(state);
                     hsm.set("HSM: " + h.hsm());
                     nodes.set(cluster);
                 });
             } catch (BrokerException e) {
+                // No health body (a proxy's 503, or no answer): nothing is known of the HSM.
                 tasks.fx(() -> {
                     health.set("broker: " + (e.status() == 503 ? "degraded" : "unreachable"));
-                    hsm.set(e.status() == 503 ? "HSM: down" : "HSM: ?");
+                    hsm.set("HSM: ?");
                 });
             }
         });
+    }
+
+    /** Why a broker is degraded, as the health body says: its database, its HSM, or its lag behind the cluster. */
+    private static String why(dev.mandate.console.client.Model.Health h) {
+        if (h.status().equals("ok")) {
+            return "";
+        }
+        java.util.List<String> causes = new java.util.ArrayList<>();
+        if (!h.dbConnected()) {
+            causes.add("database unreachable");
+        }
+        if (!h.hsm().equals("up")) {
+            causes.add("HSM " + h.hsm());
+        }
+        if (h.nodes().stream().anyMatch(n -> n.self() && !n.current())) {
+            causes.add("behind the cluster");
+        }
+        return causes.isEmpty() ? "" : " (" + String.join(", ", causes) + ")";
     }
 
     /** "nodes: a (this) 12 ms · b 140 ms · c lapsed 3.2 s": each node's heartbeat age, a node that cannot answer marked. */
