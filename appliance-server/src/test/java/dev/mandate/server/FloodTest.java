@@ -128,16 +128,22 @@ class FloodTest {
         }
         assertEquals(0, nonces.spentCount(), "issuing stores nothing");
         String nonce = nonces.issue();
-        assertTrue(nonces.consume(nonce));
-        assertFalse(nonces.consume(nonce), "spent once");
+        assertTrue(nonces.unspentHere(nonce));
+        nonces.spentHere(nonce);
+        assertFalse(nonces.unspentHere(nonce), "spent once");
         String other = nonces.issue();
         char last = other.charAt(63);
-        assertFalse(nonces.consume(other.substring(0, 63) + (last == '0' ? '1' : '0')), "an altered nonce");
-        assertFalse(nonces.consume("0".repeat(64)), "a nonce the broker never issued");
-        assertFalse(nonces.consume(new Nonces(new byte[]{1}, 1000, clock::millis).issue()), "a nonce under another key");
+        assertFalse(nonces.unspentHere(other.substring(0, 63) + (last == '0' ? '1' : '0')), "an altered nonce");
+        assertFalse(nonces.unspentHere("0".repeat(64)), "a nonce the broker never issued");
+        assertFalse(nonces.unspentHere(new Nonces(new byte[]{1}, 1000, clock::millis).issue()), "a nonce under another key");
+        // A nonce that expires later than one issued now could (made with the key, outside the broker).
+        String early = nonces.issue();
+        clock.advance(java.time.Duration.ofSeconds(-91));
+        assertFalse(nonces.unspentHere(early), "a nonce expiring beyond its lifetime and the clocks' margin");
+        clock.advance(java.time.Duration.ofSeconds(91));
         String late = nonces.issue();
         clock.advance(java.time.Duration.ofSeconds(Nonces.LIFETIME_SECONDS));
-        assertFalse(nonces.consume(late), "an expired nonce");
+        assertFalse(nonces.unspentHere(late), "an expired nonce");
         nonces.prune();
         assertEquals(0, nonces.spentCount(), "spent nonces are forgotten once they expired");
     }

@@ -33,8 +33,11 @@ class PostgresOutageTest {
                      Map.of("MANDATE_DATABASE_URL", server.url(), "MANDATE_DATABASE_USER", server.user()))) {
             String admin = broker.adminToken();
             var agent = broker.registerAgent(admin, "orch", "outage", "[\"read:data:*\"]");
+            String refusedForNow = TestBroker.registration(broker.launchToken(admin, "[\"read:data:*\"]", ""), broker.nonce(),
+                    TestBroker.ed25519(), "orch", "later", "[\"read:data:x\"]");
 
             server.crash();
+            assertEquals(503, broker.post("/v1/register", refusedForNow, null).status());
             long lost = System.nanoTime();
             var launch = broker.post("/v1/admin/launch-tokens", "{\"agent_name\":\"w\",\"allowed_scope\":[\"read:data:*\"]}", admin);
             assertEquals(503, launch.status(), "issuing without a database: " + launch);
@@ -58,6 +61,8 @@ class PostgresOutageTest {
             }
             assertEquals(200, status, "validation works again once the database is back");
             assertTrue(broker.valid(agent.token()));
+            assertEquals(200, broker.post("/v1/register", refusedForNow, null).status(),
+                    "a registration refused as unavailable did not spend its nonce: the agent's retry registers");
             var again = broker.registerAgent(admin, "orch", "after", "[\"read:data:*\"]");
             assertTrue(broker.valid(again.token()), "issuing works again");
             assertEquals(200, broker.get("/v1/health", null).status());

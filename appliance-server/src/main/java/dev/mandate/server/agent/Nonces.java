@@ -23,13 +23,15 @@ import java.util.function.LongSupplier;
  * once spent, until it expires, so a flood of challenges cannot crowd out real agents.
  *
  * <p>Spending is decided in the registration's transaction ({@link #spend}), where every node's spends
- * are seen. {@link #consume} before it is this node's hint: it refuses a nonce replayed here without a
+ * are seen. {@link #unspentHere} before it is this node's hint: it refuses a nonce replayed here without a
  * database round trip, and bounds what this node remembers (reaching the bound takes more spends in 30 s
  * than the broker can serve).
  */
 public final class Nonces {
 
     public static final int LIFETIME_SECONDS = 30;
+    /** How far the clocks of a cluster's nodes may disagree without reopening a spent nonce: 1 minute. */
+    public static final long CLOCK_MARGIN_MILLIS = 60_000;
     private static final int MAC_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final JdbcNonceStore STORE = new JdbcNonceStore();
@@ -66,20 +68,28 @@ public final class Nonces {
         return HexFormat.of().formatHex(nonce.array());
     }
 
-    /** True (once on this node) for an unexpired nonce this broker's key made; any other string is false. */
-    public boolean consume(String hex) {
+    /**
+     * This node's hint, before the registration's transaction: false for a nonce this broker's key did not
+     * make, one that has expired, or one this node saw spent. 429 when this node remembers too many.
+     */
+    public boolean unspentHere(String hex) {
         Optional<Parsed> nonce = parse(hex);
         if (nonce.isEmpty()) {
             return false;
         }
-        long now = millis.getAsLong();
         if (spent.size() >= maxSpent) {
+            long now = millis.getAsLong();
             spent.values().removeIf(e -> e <= now);
             if (spent.size() >= maxSpent) {
                 throw Refusal.rateLimited(LIFETIME_SECONDS);
             }
         }
-        return spent.putIfAbsent(nonce.get().id(), nonce.get().expires()) == null;
+        return !spent.containsKey(nonce.get().id());
+    }
+
+    /** Remembers on this node that the nonce was spent (the attempt was decided, whatever its outcome). */
+    public void spentHere(String hex) {
+        parse(hex).ifPresent(n -> spent.put(n.id(), n.expires()));
     }
 
     /**
@@ -90,11 +100,14 @@ public final class Nonces {
         return parse(hex).filter(n -> STORE.spend(tx, n.id(), n.expires())).isPresent();
     }
 
-    /** Forgets, here and in the database, spent nonces that have expired anyway; returns how many the database held. */
+    /**
+     * Forgets, here and in the database, spent nonces that have expired anyway; returns how many the database
+     * held. The database keeps them {@link #CLOCK_MARGIN_MILLIS} longer, for nodes whose clocks run behind.
+     */
     public int prune(Database db) {
         prune();
-        long now = millis.getAsLong();
-        return db.write(tx -> STORE.prune(tx, now));
+        long before = millis.getAsLong() - CLOCK_MARGIN_MILLIS;
+        return db.write(tx -> STORE.prune(tx, before));
     }
 
     /** A nonce's expiry and random id if this broker's key made it and it has not expired. */
@@ -110,7 +123,11 @@ public final class Nonces {
         }
         ByteBuffer b = ByteBuffer.wrap(nonce);
         Parsed parsed = new Parsed(b.getLong(), b.getLong());
-        return parsed.expires() > millis.getAsLong() ? Optional.of(parsed) : Optional.empty();
+        // Unexpired, and no later than a nonce issued now could be (plus the margin between nodes' clocks):
+        // a nonce made with the key outside a broker can be no more use than one asked of the broker.
+        long now = millis.getAsLong();
+        boolean fresh = parsed.expires() > now && parsed.expires() <= now + LIFETIME_SECONDS * 1000L + CLOCK_MARGIN_MILLIS;
+        return fresh ? Optional.of(parsed) : Optional.empty();
     }
 
     private record Parsed(long expires, long id) {

@@ -86,12 +86,25 @@ public final class Registration {
         if (!HEX64.matcher(r.launchToken()).matches()) {
             throw Refusal.unauthorized("invalid or expired launch token");
         }
-        // The nonce is spent here by this attempt whatever its outcome: a signature cannot be retried against
-        // it on this node. Whether it was spent anywhere in the cluster is decided in the transaction below.
-        if (!HEX64.matcher(r.nonce()).matches() || !nonces.consume(r.nonce())) {
+        // Whether the nonce was spent anywhere in the cluster is decided in the transaction below; this node's
+        // memory only refuses a replay early. An attempt that is decided spends it, whatever its outcome (a
+        // signature cannot be retried against it); one refused as unavailable (503) does not.
+        if (!HEX64.matcher(r.nonce()).matches() || !nonces.unspentHere(r.nonce())) {
             throw Refusal.unauthorized("invalid or expired nonce");
         }
-        byte[] publicKey = verifySignature(r);
+        try {
+            Registered registered = register(r, verifySignature(r), requested);
+            nonces.spentHere(r.nonce());
+            return registered;
+        } catch (Refusal.Unavailable | Refusal.Overloaded e) {
+            throw e;
+        } catch (Refusal e) {
+            nonces.spentHere(r.nonce());
+            throw e;
+        }
+    }
+
+    private Registered register(Request r, byte[] publicKey, Scopes requested) {
 
         String tokenHash = LaunchTokens.hash(r.launchToken());
         // Read the launch token's policy and sign the agent's token before the transaction, so the writer
@@ -105,7 +118,8 @@ public final class Registration {
                         r.taskId(), r.orchId(), List.of())))
                 .orElse(null);
         return db.write(tx -> {
-            // Spent for every node and every later attempt, this one's refusals below included (they commit it).
+            // Spent for every node and every later attempt; the refusals below that commit (commitThenThrow,
+            // journal.refuse) keep it spent.
             if (!nonces.spend(tx, r.nonce())) {
                 throw Refusal.unauthorized("invalid or expired nonce");
             }

@@ -483,7 +483,7 @@ public final class Database implements AutoCloseable {
                     opened = openBatch(c);
                 }
             } catch (SQLException e) {
-                if (embedded || !kept) {
+                if (embedded || !kept || !lostConnection(e)) {
                     throw e;
                 }
                 // The connection kept from an earlier batch failed before anything of this one ran (the server
@@ -721,9 +721,13 @@ public final class Database implements AutoCloseable {
         if (writerConnection != null) {
             try {
                 writerConnection.rollback();
+            } catch (SQLException e) {
+                // Gone already: closing it still gives its place in the pool back.
+            }
+            try {
                 writerConnection.close();
             } catch (SQLException e) {
-                // Gone already.
+                // Nothing more to give back.
             }
             writerConnection = null;
         }
@@ -813,6 +817,12 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A connection failure (SQLSTATE class 08) or a server that shut down or ended the session (57P0x). */
+    private static boolean lostConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     /** True when a trivial query answers. */

@@ -138,6 +138,13 @@ public final class BrokerClient implements BrokerApi {
     public Model.Health health() {
         // A 503 carries the same body: which part is down (the HSM, the database, or this node's currency).
         JsonObject h = sendOnce("GET", "/v1/health", null, false, 503);
+        JsonValue db = h.get("db_connected");
+        boolean healthBody = h.get("status") instanceof JsonString && db != null
+                && (db.getValueType() == JsonValue.ValueType.TRUE || db.getValueType() == JsonValue.ValueType.FALSE);
+        if (!healthBody) {
+            // A problem+json 503 (a proxy's, say): nothing is known of the broker's parts.
+            throw new BrokerException(503, h.getString("detail", "the broker's health is not known"));
+        }
         List<Model.Node> nodes = new ArrayList<>();
         if (h.containsKey("cluster")) {
             for (JsonValue v : h.getJsonObject("cluster").getJsonArray("nodes")) {
