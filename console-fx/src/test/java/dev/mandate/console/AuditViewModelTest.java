@@ -20,7 +20,7 @@ class AuditViewModelTest {
     Path dir;
 
     @Test
-    void theQueryFiltersByTypeAndTheChainOfARealBrokerVerifies() {
+    void theQueryFiltersByTypeAndTheChainOfARealBrokerVerifiesAndTheFilteredEventsExport() throws Exception {
         try (TestBroker broker = Fixture.broker(dir)) {
             String admin = broker.adminToken();
             broker.registerAgent(admin, "audit-vm", "audit-vm", "[\"read:data:*\"]");
@@ -31,6 +31,60 @@ class AuditViewModelTest {
             assertTrue(vm.rows().stream().allMatch(r -> r.type().equals("agent_registered")), vm.rows().toString());
             vm.verify();
             assertTrue(vm.verdict().get().matches("Chain valid: \\d+ events"), vm.verdict().get());
+
+            Path csv = dir.resolve("registered.csv");
+            vm.export(csv);
+            assertEquals("Exported " + vm.rows().size() + " event" + (vm.rows().size() == 1 ? "" : "s") + " to " + csv, vm.verdict().get());
+            var records = csvRecords(csv);
+            assertEquals(vm.rows().size(), records.size(), "the filtered events, all of them");
+            assertTrue(records.stream().allMatch(r -> r.get("event_type").equals("agent_registered")));
+            assertEquals(vm.rows().getFirst().detail(), records.getFirst().get("detail"));
+        }
+    }
+
+    @Test
+    void anExportKeepsEveryFieldWholeAndNoCellRunsInASpreadsheet() throws Exception {
+        var tricky = new Model.AuditRow(7, "2026-12-01T00:00:00Z", "registration_policy_violation", "",
+                "=HYPERLINK(\"http://x\")", "requested [a, b] beyond \"allowed\"\nsecond line", "denied");
+        var plain = new Model.AuditRow(8, "2026-12-01T00:00:01Z", "token_revoked", "spiffe://d/agent/o/t/1", "task-1",
+                "level=task", "success");
+        AuditViewModel vm = new AuditViewModel(new StubBroker() {
+            @Override
+            public java.util.List<Model.AuditRow> audit(String eventType) {
+                return java.util.List.of(tricky, plain);
+            }
+        }, Tasks.inline());
+        vm.refresh();
+
+        Path csv = dir.resolve("events.csv");
+        vm.export(csv);
+        var records = csvRecords(csv);
+        assertEquals(2, records.size());
+        assertEquals("7", records.getFirst().get("id"));
+        assertEquals(tricky.detail(), records.getFirst().get("detail"), "commas, quotes and a newline survive");
+        assertEquals("'" + tricky.taskId(), records.getFirst().get("task_id"), "a formula is written as text");
+        assertEquals("task-1", records.get(1).get("task_id"));
+        assertEquals(dev.mandate.console.audit.AuditExport.COLUMNS, records.getFirst().getParser().getHeaderNames());
+
+        Path json = dir.resolve("events.json");
+        vm.export(json);
+        assertEquals("Exported 2 events to " + json, vm.verdict().get());
+        try (var reader = jakarta.json.Json.createReader(java.nio.file.Files.newBufferedReader(json))) {
+            var array = reader.readArray();
+            assertEquals(2, array.size());
+            assertEquals(tricky.taskId(), array.getJsonObject(0).getString("task_id"), "JSON keeps the value as it is");
+            assertEquals(tricky.detail(), array.getJsonObject(0).getString("detail"));
+            assertEquals(8, array.getJsonObject(1).getJsonNumber("id").longValue());
+        }
+
+        vm.export(dir.resolve("missing-directory").resolve("events.csv"));
+        assertTrue(vm.verdict().get().startsWith("Export failed: "), vm.verdict().get());
+    }
+
+    private static java.util.List<org.apache.commons.csv.CSVRecord> csvRecords(Path file) throws java.io.IOException {
+        try (var parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(java.nio.file.Files.newBufferedReader(file))) {
+            return parser.getRecords();
         }
     }
 

@@ -39,7 +39,8 @@ public final class ConsoleBenchmark {
             MainView[] main = new MainView[1];
             CountDownLatch shown = new CountDownLatch(1);
             Platform.runLater(() -> {
-                main[0] = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC());
+                main[0] = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(),
+                new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")));
                 Stage stage = new Stage();
                 Scene scene = new Scene(main[0], 1280, 720);
                 scene.getStylesheets().add(ConsoleApp.CSS);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,8 @@ class ConsoleEndToEndTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        main = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC());
+        main = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(),
+                new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")));
         Scene scene = new Scene(main, 1280, 720);
         scene.getStylesheets().add(ConsoleApp.CSS);
         stage.setScene(scene);
@@ -66,6 +68,23 @@ class ConsoleEndToEndTest {
     @Stop
     void stop() {
         main.close();
+    }
+
+    @Test
+    void theThemeToggleSwitchesBetweenLightAndDarkAndIsRemembered(FxRobot robot) {
+        var file = dir.resolve("console.properties");
+        var start = new dev.mandate.console.ui.Appearance(file).theme().get();
+        robot.clickOn("#theme-toggle");
+        WaitForAsyncUtils.waitForFxEvents();
+        var now = start.other();
+        assertEquals(now.stylesheet(), javafx.application.Application.getUserAgentStylesheet(), "AtlantaFX's theme is applied");
+        assertTrue(main.getStyleClass().contains(now.name().toLowerCase(java.util.Locale.ROOT)));
+        assertFalse(main.getStyleClass().contains(start.name().toLowerCase(java.util.Locale.ROOT)));
+        assertEquals(now, new dev.mandate.console.ui.Appearance(file).theme().get(), "the choice is remembered");
+        robot.clickOn("#theme-toggle");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(start.stylesheet(), javafx.application.Application.getUserAgentStylesheet());
+        assertEquals(start, new dev.mandate.console.ui.Appearance(file).theme().get());
     }
 
     @Test

@@ -150,5 +150,18 @@ class ConsoleViewTest {
         assertFalse(broker.valid(c.token()), "the agent's token died");
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
         assertEquals("revoked", table.getItems().get(rowIndex(robot, c.agentId())).state());
+        assertEquals("revoked", cellText(robot, "Effective expiry", rowIndex(robot, c.agentId())),
+                "a revoked row says so instead of counting down");
+        assertEquals(0.0, table.getItems().get(rowIndex(robot, c.agentId())).remaining(java.time.Instant.now()),
+                "and its TTL bar is empty");
+        assertTrue(cellText(robot, "Effective expiry", rowIndex(robot, a.agentId())).startsWith("in "), "a live row counts down");
+    }
+
+    /** The text a column's cell shows for row {@code index}. */
+    private static String cellText(FxRobot robot, String column, int index) {
+        return robot.lookup(".table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .filter(cell -> cell.getIndex() == index && cell.getTableColumn() != null
+                        && column.equals(cell.getTableColumn().getText()))
+                .map(javafx.scene.control.TableCell::getText).findFirst().orElseThrow(() -> new AssertionError("no cell"));
     }
 }

@@ -68,14 +68,32 @@ public final class AgentRow {
         return expiresAt;
     }
 
-    /** Share of the token's lifetime left at {@code now}, 0 to 1. */
+    /** Share of the token's lifetime left at {@code now}, 0 to 1; 0 once it is revoked, released or expired. */
     public double remaining(Instant now) {
-        if (issuedAt == null || expiresAt == null) {
+        if (issuedAt == null || expiresAt == null || !"active".equals(state())) {
             return 0;
         }
         double total = expiresAt.toEpochMilli() - issuedAt.toEpochMilli();
         double left = expiresAt.toEpochMilli() - now.toEpochMilli();
         return total <= 0 ? 0 : Math.max(0, Math.min(1, left / total));
+    }
+
+    /**
+     * What the expiry column shows: "in 4m 52s" (hours too when over one) while the token lives; once it
+     * does not, why ("revoked", "released", "expired"), never a countdown.
+     */
+    public String timeLeft(Instant now) {
+        if (expiresAt == null) {
+            return "";
+        }
+        if (!"active".equals(state())) {
+            return state();
+        }
+        long left = java.time.Duration.between(now, expiresAt).toSeconds();
+        if (left <= 0) {
+            return "expired";
+        }
+        return left >= 3600 ? "in " + left / 3600 + "h " + left % 3600 / 60 + "m" : "in " + left / 60 + "m " + left % 60 + "s";
     }
 
     /** {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */

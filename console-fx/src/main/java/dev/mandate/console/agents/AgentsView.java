@@ -16,7 +16,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -68,68 +67,85 @@ public final class AgentsView extends BorderPane {
         return c;
     }
 
-    /** TTL bars: each visible cell follows the shared clock (the table only keeps visible cells). */
+    /** TTL bars: each visible cell follows the shared clock and its row's state. */
     private static TableColumn<AgentRow, AgentRow> ttlColumn(AgentsViewModel vm) {
-        TableColumn<AgentRow, AgentRow> c = new TableColumn<>("TTL");
-        c.setPrefWidth(120);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
-        c.setCellFactory(col -> new TableCell<>() {
+        return clockColumn("TTL", 120, vm, () -> new ClockCell(vm) {
             private final ProgressBar bar = new ProgressBar();
-            // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
-            private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
             {
                 bar.setMaxWidth(Double.MAX_VALUE);
                 bar.getStyleClass().add(TTL);
-                vm.nowProperty().addListener(new WeakChangeListener<>(tick));
             }
 
             @Override
-            protected void updateItem(AgentRow row, boolean empty) {
-                super.updateItem(row, empty);
-                setGraphic(empty || row == null ? null : bar);
-                show(empty ? null : row, vm.nowProperty().get());
-            }
-
-            private void show(AgentRow row, Instant now) {
-                if (row == null) {
-                    return;
-                }
-                bar.setProgress(row.remaining(now));
-                String level = row.ttlLevel(now);
-                for (String l : TTL_LEVELS) {
-                    bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
+            void show(AgentRow row, Instant now) {
+                setGraphic(row == null ? null : bar);
+                if (row != null) {
+                    bar.setProgress(row.remaining(now));
+                    String level = row.ttlLevel(now);
+                    for (String l : TTL_LEVELS) {
+                        bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
+                    }
                 }
             }
         });
+    }
+
+    /** "in 4m 52s" while the token lives; its state ("revoked", "released", "expired") once it does not. */
+    private static TableColumn<AgentRow, AgentRow> expiryColumn(AgentsViewModel vm) {
+        return clockColumn("Effective expiry", 110, vm, () -> new ClockCell(vm) {
+            @Override
+            void show(AgentRow row, Instant now) {
+                setText(row == null ? null : row.timeLeft(now));
+            }
+        });
+    }
+
+    private static TableColumn<AgentRow, AgentRow> clockColumn(String title, double width, AgentsViewModel vm,
+                                                              java.util.function.Supplier<ClockCell> cells) {
+        TableColumn<AgentRow, AgentRow> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
+        c.setCellFactory(col -> cells.get());
         return c;
     }
 
-    private static TableColumn<AgentRow, AgentRow> expiryColumn(AgentsViewModel vm) {
-        TableColumn<AgentRow, AgentRow> c = new TableColumn<>("Effective expiry");
-        c.setPrefWidth(110);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
-        c.setCellFactory(col -> new TableCell<>() {
-            private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
-            {
-                vm.nowProperty().addListener(new WeakChangeListener<>(tick));
-            }
+    /**
+     * A cell drawn from its row and the shared clock, again whenever either moves: the row's state changes in
+     * place (the table sees the same row), so the cell follows it as well as the clock. Both listeners are
+     * held by the cell and weakly by what they observe, so they go when the cell does.
+     */
+    private abstract static class ClockCell extends TableCell<AgentRow, AgentRow> {
+        private final AgentsViewModel vm;
+        private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
+        private final ChangeListener<String> stateChanged;
+        private final WeakChangeListener<String> weakState;
+        private AgentRow watched;
 
-            @Override
-            protected void updateItem(AgentRow row, boolean empty) {
-                super.updateItem(row, empty);
-                show(empty ? null : row, vm.nowProperty().get());
-            }
+        ClockCell(AgentsViewModel vm) {
+            this.vm = vm;
+            this.stateChanged = (o, was, state) -> show(getItem(), vm.nowProperty().get());
+            this.weakState = new WeakChangeListener<>(stateChanged);
+            vm.nowProperty().addListener(new WeakChangeListener<>(tick));
+        }
 
-            private void show(AgentRow row, Instant now) {
-                if (row == null || row.expiresAt() == null) {
-                    setText(null);
-                    return;
+        @Override
+        protected void updateItem(AgentRow row, boolean empty) {
+            super.updateItem(row, empty);
+            AgentRow shown = empty ? null : row;
+            if (watched != shown) {
+                if (watched != null) {
+                    watched.stateProperty().removeListener(weakState);
                 }
-                long left = Duration.between(now, row.expiresAt()).toSeconds();
-                setText(left <= 0 ? "expired" : "in " + left / 60 + "m " + left % 60 + "s");
+                if (shown != null) {
+                    shown.stateProperty().addListener(weakState);
+                }
+                watched = shown;
             }
-        });
-        return c;
+            show(shown, vm.nowProperty().get());
+        }
+
+        /** Draws {@code row} (null: an empty cell) as of {@code now}. */
+        abstract void show(AgentRow row, Instant now);
     }
 
     private static TableColumn<AgentRow, AgentRow> actions(AgentsViewModel vm) {

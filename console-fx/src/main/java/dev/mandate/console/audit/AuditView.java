@@ -10,6 +10,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.stage.FileChooser;
 
 import java.util.function.Function;
 
@@ -37,8 +38,22 @@ public final class AuditView extends BorderPane {
         table.getColumns().add(column("type", 170, Model.AuditRow::type));
         table.getColumns().add(column("outcome", 70, Model.AuditRow::outcome));
         table.getColumns().add(column("agent", 260, Model.AuditRow::agentId));
+        table.getColumns().add(column("task", 120, Model.AuditRow::taskId));
         table.getColumns().add(column("detail", 400, Model.AuditRow::detail));
-        HBox bar = new HBox(8, type, query, verify, verdict);
+        Button export = new Button("Export…");
+        export.setId("audit-export");
+        export.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("Export the events shown");
+            chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("CSV", "*.csv"),
+                    new FileChooser.ExtensionFilter("JSON", "*.json"));
+            chooser.setInitialFileName("mandate-audit.csv");
+            java.io.File file = chooser.showSaveDialog(getScene().getWindow());
+            if (file != null) {
+                vm.export(file.toPath());
+            }
+        });
+        HBox bar = new HBox(8, type, query, verify, export, verdict);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(table);

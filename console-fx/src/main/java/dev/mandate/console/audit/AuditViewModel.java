@@ -11,6 +11,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.util.List;
+
 /** The audit tab's state and commands: the filtered events, and the hash-chain check with its verdict. */
 public final class AuditViewModel {
 
@@ -48,6 +50,26 @@ public final class AuditViewModel {
                 tasks.fx(() -> rows.setAll(list));
             } catch (BrokerException e) {
                 tasks.fx(() -> verdict.set(e.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Writes the events shown now (the filtered list) to {@code file}: JSON for a {@code .json} name, else CSV.
+     * In the background; the verdict line says how many were written, or why not.
+     */
+    public void export(java.nio.file.Path file) {
+        List<Model.AuditRow> shown = List.copyOf(rows);
+        tasks.background(() -> {
+            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file)) {
+                if (AuditExport.isJson(file.getFileName().toString())) {
+                    AuditExport.json(shown, out);
+                } else {
+                    AuditExport.csv(shown, out);
+                }
+                tasks.fx(() -> verdict.set("Exported " + shown.size() + " event" + (shown.size() == 1 ? "" : "s") + " to " + file));
+            } catch (java.io.IOException | RuntimeException e) {
+                tasks.fx(() -> verdict.set("Export failed: " + e.getMessage()));
             }
         });
     }

@@ -18,11 +18,14 @@ public final class ConsoleApp extends Application {
         Tasks tasks = Tasks.javafx();
         String url = System.getenv().getOrDefault("MANDATE_CONSOLE_URL", "http://127.0.0.1:8080");
         String secret = System.getenv().getOrDefault("MANDATE_ADMIN_SECRET", "");
-        Scene scene = new Scene(new ConnectView(url, secret, tasks, dev.mandate.console.client.KnownBrokers.userStore(), client -> {
-            main = new MainView(client, tasks, Clock.systemUTC());
+        Appearance appearance = Appearance.userStore();
+        ConnectView connect = new ConnectView(url, secret, tasks, dev.mandate.console.client.KnownBrokers.userStore(), client -> {
+            main = new MainView(client, tasks, Clock.systemUTC(), appearance);
             stage.getScene().setRoot(main);
             stage.setTitle("Mandate — " + client.base());
-        }), 1280, 760);
+        });
+        appearance.follow(connect);
+        Scene scene = new Scene(connect, 1280, 760);
         scene.getStylesheets().add(CSS);
         stage.setTitle("Mandate console");
         stage.setScene(scene);

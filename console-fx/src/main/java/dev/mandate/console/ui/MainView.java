@@ -35,7 +35,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final Timeline ticker;
     private final Timeline healthPoll;
 
-    public MainView(BrokerClient client, Tasks tasks, Clock clock) {
+    public MainView(BrokerClient client, Tasks tasks, Clock clock, Appearance appearance) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityViewModel activity = new ActivityViewModel(tasks);
         ChainsView chains = new ChainsView(new TreesViewModel(agents));
@@ -70,8 +70,17 @@ public final class MainView extends BorderPane implements AutoCloseable {
         counts.setId("status-counts");
         counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
                 .concat(agents.liveTokensProperty().asString("   live tokens: %d")));
-        HBox status = new HBox(24, broker, hsm, connection, nodes, counts);
+        javafx.scene.control.Button theme = new javafx.scene.control.Button();
+        theme.setId("theme-toggle");
+        theme.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> appearance.theme().get().other() == Appearance.Theme.DARK ? "Dark theme" : "Light theme", appearance.theme()));
+        theme.setOnAction(e -> appearance.toggle());
+        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
+        HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
+        HBox status = new HBox(24, broker, hsm, connection, nodes, counts, gap, theme);
+        status.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         status.getStyleClass().add("status-bar");
+        appearance.follow(this);
         setCenter(tabs);
         setBottom(status);
 
