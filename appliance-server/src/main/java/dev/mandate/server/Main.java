@@ -9,6 +9,7 @@ import dev.mandate.server.agent.AgentEndpoint;
 import dev.mandate.server.agent.Agents;
 import dev.mandate.server.agent.LaunchTokens;
 import dev.mandate.server.agent.Nonces;
+import dev.mandate.server.live.Overview;
 import dev.mandate.server.agent.Registration;
 import dev.mandate.server.app.AppEndpoint;
 import dev.mandate.server.claims.TokenClaims;
@@ -124,7 +125,8 @@ public final class Main {
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
                          Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
                          Optional<Path> generatedAdminSecret, PrometheusMetrics metrics, Nonces nonces,
-                         ScheduledExecutorService housekeeping, Optional<Cluster> cluster) implements AutoCloseable {
+                         ScheduledExecutorService housekeeping, Optional<Cluster> cluster, Overview overview)
+            implements AutoCloseable {
 
         public int port() {
             return server.port();
@@ -257,6 +259,20 @@ public final class Main {
                     .description("tokens issued, unexpired and not revoked").register(meters);
             Gauge.builder("mandate.event.stream.subscribers", events, EventLog::subscribers)
                     .description("operator event streams open").register(meters);
+            OperatorViews views = new OperatorViews(db, agents, history, live, revocations, clock);
+            Overview overview = new Overview(java.util.List.of(
+                    counter(meters, "mandate.tokens.issued", "kind", "agent"),
+                    counter(meters, "mandate.tokens.renewed", null, null),
+                    counter(meters, "mandate.tokens.delegated", null, null),
+                    counter(meters, "mandate.tokens.revoked", null, null),
+                    counter(meters, "mandate.token.verifications", "verdict", "invalid")),
+                    views::stored,
+                    () -> apps.list().stream().collect(java.util.stream.Collectors.groupingBy(a -> a.status().wire(),
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting())),
+                    () -> keys.list().stream().collect(java.util.stream.Collectors.groupingBy(k -> k.state().wire(),
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting())),
+                    clock);
+            overview.sample();
             Endpoints endpoints = new Endpoints(
                     status,
                     new AdminEndpoint(adminAuth, limiter("admin-auth", settings.adminAuthLimit(), settings, journal, meters)),
@@ -271,7 +287,7 @@ public final class Main {
                     new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer),
                     new EventStream(events, bearer, settings.eventHeartbeat(), 10_000, clock),
-                    new OperatorEndpoint(new OperatorViews(db, agents, history, live, revocations, clock), bearer));
+                    new OperatorEndpoint(views, overview, bearer));
 
             var server = WebServer.builder()
                     .host(settings.bind())
@@ -306,6 +322,13 @@ public final class Main {
                     LOG.log(Level.WARNING, "expiring tokens failed: " + e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
+            housekeeping.scheduleAtFixedRate(() -> {
+                try {
+                    overview.sample();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "sampling the overview's rates failed: " + e.getMessage());
+                }
+            }, Overview.INTERVAL_SECONDS, Overview.INTERVAL_SECONDS, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     audit.flushDropped();
@@ -329,7 +352,7 @@ public final class Main {
                 }
             }, 60, 600, TimeUnit.SECONDS));
             return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
-                    metrics, nonces, housekeeping, node);
+                    metrics, nonces, housekeeping, node, overview);
         } catch (RuntimeException e) {
             cluster.ifPresent(Cluster::close);
             db.close();
@@ -446,6 +469,18 @@ public final class Main {
     }
 
     /** The tokens alive now: active in the database, unexpired, and matched by no revocation entry. */
+    /** The total of every counter {@code name} (with {@code tag=value} when a tag is given), as the overview samples it. */
+    private static java.util.function.DoubleSupplier counter(io.micrometer.core.instrument.MeterRegistry meters, String name,
+                                                            String tag, String value) {
+        return () -> {
+            var search = meters.find(name);
+            if (tag != null) {
+                search = search.tag(tag, value);
+            }
+            return search.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        };
+    }
+
     private static LiveTokens liveTokens(Database db, TokenHistory history, Revocations revocations, long now) {
         LiveTokens live = new LiveTokens();
         for (TokenRecord t : db.read(tx -> history.unexpiredActive(tx, now))) {

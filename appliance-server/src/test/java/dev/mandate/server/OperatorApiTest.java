@@ -1,5 +1,7 @@
 package dev.mandate.server;
 
+import dev.mandate.server.live.Overview;
+
 import dev.mandate.server.journal.Event;
 import dev.mandate.server.journal.EventLog;
 import jakarta.json.JsonObject;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.mandate.server.Problem.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +173,55 @@ class OperatorApiTest {
                     .getJsonObject(0).getString("state"));
             assertProblem(broker.get("/v1/admin/agents?state=sleeping", admin), 400, "invalid_request", "/v1/admin/agents");
             assertProblem(broker.get("/v1/admin/agents", a.token()), 403, "insufficient_scope", "/v1/admin/agents");
+        }
+    }
+
+    @Test
+    void theOverviewCountsWhatTheBrokerHoldsAndRatesWhatItDid() {
+        try (TestBroker broker = TestBroker.start(dir.resolve("overview"))) {
+            String admin = broker.adminToken();
+            var overview = broker.broker().overview();
+            overview.sample();
+            var a = broker.registerAgent(admin, "orch", "overview-a", "[\"read:data:*\"]");
+            var b = broker.registerAgent(admin, "orch", "overview-b", "[\"read:data:*\"]");
+            var c = broker.registerAgent(admin, "orch", "overview-c", "[\"read:data:*\"]");
+            broker.delegated(a.token(), b.agentId(), "[\"read:data:x\"]");
+            String renewed = broker.post("/v1/token/renew", null, c.token()).json().getString("access_token");
+            assertEquals(200, broker.revoke(admin, "agent", b.agentId()).status());
+            assertFalse(broker.valid(c.token()), "a refused validation");
+            broker.post("/v1/admin/apps", "{\"name\":\"counted\",\"scopes\":[\"read:data:*\"]}", admin);
+            broker.clock.advance(Duration.ofSeconds(Overview.INTERVAL_SECONDS));
+            overview.sample();
+
+            var r = broker.get("/v1/admin/overview", admin);
+            assertEquals(200, r.status(), r.toString());
+            JsonObject counts = r.json().getJsonObject("counts");
+            assertEquals(3, counts.getJsonNumber("agents").longValue());
+            JsonObject tokens = counts.getJsonObject("tokens");
+            // Live: the admin's token, a's and the renewed c's (b's own and its delegated token died); c's first superseded.
+            assertEquals(3, tokens.getInt("live"), tokens.toString());
+            assertEquals(1, tokens.getInt("superseded"), tokens.toString());
+            assertEquals(0, tokens.getInt("released"), tokens.toString());
+            assertEquals(1, counts.getJsonObject("apps").getInt("active"));
+            assertEquals(1, counts.getJsonObject("keys").getInt("active"));
+            assertTrue(counts.getJsonNumber("revocation_entries").longValue() >= 1);
+
+            JsonObject rates = r.json().getJsonObject("rates");
+            assertEquals(Overview.SERIES, rates.getJsonArray("series").getValuesAs(jakarta.json.JsonString.class).stream()
+                    .map(jakarta.json.JsonString::getString).toList());
+            var points = rates.getJsonArray("points");
+            assertEquals(1, points.size(), "one interval sampled");
+            var perSecond = points.getJsonObject(0).getJsonArray("per_second");
+            double interval = Overview.INTERVAL_SECONDS;
+            assertEquals(3 / interval, perSecond.getJsonNumber(0).doubleValue(), 1e-3, "three agents issued a token");
+            assertEquals(1 / interval, perSecond.getJsonNumber(1).doubleValue(), 1e-3, "one renewal");
+            assertEquals(1 / interval, perSecond.getJsonNumber(2).doubleValue(), 1e-3, "one delegation");
+            assertEquals(2 / interval, perSecond.getJsonNumber(3).doubleValue(), 1e-3, "two live tokens revoked");
+            assertTrue(perSecond.getJsonNumber(4).doubleValue() >= 1 / interval, "a refused validation");
+            assertTrue(broker.valid(renewed));
+
+            String agentToken = broker.registerAgent(admin, "orch", "no-audit", "[\"read:data:*\"]").token();
+            assertEquals(403, broker.get("/v1/admin/overview", agentToken).status(), "operators only");
         }
     }
 

@@ -10,6 +10,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeCell;
 import javafx.stage.Stage;
+import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,72 @@ class ConsoleEndToEndTest {
     @Stop
     void stop() {
         main.close();
+    }
+
+    @Test
+    void theOverviewIsTheFirstTabWithCountsHealthAndOneRateSeriesPerOperation(FxRobot robot) throws Exception {
+        javafx.scene.control.TabPane tabs = robot.lookup("#tabs").query();
+        assertEquals("Overview", tabs.getSelectionModel().getSelectedItem().getText());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#overview-counts .label")
+                .queryAllAs(javafx.scene.control.Label.class).stream().anyMatch(l -> l.getText().matches("Agents: \\d+ registered")));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#overview-health .label")
+                .queryAllAs(javafx.scene.control.Label.class).stream().anyMatch(l -> l.getText().equals("HSM: up")));
+        javafx.scene.chart.LineChart<?, ?> chart = robot.lookup("#overview-rates").query();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> chart.getData().size() == 5);
+    }
+
+    @Test
+    void theKeyboardReachesEveryActionThroughThePaletteAndTheShortcuts(FxRobot robot) throws Exception {
+        javafx.scene.control.TabPane tabs = robot.lookup("#tabs").query();
+        String before = javafx.application.Application.getUserAgentStylesheet();
+        palette(robot, "theme");
+        assertFalse(before.equals(javafx.application.Application.getUserAgentStylesheet()), "the palette switched the theme");
+        palette(robot, "theme");
+        assertEquals(before, javafx.application.Application.getUserAgentStylesheet());
+
+        palette(robot, "go to keys");
+        assertEquals("Keys", tabs.getSelectionModel().getSelectedItem().getText());
+        robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Audit", tabs.getSelectionModel().getSelectedItem().getText());
+
+        robot.press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("Agents", tabs.getSelectionModel().getSelectedItem().getText());
+        assertTrue(robot.lookup("#agents-filter").query().isFocused(), "Ctrl+F puts the caret in the filter");
+
+        // Delete on a row asks first; Esc sends nothing.
+        String admin = broker.adminToken();
+        var kept = broker.registerAgent(admin, "keyboard", "kept", "[\"read:data:*\"]");
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> table.getItems().stream().anyMatch(r -> r.agentId().equals(kept.agentId())));
+        robot.interact(() -> {
+            table.getSelectionModel().select(table.getItems().stream().filter(r -> r.agentId().equals(kept.agentId())).findFirst().orElseThrow());
+            table.requestFocus();
+        });
+        robot.press(KeyCode.DELETE).release(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#confirm-revoke").tryQuery().isPresent(), "the revoke shortcut always confirms");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(broker.valid(kept.token()), "nothing was sent");
+    }
+
+    /** Ctrl+K, the query, Enter: the command chosen must be the one the query names. */
+    private void palette(FxRobot robot, String query) {
+        robot.press(KeyCode.CONTROL, KeyCode.K).release(KeyCode.K, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#command-palette").tryQuery().isPresent(), "Ctrl+K opens the palette");
+        // Headless Monocle gives a new window the keyboard only when clicked (a desktop focuses the dialog itself).
+        robot.clickOn("#command-query").write(query);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.ListView<?> list = robot.lookup("#command-list").query();
+        assertTrue(list.getItems().size() < main.commands().all().size() && !list.getItems().isEmpty(),
+                "'" + query + "' narrows the list: " + list.getItems());
+        robot.press(KeyCode.ENTER).release(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#command-palette").tryQuery().isEmpty(), "Enter closes the palette; selected "
+                + list.getSelectionModel().getSelectedItem() + " of " + list.getItems());
     }
 
     @Test

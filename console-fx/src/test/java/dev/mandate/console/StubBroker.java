@@ -50,6 +50,11 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
+    public Model.Overview overview() {
+        throw new UnsupportedOperationException("overview");
+    }
+
+    @Override
     public List<Model.AppView> apps() {
         throw new UnsupportedOperationException("apps");
     }

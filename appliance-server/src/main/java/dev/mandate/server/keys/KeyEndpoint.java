@@ -28,7 +28,7 @@ public record KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
     private void list(ServerRequest req, ServerResponse res) {
         bearer.require(req, MANAGE);
         var keys = Json.array();
-        lifecycle.list().forEach(k -> keys.add(json(k)));
+        lifecycle.list().forEach(k -> keys.add(json(k).add("live_tokens", lifecycle.liveTokensSignedBy(k.kid()))));
         Json.ok(res, Json.object().add("keys", keys).build());
     }
 
@@ -58,7 +58,7 @@ public record KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
         Json.ok(res, Json.object().add("keys", keys).build());
     }
 
-    private static jakarta.json.JsonObject json(KeyRecord k) {
+    private static jakarta.json.JsonObjectBuilder json(KeyRecord k) {
         return Json.object()
                 .add("kid", k.kid())
                 .add("alg", k.alg())
@@ -66,7 +66,6 @@ public record KeyEndpoint(KeyRing ring, KeyLifecycle lifecycle, Bearer bearer) {
                 .add("label", k.label())
                 .add("created_at", Json.time(k.createdAt()))
                 .add("activated_at", Json.timeOrNull(k.activatedAt()))
-                .add("retired_at", Json.timeOrNull(k.retiredAt()))
-                .build();
+                .add("retired_at", Json.timeOrNull(k.retiredAt()));
     }
 }

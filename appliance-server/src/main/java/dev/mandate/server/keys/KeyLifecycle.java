@@ -173,6 +173,12 @@ public final class KeyLifecycle {
         return count;
     }
 
+    /** The live tokens {@code kid} signed: what {@link #revoke} would count now (this node's live index). */
+    public int liveTokensSignedBy(String kid) {
+        long now = clock.instant().getEpochSecond();
+        return (int) live.ofKey(kid).stream().filter(t -> t.expiresAt() > now).count();
+    }
+
     /** Activates keys whose publish lead has passed, retires keys whose tokens have all expired, rotates on schedule. */
     public synchronized void tick() {
         Instant now = clock.instant();

@@ -22,8 +22,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code GET /v1/admin/agents} and {@code GET /v1/admin/chains/{root}}. */
-public record OperatorEndpoint(OperatorViews views, Bearer bearer) {
+/** {@code GET /v1/admin/agents}, {@code GET /v1/admin/chains/{root}} and {@code GET /v1/admin/overview}. */
+public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer bearer) {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
     /** The agent states the list can be filtered by. */
@@ -33,7 +33,38 @@ public record OperatorEndpoint(OperatorViews views, Bearer bearer) {
 
     public void routing(ApiRoutes routes) {
         routes.get("/v1/admin/agents", this::agents)
-              .get("/v1/admin/chains/{+root}", this::chain);
+              .get("/v1/admin/chains/{+root}", this::chain)
+              .get("/v1/admin/overview", this::overview);
+    }
+
+    private void overview(ServerRequest req, ServerResponse res) {
+        bearer.require(req, AUDIT);
+        Overview.Counts c = overview.counts();
+        JsonArrayBuilder points = Json.array();
+        for (Overview.Point p : overview.rates()) {
+            JsonArrayBuilder values = Json.array();
+            p.perSecond().forEach(v -> values.add(Math.round(v * 1000) / 1000.0));
+            points.add(Json.object().add("at", time(p.epochSecond())).add("per_second", values));
+        }
+        Json.ok(res, Json.object()
+                .add("counts", Json.object()
+                        .add("agents", c.agents())
+                        .add("tokens", counts(c.tokens()))
+                        .add("apps", counts(c.apps()))
+                        .add("keys", counts(c.keys()))
+                        .add("revocation_entries", c.revocationEntries()))
+                .add("rates", Json.object()
+                        .add("interval_seconds", Overview.INTERVAL_SECONDS)
+                        .add("window_seconds", Overview.WINDOW_SECONDS)
+                        .add("series", Json.strings(Overview.SERIES))
+                        .add("points", points))
+                .build());
+    }
+
+    private static JsonObject counts(java.util.Map<String, Long> counts) {
+        var o = Json.object();
+        counts.forEach((name, n) -> o.add(name, n.longValue()));
+        return o.build();
     }
 
     private void agents(ServerRequest req, ServerResponse res) {

@@ -42,6 +42,14 @@ public final class OperatorViews {
     public record TreeNode(TokenRecord token, TokenState state, List<TreeNode> children) {
     }
 
+    /**
+     * What the broker holds now: registered agents; tokens {@code live} (unexpired and unrevoked, from this node's
+     * index, as {@code mandate_live_tokens}) and unexpired agent tokens {@code released} or {@code superseded}
+     * (from the database); revocation entries in force.
+     */
+    public record Stored(long agents, Map<String, Long> tokens, long revocationEntries) {
+    }
+
     /** The latest token; within one second, a renewal's successor over the token it superseded. */
     private static final Comparator<TokenRecord> LATEST = Comparator.comparingLong(TokenRecord::issuedAt)
             .thenComparing(t -> t.state() != TokenState.SUPERSEDED);
@@ -100,6 +108,20 @@ public final class OperatorViews {
                 views.add(new AgentView(v.agent(), v.state(), List.copyOf(list)));
             }
             return new AgentPage(List.copyOf(views), total, q.limit(), q.offset());
+        });
+    }
+
+    /** The counts of the overview, read in one transaction. */
+    public Stored stored() {
+        long now = clock.instant().getEpochSecond();
+        return db.read(tx -> {
+            Map<String, Long> recorded = history.unexpiredAgentTokensByState(tx, now);
+            Map<String, Long> tokens = new java.util.TreeMap<>();
+            tokens.put("live", (long) live.size());
+            // Revocation marks only some tokens in the database; whether a token is revoked is the index's to say.
+            tokens.put(TokenState.RELEASED.wire(), recorded.getOrDefault(TokenState.RELEASED.wire(), 0L));
+            tokens.put(TokenState.SUPERSEDED.wire(), recorded.getOrDefault(TokenState.SUPERSEDED.wire(), 0L));
+            return new Stored(agents.count(tx, new AgentRecord.Filter(null, null, null, null)), tokens, revocations.size());
         });
     }
 

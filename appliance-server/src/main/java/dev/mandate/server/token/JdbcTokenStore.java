@@ -78,6 +78,14 @@ final class JdbcTokenStore implements TokenHistory {
     }
 
     @Override
+    public Map<String, Long> unexpiredAgentTokensByState(Database.Tx tx, long now) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        tx.list("SELECT state, COUNT(*) FROM tokens WHERE kind = 'agent' AND expires_at > ? GROUP BY state",
+                rs -> counts.put(rs.getString(1), rs.getLong(2)), now);
+        return counts;
+    }
+
+    @Override
     public List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds) {
         List<TokenRecord> tokens = new ArrayList<>();
         for (List<String> batch : batches(agentIds)) {

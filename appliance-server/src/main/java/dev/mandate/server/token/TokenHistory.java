@@ -22,6 +22,9 @@ public interface TokenHistory extends Ledgers.Tokens {
     /** Tokens still {@code active} in the database that expire after {@code now}. */
     List<TokenRecord> unexpiredActive(Database.Tx tx, long now);
 
+    /** How many agent tokens that expire after {@code now} are in each recorded state (active, revoked, …). */
+    Map<String, Long> unexpiredAgentTokensByState(Database.Tx tx, long now);
+
     /** Every token held by one of {@code agentIds}, oldest first. */
     List<TokenRecord> heldBy(Database.Tx tx, Collection<String> agentIds);
 

@@ -26,8 +26,12 @@ public final class AgentsView extends BorderPane {
     public static final String TTL = "ttl";
     private static final List<String> TTL_LEVELS = List.of("ok", "amber", "red", "expired");
 
+    private final AgentsViewModel vm;
+    private final TextField filter = new TextField();
+    private final TableView<AgentRow> table;
+
     public AgentsView(AgentsViewModel vm) {
-        TextField filter = new TextField();
+        this.vm = vm;
         filter.setId("agents-filter");
         filter.setPromptText("Filter: agent, orch, task, scope or state");
         vm.filterProperty().bind(filter.textProperty());
@@ -38,8 +42,15 @@ public final class AgentsView extends BorderPane {
         HBox.setHgrow(filter, Priority.ALWAYS);
         top.setPadding(new Insets(6));
 
-        TableView<AgentRow> table = new TableView<>(vm.visibleRows());
+        table = new TableView<>(vm.visibleRows());
         table.setId("agents-table");
+        // Delete revokes the selected agent, always behind the confirmation that names what dies.
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.DELETE) {
+                revokeSelected("agent");
+                e.consume();
+            }
+        });
         table.getColumns().add(text("Agent", 300, r -> new ReadOnlyObjectWrapper<>(r.agentId())));
         table.getColumns().add(text("Orch", 110, AgentRow::orchIdProperty));
         table.getColumns().add(text("Task", 110, AgentRow::taskIdProperty));
@@ -65,6 +76,22 @@ public final class AgentsView extends BorderPane {
             return v;
         });
         return c;
+    }
+
+    /** Puts the caret in the filter (Ctrl+F). */
+    public void focusFilter() {
+        filter.requestFocus();
+        filter.selectAll();
+    }
+
+    /** The selected row, if any. */
+    public java.util.Optional<AgentRow> selected() {
+        return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem());
+    }
+
+    /** Asks to revoke the selected row at {@code level}; sends only what the operator confirms. */
+    public void revokeSelected(String level) {
+        selected().ifPresent(row -> Confirm.ask(getScene().getWindow(), vm.prepare(row, level)).ifPresent(vm::confirm));
     }
 
     /** TTL bars: each visible cell follows the shared clock and its row's state. */

@@ -42,17 +42,7 @@ public final class AuditView extends BorderPane {
         table.getColumns().add(column("detail", 400, Model.AuditRow::detail));
         Button export = new Button("Export…");
         export.setId("audit-export");
-        export.setOnAction(e -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setTitle("Export the events shown");
-            chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("CSV", "*.csv"),
-                    new FileChooser.ExtensionFilter("JSON", "*.json"));
-            chooser.setInitialFileName("mandate-audit.csv");
-            java.io.File file = chooser.showSaveDialog(getScene().getWindow());
-            if (file != null) {
-                vm.export(file.toPath());
-            }
-        });
+        export.setOnAction(e -> export());
         HBox bar = new HBox(8, type, query, verify, export, verdict);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -61,6 +51,24 @@ public final class AuditView extends BorderPane {
 
     public void refresh() {
         vm.refresh();
+    }
+
+    /** Asks where, then writes the events shown: CSV, or JSON for a .json name. */
+    public void export() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the events shown");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("CSV", "*.csv"),
+                new FileChooser.ExtensionFilter("JSON", "*.json"));
+        chooser.setInitialFileName("mandate-audit.csv");
+        java.io.File file = chooser.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            vm.export(file.toPath());
+        }
+    }
+
+    /** Recomputes the hash chain on the broker. */
+    public void verify() {
+        vm.verify();
     }
 
     private static TableColumn<Model.AuditRow, String> column(String title, double width, Function<Model.AuditRow, String> value) {

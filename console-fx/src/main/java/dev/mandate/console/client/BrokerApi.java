@@ -33,4 +33,7 @@ public interface BrokerApi {
     Model.Deactivation deactivate(String appId, boolean revokeAgents);
 
     Model.Verification verify();
+
+    /** What the broker holds now, and its rates over the last 15 minutes. */
+    Model.Overview overview();
 }

@@ -156,6 +156,28 @@ public final class BrokerClient implements BrokerApi {
         return new Model.Health(h.getString("status"), h.getString("hsm", "up"), h.getBoolean("db_connected"), List.copyOf(nodes));
     }
 
+    @Override
+    public Model.Overview overview() {
+        JsonObject o = send("GET", "/v1/admin/overview", null, true);
+        JsonObject counts = o.getJsonObject("counts");
+        JsonObject rates = o.getJsonObject("rates");
+        List<Model.RatePoint> points = new ArrayList<>();
+        for (JsonValue v : rates.getJsonArray("points")) {
+            JsonObject p = v.asJsonObject();
+            points.add(new Model.RatePoint(time(p, "at"), p.getJsonArray("per_second").getValuesAs(jakarta.json.JsonNumber.class)
+                    .stream().map(jakarta.json.JsonNumber::doubleValue).toList()));
+        }
+        return new Model.Overview(counts.getJsonNumber("agents").longValue(), numbers(counts.getJsonObject("tokens")),
+                numbers(counts.getJsonObject("apps")), numbers(counts.getJsonObject("keys")),
+                counts.getJsonNumber("revocation_entries").longValue(), strings(rates, "series"), List.copyOf(points));
+    }
+
+    private static java.util.Map<String, Long> numbers(JsonObject o) {
+        java.util.Map<String, Long> map = new java.util.TreeMap<>();
+        o.forEach((name, value) -> map.put(name, ((jakarta.json.JsonNumber) value).longValue()));
+        return map;
+    }
+
     /** Every agent with its tokens (all pages). */
     @Override
     public List<Model.AgentView> agents() {

@@ -52,4 +52,16 @@ public final class Model {
     /** What deactivating an app did: its agents revoked (with {@code revoke_agents}) and the live tokens that died. */
     public record Deactivation(String appId, String status, int revokedAgents, int count) {
     }
+
+    /**
+     * The overview: agents registered, unexpired agent tokens by state, apps by status, keys by state,
+     * revocation entries in force, and rates (per second) per interval, each point's values in {@code series} order.
+     */
+    public record Overview(long agents, java.util.Map<String, Long> tokens, java.util.Map<String, Long> apps,
+                           java.util.Map<String, Long> keys, long revocationEntries, List<String> series,
+                           List<RatePoint> points) {
+    }
+
+    public record RatePoint(Instant at, List<Double> perSecond) {
+    }
 }

@@ -44,6 +44,11 @@ public final class KeysView extends BorderPane {
         vm.refresh();
     }
 
+    /** Rotates the signing key at once. */
+    public void rotateNow() {
+        vm.rotateNow();
+    }
+
     private static TableColumn<Model.KeyView, String> column(String title, double width, Function<Model.KeyView, String> value) {
         TableColumn<Model.KeyView, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);

@@ -15,6 +15,8 @@ import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.keys.KeysView;
 import dev.mandate.console.keys.KeysViewModel;
+import dev.mandate.console.overview.OverviewView;
+import dev.mandate.console.overview.OverviewViewModel;
 import dev.mandate.console.status.StatusViewModel;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -26,6 +28,7 @@ import javafx.scene.layout.HBox;
 import javafx.util.Duration;
 
 import java.time.Clock;
+import java.util.List;
 
 /** Tabs and status bar of a connected console. */
 public final class MainView extends BorderPane implements AutoCloseable {
@@ -34,6 +37,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final EventFeed feed;
     private final Timeline ticker;
     private final Timeline healthPoll;
+    private final OverviewViewModel overview;
+    private final Commands commands = new Commands();
 
     public MainView(BrokerClient client, Tasks tasks, Clock clock, Appearance appearance) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
@@ -42,8 +47,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(new AuditViewModel(client, tasks));
         AppsViewModel apps = new AppsViewModel(client, tasks);
+        StatusViewModel statusVm = new StatusViewModel(client, tasks);
+        overview = new OverviewViewModel(client, tasks);
+        Tab overviewTab = tab("Overview", new OverviewView(overview,
+                List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
+        AgentsView agentsView = new AgentsView(agents);
         TabPane tabs = new TabPane(
-                tab("Agents", new AgentsView(agents)),
+                overviewTab,
+                tab("Agents", agentsView),
                 tab("Delegation trees", chains),
                 tab("Activity", new ActivityView(activity)),
                 tab("Audit", audit),
@@ -54,8 +65,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
             if (tab != null && tab.getContent() == chains) {
                 javafx.application.Platform.runLater(chains::shown);   // after the tab's region is visible
             }
+            if (tab == overviewTab) {
+                overview.refresh();
+            }
         });
-        StatusViewModel statusVm = new StatusViewModel(client, tasks);
         Label broker = new Label();
         broker.textProperty().bind(statusVm.health());
         Label hsm = new Label();
@@ -84,12 +97,71 @@ public final class MainView extends BorderPane implements AutoCloseable {
         setCenter(tabs);
         setBottom(status);
 
+        // Every action by name (Ctrl+K), and the shortcuts the palette lists beside them.
+        for (int i = 0; i < tabs.getTabs().size(); i++) {
+            Tab t = tabs.getTabs().get(i);
+            commands.add("Go to " + t.getText(), "Ctrl+" + (i + 1), () -> tabs.getSelectionModel().select(t));
+        }
+        Tab agentsTab = tabs.getTabs().get(1);
+        commands.add("Filter agents", "Ctrl+F", () -> {
+                    tabs.getSelectionModel().select(agentsTab);
+                    agentsView.focusFilter();
+                })
+                .add("Revoke the selected agent…", "Delete", () -> agentsView.revokeSelected("agent"))
+                .add("Revoke the selected agent's token…", "", () -> agentsView.revokeSelected("token"))
+                .add("Revoke the selected agent's task…", "", () -> agentsView.revokeSelected("task"))
+                .add("Revoke the selected agent's whole chain…", "", () -> agentsView.revokeSelected("chain"))
+                .add("Switch between the light and dark theme", "", appearance::toggle)
+                .add("Refresh every tab", "F5", () -> {
+                    agents.refresh();
+                    keys.refresh();
+                    audit.refresh();
+                    apps.refresh();
+                    overview.refresh();
+                    statusVm.refresh();
+                })
+                .add("Verify the audit chain", "", () -> {
+                    tabs.getSelectionModel().select(tabs.getTabs().get(4));
+                    audit.verify();
+                })
+                .add("Export the audit events shown…", "", () -> {
+                    tabs.getSelectionModel().select(tabs.getTabs().get(4));
+                    audit.export();
+                })
+                .add("Rotate the signing key now", "", () -> {
+                    tabs.getSelectionModel().select(tabs.getTabs().get(5));
+                    keys.rotateNow();
+                });
+        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.K) {
+                e.consume();
+                CommandPalette.choose(getScene().getWindow(), commands).ifPresent(c -> c.action().run());
+            } else if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F) {
+                e.consume();
+                commands.matching("filter agents").getFirst().action().run();
+            } else if (e.getCode() == javafx.scene.input.KeyCode.F5) {
+                e.consume();
+                commands.matching("refresh every tab").getFirst().action().run();
+            } else if (e.isShortcutDown() && e.getCode().isDigitKey()) {
+                int index = e.getCode().getCode() - javafx.scene.input.KeyCode.DIGIT1.getCode();
+                if (index >= 0 && index < tabs.getTabs().size()) {
+                    e.consume();
+                    tabs.getSelectionModel().select(index);
+                }
+            }
+        });
+
         // One timeline drives every countdown: each visible TTL cell is bound to this one clock.
         agents.nowProperty().set(clock.instant());
         ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         ticker.play();
-        healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> statusVm.refresh()));
+        healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
+            statusVm.refresh();
+            if (tabs.getSelectionModel().getSelectedItem() == overviewTab) {
+                overview.refresh();
+            }
+        }));
         healthPoll.setCycleCount(Timeline.INDEFINITE);
         healthPoll.play();
 
@@ -98,6 +170,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         audit.refresh();
         apps.refresh();
         statusVm.refresh();
+        overview.refresh();
         feed = new EventFeed(client, 0, e -> {
             agents.onEvent(e);
             activity.offer(e);
@@ -109,6 +182,11 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
     public AgentsViewModel agents() {
         return agents;
+    }
+
+    /** Every action the palette offers. */
+    public Commands commands() {
+        return commands;
     }
 
     private static Tab tab(String title, javafx.scene.Node content) {

@@ -1,0 +1,76 @@
+package dev.mandate.console.overview;
+
+import javafx.beans.value.ObservableStringValue;
+import javafx.geometry.Insets;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.VBox;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The first tab: what the broker holds, how it is (health, event stream, nodes), and its rates over the last
+ * 15 minutes as one chart. Builds and binds controls; the data is {@link OverviewViewModel}'s.
+ */
+public final class OverviewView extends BorderPane {
+
+    private final LineChart<Number, Number> chart;
+
+    /** {@code health}: lines that say how the broker is (the status bar's), shown here too. */
+    public OverviewView(OverviewViewModel vm, List<ObservableStringValue> health) {
+        FlowPane counts = new FlowPane(12, 12);
+        counts.setId("overview-counts");
+        for (var line : List.of(vm.agents(), vm.tokens(), vm.apps(), vm.keys())) {
+            counts.getChildren().add(tile(line));
+        }
+        FlowPane state = new FlowPane(12, 12);
+        state.setId("overview-health");
+        health.forEach(line -> state.getChildren().add(tile(line)));
+        Label message = new Label();
+        message.setId("overview-message");
+        message.textProperty().bind(vm.message());
+
+        NumberAxis minutes = new NumberAxis(-15, 0, 1);
+        minutes.setLabel("minutes ago");
+        NumberAxis perSecond = new NumberAxis();
+        perSecond.setLabel("per second");
+        chart = new LineChart<>(minutes, perSecond);
+        chart.setId("overview-rates");
+        chart.setTitle("Last 15 minutes");
+        chart.setAnimated(false);        // redrawn every 10 s: no animation on the FX thread
+        chart.setCreateSymbols(false);
+        vm.series().addListener((o, was, now) -> show(now));
+        show(vm.series().get());
+
+        VBox top = new VBox(12, counts, state, message);
+        top.setPadding(new Insets(12));
+        setTop(top);
+        setCenter(chart);
+    }
+
+    private void show(List<OverviewViewModel.Series> all) {
+        long now = Instant.now().getEpochSecond();
+        List<XYChart.Series<Number, Number>> lines = new java.util.ArrayList<>();
+        for (OverviewViewModel.Series s : all) {
+            XYChart.Series<Number, Number> line = new XYChart.Series<>();
+            line.setName(s.name());
+            for (OverviewViewModel.Point p : s.points()) {
+                line.getData().add(new XYChart.Data<>((p.epochSecond() - now) / 60.0, p.perSecond()));
+            }
+            lines.add(line);
+        }
+        chart.getData().setAll(lines);
+    }
+
+    private static Label tile(ObservableStringValue text) {
+        Label l = new Label();
+        l.textProperty().bind(text);
+        l.getStyleClass().add("overview-tile");
+        return l;
+    }
+}
