@@ -50,6 +50,11 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
+    public int revokeKey(String kid) {
+        throw new UnsupportedOperationException("revokeKey");
+    }
+
+    @Override
     public Model.Overview overview() {
         throw new UnsupportedOperationException("overview");
     }

@@ -21,6 +21,9 @@ public interface BrokerApi {
 
     List<Model.KeyView> keys();
 
+    /** Revokes the key: every live token it signed dies now; the number killed. */
+    int revokeKey(String kid);
+
     /** Rotates at once; the kid now signing. */
     String rotateNow();
 

@@ -237,9 +237,16 @@ public final class BrokerClient implements BrokerApi {
         for (JsonValue v : send("GET", "/v1/admin/keys", null, true).getJsonArray("keys")) {
             JsonObject k = v.asJsonObject();
             keys.add(new Model.KeyView(k.getString("kid"), k.getString("state"), k.getString("label"),
-                    time(k, "created_at"), optionalTime(k, "activated_at"), optionalTime(k, "retired_at")));
+                    time(k, "created_at"), optionalTime(k, "activated_at"), optionalTime(k, "retired_at"),
+                    k.getJsonNumber("live_tokens").longValue()));
         }
         return keys;
+    }
+
+    @Override
+    public int revokeKey(String kid) {
+        return send("POST", "/v1/admin/keys/" + URLEncoder.encode(kid, StandardCharsets.UTF_8) + "/revoke", null, true)
+                .getInt("count");
     }
 
     @Override

@@ -22,8 +22,9 @@ public final class Model {
                             String orchId, String level, String target, Integer count, String kid) {
     }
 
+    /** A signing key; {@code liveTokens}: the live tokens it signed, which a revocation of it would kill. */
     public record KeyView(String kid, String state, String label, Instant createdAt, Instant activatedAt,
-                          Instant retiredAt) {
+                          Instant retiredAt, long liveTokens) {
     }
 
     public record AuditRow(long id, String timestamp, String type, String agentId, String taskId, String detail,

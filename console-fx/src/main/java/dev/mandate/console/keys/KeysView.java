@@ -12,10 +12,11 @@ import javafx.scene.layout.HBox;
 
 import java.util.function.Function;
 
-/** The keys tab: a table and two buttons bound to {@link KeysViewModel}. */
+/** The keys tab: each key with its live tokens and timeline; rotate now, revoke behind a confirmation. */
 public final class KeysView extends BorderPane {
 
     private final KeysViewModel vm;
+    private final TableView<Model.KeyView> table;
 
     public KeysView(KeysViewModel vm) {
         this.vm = vm;
@@ -24,17 +25,22 @@ public final class KeysView extends BorderPane {
         table.getColumns().add(column("kid", 330, Model.KeyView::kid));
         table.getColumns().add(column("state", 80, Model.KeyView::state));
         table.getColumns().add(column("label", 200, Model.KeyView::label));
-        table.getColumns().add(column("created", 170, k -> String.valueOf(k.createdAt())));
-        table.getColumns().add(column("activated", 170, k -> k.activatedAt() == null ? "" : k.activatedAt().toString()));
-        table.getColumns().add(column("retired", 170, k -> k.retiredAt() == null ? "" : k.retiredAt().toString()));
+        table.getColumns().add(column("live tokens", 90, k -> Long.toString(k.liveTokens())));
+        table.getColumns().add(column("timeline (UTC)", 520, KeysViewModel::timeline));
+        this.table = table;
         Button rotate = new Button("Rotate now");
         rotate.setId("rotate-now");
         rotate.setOnAction(e -> vm.rotateNow());
+        Button revoke = new Button("Revoke…");
+        revoke.setId("revoke-key");
+        revoke.getStyleClass().add("danger");
+        revoke.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        revoke.setOnAction(e -> revokeSelected());
         Button reload = new Button("Reload");
         reload.setOnAction(e -> vm.refresh());
         Label message = new Label();
         message.textProperty().bind(vm.message());
-        HBox bar = new HBox(8, rotate, reload, message);
+        HBox bar = new HBox(8, rotate, revoke, reload, message);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(table);
@@ -42,6 +48,25 @@ public final class KeysView extends BorderPane {
 
     public void refresh() {
         vm.refresh();
+    }
+
+    /** Asks to revoke the selected key, naming how many live tokens die; sends only what is confirmed. */
+    public void revokeSelected() {
+        Model.KeyView key = table.getSelectionModel().getSelectedItem();
+        if (key == null) {
+            return;
+        }
+        KeysViewModel.Confirmation c = vm.prepareRevoke(key);
+        javafx.scene.control.ButtonType confirm = new javafx.scene.control.ButtonType("Revoke key",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.Dialog<javafx.scene.control.ButtonType> dialog = new javafx.scene.control.Dialog<>();
+        dialog.initOwner(getScene().getWindow());
+        dialog.setTitle("Revoke a signing key");
+        dialog.setHeaderText("Revoke key " + c.kid() + "?");
+        dialog.setContentText(c.description());
+        dialog.getDialogPane().setId("confirm-revoke-key");
+        dialog.getDialogPane().getButtonTypes().addAll(confirm, javafx.scene.control.ButtonType.CANCEL);
+        dialog.showAndWait().filter(confirm::equals).ifPresent(b -> vm.confirmRevoke(c));
     }
 
     /** Rotates the signing key at once. */

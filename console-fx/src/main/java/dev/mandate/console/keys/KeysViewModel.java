@@ -44,6 +44,58 @@ public final class KeysViewModel {
         });
     }
 
+    /** What revoking a key will do, shown before it is sent. */
+    public record Confirmation(String kid, String description, long liveTokens) {
+    }
+
+    /** The confirmation for revoking {@code key}; nothing is sent yet. */
+    public Confirmation prepareRevoke(Model.KeyView key) {
+        long n = key.liveTokens();
+        String successor = key.state().equals("active") ? " The next key takes over signing in the same step." : "";
+        return new Confirmation(key.kid(), "Revoke key " + key.kid() + " (" + key.label() + "): " + n + " live token"
+                + (n == 1 ? "" : "s") + " signed by it will die, and it is removed from the HSM and the JWKS."
+                + successor, n);
+    }
+
+    /** Sends the confirmed revocation, then says how many live tokens died and reloads the list. */
+    public void confirmRevoke(Confirmation c) {
+        tasks.background(() -> {
+            try {
+                int killed = broker.revokeKey(c.kid());
+                tasks.fx(() -> message.set("Revoked key " + c.kid() + ": " + killed + " live token" + (killed == 1 ? "" : "s") + " killed."));
+                refresh();
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set("Revocation failed: " + e.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * The key's life so far, UTC: "created 12-01 10:00 → active 12-01 10:05 → stopped signing 12-02 10:05 →
+     * retired"; a revoked key ends "→ revoked 12-02 11:00", a waiting one "→ next (published, not yet signing)".
+     */
+    public static String timeline(Model.KeyView k) {
+        StringBuilder s = new StringBuilder("created ").append(STAMP.format(k.createdAt()));
+        if (k.activatedAt() != null) {
+            s.append(" → active ").append(STAMP.format(k.activatedAt()));
+        }
+        switch (k.state()) {
+            case "next" -> s.append(" → next (published, not yet signing)");
+            case "revoked" -> s.append(" → revoked").append(k.retiredAt() == null ? "" : " " + STAMP.format(k.retiredAt()));
+            case "retiring", "retired" -> {
+                if (k.retiredAt() != null) {
+                    s.append(" → stopped signing ").append(STAMP.format(k.retiredAt()));
+                }
+                s.append(k.state().equals("retiring") ? " (verifies until its tokens expire)" : " → retired");
+            }
+            default -> { }
+        }
+        return s.toString();
+    }
+
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC);
+
     /** Rotates at once, then says which key signs now and reloads the list. */
     public void rotateNow() {
         tasks.background(() -> {
