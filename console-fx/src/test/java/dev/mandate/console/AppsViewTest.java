@@ -2,6 +2,7 @@ package dev.mandate.console;
 
 import dev.mandate.console.apps.AppsView;
 import dev.mandate.console.apps.AppsViewModel;
+import dev.mandate.console.client.Model;
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import jakarta.json.JsonObject;
@@ -69,6 +70,34 @@ class AppsViewTest {
     }
 
     @Test
+    void registeringShowsTheSecretOnceWithACopyButtonAndAWarning(FxRobot robot) {
+        robot.clickOn("#new-app");
+        robot.clickOn("#app-name").write("ui-app");
+        robot.clickOn("#app-scopes").write("read:data:*");
+        robot.clickOn(((DialogPane) robot.lookup("#app-form").query()).lookupButton(AppsView.REGISTER));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#client-secret-dialog").tryQuery().isPresent(), "the secret is shown");
+        String secret = robot.lookup("#client-secret").queryTextInputControl().getText();
+        assertTrue(robot.lookup("#client-secret-warning").queryLabeled().getText().contains("never show it again"));
+        robot.clickOn("#copy-secret");
+        String[] copied = new String[1];
+        robot.interact(() -> copied[0] = javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        assertEquals(secret, copied[0], "the copy button puts the secret on the clipboard");
+        robot.clickOn(((DialogPane) robot.lookup("#client-secret-dialog").query()).lookupButton(ButtonType.CLOSE));
+        WaitForAsyncUtils.waitForFxEvents();
+        var app = vm.apps().stream().filter(a -> a.name().equals("ui-app")).findFirst().orElseThrow();
+        assertEquals(200, broker.post("/v1/app/auth", "{\"client_id\":\"" + app.clientId() + "\",\"client_secret\":\""
+                + secret + "\"}", null).status(), "the secret shown is the app's");
+        // Out of the way of the other test's single "Deactivate…" button.
+        assertEquals(200, broker.delete("/v1/admin/apps/" + app.appId(), admin).status());
+        robot.interact(vm::refresh);
+    }
+
+    private Model.AppView app(String name) {
+        return vm.apps().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void deactivatingAsksOffersToRevokeTheAgentsAndDoesWhatWasChosen(FxRobot robot) {
         String agent = appWithAnAgent("fleet-app");
         robot.interact(vm::refresh);
@@ -77,7 +106,7 @@ class AppsViewTest {
         DialogPane dialog = robot.lookup("#confirm-deactivate").query();
         robot.clickOn(dialog.lookupButton(ButtonType.CANCEL));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("active", vm.apps().getFirst().status(), "cancel sends nothing");
+        assertEquals("active", app("fleet-app").status(), "cancel sends nothing");
 
         robot.clickOn("Deactivate…");
         dialog = robot.lookup("#confirm-deactivate").query();
@@ -89,7 +118,7 @@ class AppsViewTest {
         WaitForAsyncUtils.waitForFxEvents();
 
         assertEquals("Deactivated fleet-app: 1 agents revoked, 1 live tokens killed", vm.message().get());
-        assertEquals("inactive", vm.apps().getFirst().status());
+        assertEquals("inactive", app("fleet-app").status());
         assertFalse(broker.valid(agent), "the agent the app launched is revoked");
     }
 }

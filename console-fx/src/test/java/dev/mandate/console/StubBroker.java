@@ -50,6 +50,16 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
+    public Model.CreatedApp createApp(String name, List<String> scopes, Long tokenTtl) {
+        throw new UnsupportedOperationException("createApp");
+    }
+
+    @Override
+    public Model.AppView updateApp(String appId, List<String> scopes, Long tokenTtl) {
+        throw new UnsupportedOperationException("updateApp");
+    }
+
+    @Override
     public int revokeKey(String kid) {
         throw new UnsupportedOperationException("revokeKey");
     }

@@ -18,24 +18,35 @@ import javafx.scene.layout.VBox;
 
 import java.util.function.Function;
 
-/** The apps tab: the registered apps, each with "Deactivate…" behind a confirmation that offers revoking its agents. */
+/**
+ * The apps tab: the registered apps; register one (its client secret shown once, with a copy button and a
+ * warning), edit its ceiling and token lifetime, deactivate it behind a confirmation that offers revoking its agents.
+ */
 public final class AppsView extends BorderPane {
 
     public static final ButtonType DEACTIVATE = new ButtonType("Deactivate", ButtonBar.ButtonData.OK_DONE);
 
+    public static final ButtonType REGISTER = new ButtonType("Register", ButtonBar.ButtonData.OK_DONE);
+    public static final ButtonType SAVE = new ButtonType("Save", ButtonBar.ButtonData.OK_DONE);
+    private final AppsViewModel vm;
+
     public AppsView(AppsViewModel vm) {
+        this.vm = vm;
         TableView<Model.AppView> table = new TableView<>(vm.apps());
         table.setId("apps-table");
-        table.getColumns().add(column("name", 180, Model.AppView::name));
-        table.getColumns().add(column("client id", 230, Model.AppView::clientId));
-        table.getColumns().add(column("scopes", 300, a -> String.join(" ", a.scopes())));
-        table.getColumns().add(column("status", 80, Model.AppView::status));
-        table.getColumns().add(column("created", 180, a -> String.valueOf(a.createdAt())));
+        table.getColumns().add(column("name", 150, Model.AppView::name));
+        table.getColumns().add(column("client id", 200, Model.AppView::clientId));
+        table.getColumns().add(column("scopes", 220, a -> String.join(" ", a.scopes())));
+        table.getColumns().add(column("token TTL (s)", 90, a -> Integer.toString(a.tokenTtl())));
+        table.getColumns().add(column("status", 70, Model.AppView::status));
+        table.getColumns().add(column("created", 170, a -> String.valueOf(a.createdAt())));
         TableColumn<Model.AppView, Model.AppView> action = new TableColumn<>("");
-        action.setPrefWidth(120);
+        action.setPrefWidth(180);
         action.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         action.setCellFactory(c -> new TableCell<>() {
+            private final Button edit = new Button("Edit…");
             private final Button button = new Button("Deactivate…");
+            private final HBox buttons = new HBox(4, edit, button);
 
             @Override
             protected void updateItem(Model.AppView app, boolean empty) {
@@ -44,8 +55,9 @@ public final class AppsView extends BorderPane {
                     setGraphic(null);
                     return;
                 }
+                edit.setOnAction(e -> edit(app));
                 button.setOnAction(e -> confirm(app).ifPresent(revokeAgents -> vm.deactivate(app, revokeAgents)));
-                setGraphic(button);
+                setGraphic(buttons);
             }
         });
         table.getColumns().add(action);
@@ -54,10 +66,79 @@ public final class AppsView extends BorderPane {
         Label message = new Label();
         message.setId("apps-message");
         message.textProperty().bind(vm.message());
-        HBox bar = new HBox(8, reload, message);
+        Button create = new Button("New app…");
+        create.setId("new-app");
+        create.setOnAction(e -> create());
+        HBox bar = new HBox(8, create, reload, message);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(table);
+    }
+
+    /** Asks for a name, a scope ceiling and a token lifetime, then registers the app and shows its secret once. */
+    public void create() {
+        form("Register an app", "app-form", "", "", "", true, REGISTER)
+                .ifPresent(f -> vm.create(f[0], f[1], f[2], this::showSecretOnce));
+    }
+
+    private void edit(Model.AppView app) {
+        form("Edit " + app.name(), "app-edit", app.name(), String.join(" ", app.scopes()), Integer.toString(app.tokenTtl()),
+                false, SAVE).ifPresent(f -> vm.update(app, f[1], f[2]));
+    }
+
+    /** The form's name, scopes and lifetime as typed; empty when cancelled. */
+    private java.util.Optional<String[]> form(String title, String id, String name, String scopes, String ttl,
+                                              boolean nameEditable, ButtonType ok) {
+        javafx.scene.control.TextField nameField = new javafx.scene.control.TextField(name);
+        nameField.setId("app-name");
+        nameField.setDisable(!nameEditable);
+        javafx.scene.control.TextField scopesField = new javafx.scene.control.TextField(scopes);
+        scopesField.setId("app-scopes");
+        scopesField.setPromptText("read:data:* write:reports:*");
+        javafx.scene.control.TextField ttlField = new javafx.scene.control.TextField(ttl);
+        ttlField.setId("app-ttl");
+        ttlField.setPromptText("seconds (blank: the broker's default)");
+        javafx.scene.layout.GridPane grid = new javafx.scene.layout.GridPane(8, 8);
+        grid.addRow(0, new Label("Name"), nameField);
+        grid.addRow(1, new Label("Scope ceiling"), scopesField);
+        grid.addRow(2, new Label("Token lifetime"), ttlField);
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.initOwner(getScene() == null ? null : getScene().getWindow());
+        dialog.setTitle(title);
+        dialog.getDialogPane().setId(id);
+        dialog.getDialogPane().setContent(grid);
+        dialog.getDialogPane().getButtonTypes().addAll(ok, ButtonType.CANCEL);
+        return dialog.showAndWait().filter(ok::equals)
+                .map(b -> new String[]{nameField.getText(), scopesField.getText(), ttlField.getText()});
+    }
+
+    /** The client secret, once: a copy button and a warning; nothing keeps it after the dialog closes. */
+    private void showSecretOnce(Model.CreatedApp created) {
+        javafx.scene.control.TextField secret = new javafx.scene.control.TextField(created.clientSecret());
+        secret.setId("client-secret");
+        secret.setEditable(false);
+        Button copy = new Button("Copy");
+        copy.setId("copy-secret");
+        copy.setOnAction(e -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putString(secret.getText());
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+            copy.setText("Copied");
+        });
+        Label warning = new Label("Copy the client secret now and store it where the app reads it: Mandate keeps only "
+                + "a hash of it and will never show it again. Lost, it cannot be recovered; register a new app instead.");
+        warning.setWrapText(true);
+        warning.setId("client-secret-warning");
+        warning.getStyleClass().add("warning");
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.initOwner(getScene() == null ? null : getScene().getWindow());
+        dialog.setTitle(created.app().name() + ": client secret");
+        dialog.setHeaderText("Client id " + created.app().clientId());
+        dialog.getDialogPane().setId("client-secret-dialog");
+        dialog.getDialogPane().setContent(new VBox(12, warning, new HBox(8, secret, copy)));
+        dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
+        dialog.showAndWait();
+        secret.clear();
     }
 
     /** Asks; empty when cancelled, else whether to revoke the app's agents too. */

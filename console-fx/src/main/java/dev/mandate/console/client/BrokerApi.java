@@ -32,6 +32,12 @@ public interface BrokerApi {
     /** Every registered app. */
     List<Model.AppView> apps();
 
+    /** Registers an app; its client secret is in the answer and nowhere else, ever. {@code tokenTtl}: null for the default. */
+    Model.CreatedApp createApp(String name, List<String> scopes, Long tokenTtl);
+
+    /** Changes an app's scope ceiling and, when given, its token lifetime. */
+    Model.AppView updateApp(String appId, List<String> scopes, Long tokenTtl);
+
     /** Deactivates the app (its tokens and launch tokens die); with {@code revokeAgents}, its agents' trees too. */
     Model.Deactivation deactivate(String appId, boolean revokeAgents);
 

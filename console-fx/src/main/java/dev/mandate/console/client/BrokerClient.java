@@ -216,11 +216,33 @@ public final class BrokerClient implements BrokerApi {
     public List<Model.AppView> apps() {
         List<Model.AppView> apps = new ArrayList<>();
         for (JsonValue v : send("GET", "/v1/admin/apps", null, true).getJsonArray("apps")) {
-            JsonObject a = v.asJsonObject();
-            apps.add(new Model.AppView(a.getString("app_id"), a.getString("name"), a.getString("client_id"),
-                    strings(a, "scopes"), a.getInt("token_ttl"), a.getString("status"), time(a, "created_at")));
+            apps.add(app(v.asJsonObject()));
         }
         return apps;
+    }
+
+    @Override
+    public Model.CreatedApp createApp(String name, List<String> scopes, Long tokenTtl) {
+        var body = Json.createObjectBuilder().add("name", name).add("scopes", Json.createArrayBuilder(scopes));
+        if (tokenTtl != null) {
+            body.add("token_ttl", tokenTtl);
+        }
+        JsonObject r = send("POST", "/v1/admin/apps", body.build().toString(), true);
+        return new Model.CreatedApp(app(r), r.getString("client_secret"));
+    }
+
+    @Override
+    public Model.AppView updateApp(String appId, List<String> scopes, Long tokenTtl) {
+        var body = Json.createObjectBuilder().add("scopes", Json.createArrayBuilder(scopes));
+        if (tokenTtl != null) {
+            body.add("token_ttl", tokenTtl);
+        }
+        return app(send("PUT", "/v1/admin/apps/" + URLEncoder.encode(appId, StandardCharsets.UTF_8), body.build().toString(), true));
+    }
+
+    private static Model.AppView app(JsonObject a) {
+        return new Model.AppView(a.getString("app_id"), a.getString("name"), a.getString("client_id"),
+                strings(a, "scopes"), a.getInt("token_ttl"), a.getString("status"), time(a, "created_at"));
     }
 
     @Override

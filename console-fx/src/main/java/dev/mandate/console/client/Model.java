@@ -42,6 +42,14 @@ public final class Model {
     public record Node(String name, long lagMillis, boolean current, boolean self) {
     }
 
+    /** An app just registered, with the client secret the broker shows once (never logged, never kept). */
+    public record CreatedApp(AppView app, String clientSecret) {
+        @Override
+        public String toString() {
+            return "CreatedApp[" + app + ", clientSecret=<redacted>]";
+        }
+    }
+
     /** A registered app (never its secret). */
     public record AppView(String appId, String name, String clientId, List<String> scopes, int tokenTtl, String status,
                           Instant createdAt) {

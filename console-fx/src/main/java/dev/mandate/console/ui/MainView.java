@@ -52,6 +52,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         Tab overviewTab = tab("Overview", new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
         AgentsView agentsView = new AgentsView(agents);
+        AppsView appsView = new AppsView(apps);
         TabPane tabs = new TabPane(
                 overviewTab,
                 tab("Agents", agentsView),
@@ -59,7 +60,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 tab("Activity", new ActivityView(activity)),
                 tab("Audit", audit),
                 tab("Keys", keys),
-                tab("Apps", new AppsView(apps)));
+                tab("Apps", appsView));
         tabs.setId("tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
             if (tab != null && tab.getContent() == chains) {
@@ -127,6 +128,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 .add("Export the audit events shown…", "", () -> {
                     tabs.getSelectionModel().select(tabs.getTabs().get(4));
                     audit.export();
+                })
+                .add("Register a new app…", "", () -> {
+                    tabs.getSelectionModel().select(tabs.getTabs().get(6));
+                    appsView.create();
+                })
+                .add("Revoke the selected signing key…", "", () -> {
+                    tabs.getSelectionModel().select(tabs.getTabs().get(5));
+                    keys.revokeSelected();
                 })
                 .add("Rotate the signing key now", "", () -> {
                     tabs.getSelectionModel().select(tabs.getTabs().get(5));
