@@ -84,6 +84,7 @@ class HostileJsonTest {
                 new Route("POST", "/v1/token/release", "{}"),
                 new Route("POST", "/v1/delegate", "{\"delegate_to\":\"spiffe://mandate.local/agent/o/t/0000000000000000\",\"scope\":[\"read:data:x\"],\"ttl\":60}"),
                 new Route("POST", "/v1/revoke", "{\"level\":\"task\",\"target\":\"hostile-unused\"}"),
+                new Route("POST", "/v1/admin/revocations/preview", "{\"level\":\"task\",\"targets\":[\"hostile-unused\"]}"),
                 new Route("POST", "/v1/admin/auth", "{\"secret\":\"wrong-secret\"}"),
                 new Route("POST", "/v1/admin/launch-tokens", "{\"agent_name\":\"h\",\"allowed_scope\":[\"read:data:*\"],\"max_ttl\":60,\"ttl\":30}"),
                 new Route("POST", "/v1/app/launch-tokens", "{\"agent_name\":\"h\",\"allowed_scope\":[\"read:data:*\"]}"),

@@ -127,6 +127,42 @@ class RevocationTest extends WithBroker {
         tree.expectDead(Set.of("a", "ab", "bc", "cd", "b", "bd"));
     }
 
+    private static int preview(String level, String... targets) {
+        var r = broker.post("/v1/admin/revocations/preview", "{\"level\":\"" + level + "\",\"targets\":[\""
+                + String.join("\",\"", targets) + "\"]}", admin);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(targets.length, r.json().getInt("targets"));
+        return r.json().getInt("count");
+    }
+
+    @Test
+    void aPreviewCountsWhatRevokingSeveralWouldKillEachTokenOnceAndChangesNothing() throws Exception {
+        Tree tree = new Tree();
+        // B's tokens and their descendants (b ab bc cd bd) and D's (d cd bd) overlap in cd and bd: six tokens.
+        assertEquals(6, preview("agent", tree.id("B"), tree.id("D")));
+        assertEquals(6, preview("agent", tree.id("D"), tree.id("B"), tree.id("D")), "a target named twice counts once");
+        assertEquals(3, preview("token", tree.jti("ab")));
+        assertEquals(6, preview("chain", tree.id("B")));
+        assertEquals(3, preview("task", tree.task2));
+        tree.expectDead(Set.of());
+
+        assertEquals(6, revoke("agent", tree.id("B")) + revoke("agent", tree.id("D")), "the preview counted what died");
+        tree.expectDead(Set.of("b", "ab", "bc", "cd", "bd", "d"));
+        assertEquals(0, preview("agent", tree.id("B"), tree.id("D")), "nothing more would die");
+
+        assertProblem(broker.post("/v1/admin/revocations/preview", "{\"level\":\"agent\",\"targets\":[\"spiffe://x/none\"]}",
+                admin), 404, "not_found", "/v1/admin/revocations/preview");
+        assertProblem(broker.post("/v1/admin/revocations/preview", "{\"level\":\"token\",\"targets\":[\"not-a-jti\"]}",
+                admin), 400, "invalid_request", "/v1/admin/revocations/preview");
+        assertProblem(broker.post("/v1/admin/revocations/preview", "{\"level\":\"agent\",\"targets\":[]}", admin),
+                400, "invalid_request", "/v1/admin/revocations/preview");
+        String many = "\"" + String.join("\",\"", java.util.Collections.nCopies(1001, "t")) + "\"";
+        assertProblem(broker.post("/v1/admin/revocations/preview", "{\"level\":\"task\",\"targets\":[" + many + "]}", admin),
+                400, "invalid_request", "/v1/admin/revocations/preview");
+        assertEquals(403, broker.post("/v1/admin/revocations/preview", "{\"level\":\"task\",\"targets\":[\"t\"]}",
+                tree.tokens.get("u")).status(), "agents cannot ask");
+    }
+
     @Test
     void chainLevelOnAJtiKillsThatTokensTreeOnly() throws Exception {
         Tree tree = new Tree();

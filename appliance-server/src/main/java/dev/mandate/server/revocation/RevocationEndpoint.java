@@ -13,7 +13,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code POST /v1/revoke} (operator) and {@code GET /v1/revocations} (the feed offline validators poll). */
@@ -21,26 +23,48 @@ public record RevocationEndpoint(Revoker revoker, Bearer bearer) {
 
     private static final Scope REVOKE = Scope.parse("admin:revoke:*");
     private static final int MAX_FEED = 1000;
+    private static final int MAX_PREVIEW = 1000;
     /** The agents table's column: no longer id was ever registered. */
     private static final int MAX_AGENT_ID = 600;
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/revoke", this::revoke)
+              .post("/v1/admin/revocations/preview", this::preview)
               .get("/v1/revocations", this::feed);
     }
 
-    private void revoke(ServerRequest req, ServerResponse res) {
+    /**
+     * How many live tokens revoking every target at one level would kill, each counted once: what a
+     * confirmation names before a (bulk) revocation is sent. Changes nothing.
+     */
+    private void preview(ServerRequest req, ServerResponse res) {
         bearer.require(req, REVOKE);
         JsonBody body = JsonBody.read(req);
-        String levelName = body.string("level");
-        String target = body.string("target");
-        Revocations.Level level = switch (levelName.toLowerCase(Locale.ROOT)) {
+        Revocations.Level level = level(body.string("level"));
+        List<String> targets = body.stringList("targets");
+        if (targets.isEmpty() || targets.size() > MAX_PREVIEW) {
+            throw Refusal.badRequest("'targets' holds 1 to " + MAX_PREVIEW + " targets");
+        }
+        targets.forEach(t -> checkTargetShape(level, t));
+        int count = revoker.preview(targets.stream().map(t -> Map.entry(level, t)).toList());
+        Json.ok(res, Json.object().add("level", level.wire()).add("targets", targets.size()).add("count", count).build());
+    }
+
+    private static Revocations.Level level(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "token" -> Revocations.Level.TOKEN;
             case "agent" -> Revocations.Level.AGENT;
             case "task" -> Revocations.Level.TASK;
             case "chain" -> Revocations.Level.CHAIN;
             default -> throw Refusal.badRequest("'level' must be token, agent, task or chain");
         };
+    }
+
+    private void revoke(ServerRequest req, ServerResponse res) {
+        bearer.require(req, REVOKE);
+        JsonBody body = JsonBody.read(req);
+        Revocations.Level level = level(body.string("level"));
+        String target = body.string("target");
         checkTargetShape(level, target);
         Revoker.Result result = revoker.revoke(level, target);
         Json.ok(res, Json.object()

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,58 +64,32 @@ public final class Revoker {
         // An entry must outlive every token it matches: now + max-ttl for tokens issued from now on, and at
         // least the latest expiry among the live tokens it reaches (issued under an earlier, longer max-ttl).
         long bound = now + maxTtl.toSeconds();
-        Set<LiveTokens.Live> reached = switch (level) {
+        Reach reach = reach(tx, level, target);
+        switch (level) {
             case TOKEN -> {
                 // The token and every renewal of it: each takes its delegated descendants with it.
-                Set<LiveTokens.Live> succession = new HashSet<>();
-                for (String jti : tokens.succession(tx, target)) {
+                for (String jti : reach.entries()) {
                     revocations.add(tx, level, jti, Math.max(tokens.expiresAt(tx, jti).orElse(bound), now + 1));
                     tokens.markRevoked(tx, jti, now);
-                    succession.addAll(live.fromToken(jti));
                 }
-                yield succession;
             }
             case AGENT -> {
-                if (!agents.isAgent(tx, target)) {
-                    throw Refusal.notFound("no such agent");
-                }
                 agents.markRevoked(tx, target, now);
-                Set<LiveTokens.Live> held = live.fromTokens(tokens.issuedTo(tx, target));
                 revocations.add(tx, level, target, recorded(tx, level, target, bound));
-                yield held;
             }
-            case TASK -> {
-                Set<LiveTokens.Live> ofTask = live.ofTask(target);
-                revocations.add(tx, level, target, recorded(tx, level, target, bound));
-                yield ofTask;
-            }
+            case TASK -> revocations.add(tx, level, target, recorded(tx, level, target, bound));
             case CHAIN -> {
-                // A jti names the tree of that token; an agent id its own tree and those it was delegated into.
-                // Only agents root trees: admin and app tokens are not chain targets.
-                Set<String> roots = new LinkedHashSet<>();
-                if (Ids.isJti(target)) {
-                    String root = tokens.rootOf(tx, target).filter(r -> agents.isAgent(tx, r))
-                            .orElseThrow(() -> Refusal.notFound("no agent token with this jti"));
-                    roots.add(root);
-                } else {
-                    if (!agents.isAgent(tx, target)) {
-                        throw Refusal.notFound("no such agent");
-                    }
+                if (!Ids.isJti(target)) {
                     // The named agent receives no delegation afterwards, however long its entries last.
                     agents.markRevoked(tx, target, now);
-                    roots.add(target);
-                    roots.addAll(tokens.treesOf(tx, target));
                 }
-                Set<LiveTokens.Live> trees = new HashSet<>();
-                for (String root : roots) {
-                    Set<LiveTokens.Live> tree = live.ofTree(root);
+                for (String root : reach.entries()) {
                     revocations.add(tx, level, root, recorded(tx, level, root, bound));
-                    trees.addAll(tree);
                 }
-                yield trees;
             }
             case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
-        };
+        }
+        Set<LiveTokens.Live> reached = reach.tokens();
         int dead = 0;
         for (LiveTokens.Live t : reached) {
             if (t.expiresAt() > now && !revocations.isRevoked(t)) {
@@ -164,6 +139,66 @@ public final class Revoker {
         }
         tx.apply(() -> revokedTokens("key").increment(alive.size()));
         return alive;
+    }
+
+    /** What a revocation reaches: the live tokens it would kill, and what its entries are written for. */
+    private record Reach(Set<LiveTokens.Live> tokens, List<String> entries) {
+    }
+
+    /**
+     * What revoking {@code target} at {@code level} reaches, read without changing anything: a token's
+     * succession (each with its delegated descendants), an agent's tokens, a task's, or whole trees (a jti
+     * names its tree; an agent its own tree and those it was delegated into). 404 for an unknown agent.
+     */
+    private Reach reach(Database.Tx tx, Revocations.Level level, String target) {
+        return switch (level) {
+            case TOKEN -> {
+                List<String> succession = tokens.succession(tx, target);
+                Set<LiveTokens.Live> reached = new HashSet<>();
+                succession.forEach(jti -> reached.addAll(live.fromToken(jti)));
+                yield new Reach(reached, succession);
+            }
+            case AGENT -> {
+                if (!agents.isAgent(tx, target)) {
+                    throw Refusal.notFound("no such agent");
+                }
+                yield new Reach(live.fromTokens(tokens.issuedTo(tx, target)), List.of(target));
+            }
+            case TASK -> new Reach(live.ofTask(target), List.of(target));
+            case CHAIN -> {
+                // Only agents root trees: admin and app tokens are not chain targets.
+                Set<String> roots = new LinkedHashSet<>();
+                if (Ids.isJti(target)) {
+                    roots.add(tokens.rootOf(tx, target).filter(r -> agents.isAgent(tx, r))
+                            .orElseThrow(() -> Refusal.notFound("no agent token with this jti")));
+                } else {
+                    if (!agents.isAgent(tx, target)) {
+                        throw Refusal.notFound("no such agent");
+                    }
+                    roots.add(target);
+                    roots.addAll(tokens.treesOf(tx, target));
+                }
+                Set<LiveTokens.Live> trees = new HashSet<>();
+                roots.forEach(root -> trees.addAll(live.ofTree(root)));
+                yield new Reach(trees, List.copyOf(roots));
+            }
+            case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
+        };
+    }
+
+    /**
+     * How many live tokens revoking every one of {@code targets} would kill now, each counted once however
+     * many targets reach it: what an operator's confirmation names before anything is sent. Changes nothing.
+     */
+    public int preview(List<Map.Entry<Revocations.Level, String>> targets) {
+        long now = clock.instant().getEpochSecond();
+        return db.read(tx -> {
+            Set<LiveTokens.Live> reached = new HashSet<>();
+            for (var t : targets) {
+                reached.addAll(reach(tx, t.getKey(), t.getValue()).tokens());
+            }
+            return (int) reached.stream().filter(t -> t.expiresAt() > now && !revocations.isRevoked(t)).count();
+        });
     }
 
     /** {@code mandate_tokens_revoked_total{level}}: live tokens killed by revocations at that level. */
