@@ -136,6 +136,30 @@ class AgentsViewModelTest {
     }
 
     @Test
+    void revokingSeveralAgentsAsksOnceWithTheBrokersExactCountAndKillsExactlyThat() {
+        Tree t = Tree.build("bulk");
+        AgentsViewModel vm = vm();
+        List<AgentRow> selected = List.of(row(vm, t.a().agentId()), row(vm, t.b().agentId()), row(vm, t.u().agentId()));
+        List<AgentsViewModel.Confirmation> asked = new java.util.ArrayList<>();
+        vm.prepareBulk(selected, "agent", asked::add);
+        assertEquals(1, asked.size(), "one confirmation for the three");
+        AgentsViewModel.Confirmation c = asked.getFirst();
+        // a: a ab bc; b: b ab bc; u: u. Each token once: five, not seven.
+        assertEquals(5, c.liveTokens(), c.description());
+        assertTrue(c.description().startsWith("Revoke 3 agents (") && c.description().endsWith("): 5 live tokens will die."),
+                c.description());
+        assertTrue(broker.valid(t.a().token()) && broker.valid(t.u().token()), "nothing is sent before the confirmation");
+
+        vm.confirm(c);
+        assertEquals("Revoked 3 agents: 5 live tokens killed.", vm.messageProperty().get(), "what was confirmed died");
+        for (String token : List.of(t.a().token(), t.b().token(), t.u().token(), t.ab(), t.bc())) {
+            assertFalse(broker.valid(token));
+        }
+        assertTrue(broker.valid(t.c().token()), "c's own token was not selected");
+        assertEquals("revoked", row(vm, t.u().agentId()).state());
+    }
+
+    @Test
     void cancellingSendsNothing() {
         Tree t = Tree.build("cancel");
         AgentsViewModel vm = vm();

@@ -157,6 +157,29 @@ class ConsoleViewTest {
         assertTrue(cellText(robot, "Effective expiry", rowIndex(robot, a.agentId())).startsWith("in "), "a live row counts down");
     }
 
+    @Test
+    void severalRowsSelectedAreRevokedBehindOneConfirmation(FxRobot robot) {
+        TestBroker.Agent d = broker.registerAgent(admin, "view", "view-d", "[\"read:data:*\"]");
+        TestBroker.Agent e = broker.registerAgent(admin, "view", "view-e", "[\"read:data:*\"]");
+        robot.interact(vm::refresh);
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        robot.interact(() -> {
+            table.getSelectionModel().clearSelection();
+            table.getSelectionModel().select(rowIndex(robot, d.agentId()));
+            table.getSelectionModel().select(rowIndex(robot, e.agentId()));
+        });
+        robot.clickOn("#revoke-selected");
+        WaitForAsyncUtils.waitForFxEvents();
+        String text = robot.lookup(".content").queryLabeled().getText();
+        assertTrue(text.startsWith("Revoke 2 agents (") && text.endsWith("2 live tokens will die."), text);
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
+                .lookupButton(dev.mandate.console.agents.Confirm.REVOKE));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(broker.valid(d.token()));
+        assertFalse(broker.valid(e.token()));
+        assertTrue(broker.valid(a.token()), "an agent not selected lives");
+    }
+
     /** The text a column's cell shows for row {@code index}. */
     private static String cellText(FxRobot robot, String column, int index) {
         return robot.lookup(".table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()

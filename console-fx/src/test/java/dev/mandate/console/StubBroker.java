@@ -60,6 +60,11 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
+    public int previewRevocation(String level, List<String> targets) {
+        throw new UnsupportedOperationException("previewRevocation");
+    }
+
+    @Override
     public int revokeKey(String kid) {
         throw new UnsupportedOperationException("revokeKey");
     }

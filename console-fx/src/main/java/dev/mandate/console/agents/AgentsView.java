@@ -38,12 +38,17 @@ public final class AgentsView extends BorderPane {
         Label message = new Label();
         message.setId("agents-message");
         message.textProperty().bind(vm.messageProperty());
-        HBox top = new HBox(8, filter, message);
+        Button revokeSelected = new Button("Revoke selected…");
+        revokeSelected.setId("revoke-selected");
+        revokeSelected.getStyleClass().add("danger");
+        revokeSelected.setOnAction(e -> revokeSelected("agent"));
+        HBox top = new HBox(8, filter, revokeSelected, message);
         HBox.setHgrow(filter, Priority.ALWAYS);
         top.setPadding(new Insets(6));
 
         table = new TableView<>(vm.visibleRows());
         table.setId("agents-table");
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         // Delete revokes the selected agent, always behind the confirmation that names what dies.
         table.setOnKeyPressed(e -> {
             if (e.getCode() == javafx.scene.input.KeyCode.DELETE) {
@@ -84,14 +89,17 @@ public final class AgentsView extends BorderPane {
         filter.selectAll();
     }
 
-    /** The selected row, if any. */
-    public java.util.Optional<AgentRow> selected() {
-        return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem());
-    }
-
-    /** Asks to revoke the selected row at {@code level}; sends only what the operator confirms. */
+    /**
+     * Asks to revoke the selected rows at {@code level} (several at once: one confirmation, counted by the
+     * broker); sends only what the operator confirms.
+     */
     public void revokeSelected(String level) {
-        selected().ifPresent(row -> Confirm.ask(getScene().getWindow(), vm.prepare(row, level)).ifPresent(vm::confirm));
+        List<AgentRow> rows = List.copyOf(table.getSelectionModel().getSelectedItems());
+        if (rows.size() == 1 || rows.size() > 1 && level.equals("token")) {
+            Confirm.ask(getScene().getWindow(), vm.prepare(rows.getFirst(), level)).ifPresent(vm::confirm);
+        } else if (rows.size() > 1) {
+            vm.prepareBulk(rows, level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
+        }
     }
 
     /** TTL bars: each visible cell follows the shared clock and its row's state. */

@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class AgentsViewModel {
 
-    /** What a revocation will do, shown before it is sent. */
-    public record Confirmation(String level, String target, String description, int liveTokens) {
+    /** What a revocation will do, shown before it is sent: one target, or several at one level. */
+    public record Confirmation(String level, String target, String description, int liveTokens, List<String> targets) {
+        Confirmation(String level, String target, String description, int liveTokens) {
+            this(level, target, description, liveTokens, List.of(target));
+        }
     }
 
     private final BrokerApi client;
@@ -155,16 +158,48 @@ public final class AgentsViewModel {
                 + (dying == 1 ? "" : "s") + " will die.", dying);
     }
 
-    /** Sends the confirmed revocation; the affected rows turn revoked when the broker has answered. */
-    public void confirm(Confirmation c) {
-        Set<String> dying = forest.get().dying(c.level(), c.target());
+    /**
+     * The confirmation for revoking several agents at once, counted by the broker (each live token once,
+     * however many of the agents reach it); handed to {@code ask} on the FX thread. Nothing is sent yet.
+     */
+    public void prepareBulk(List<AgentRow> selected, String level, java.util.function.Consumer<Confirmation> ask) {
+        List<String> targets = selected.stream().map(r -> switch (level) {
+            case "agent", "chain" -> r.agentId();
+            case "task" -> r.taskIdProperty().get();
+            default -> throw new IllegalArgumentException("a bulk revocation is at agent, task or chain level: " + level);
+        }).distinct().toList();
+        if (targets.isEmpty()) {
+            return;
+        }
         tasks.background(() -> {
             try {
-                int count = client.revoke(c.level(), c.target());
+                int dying = client.previewRevocation(level, targets);
+                String what = targets.size() + " " + level + (targets.size() == 1 ? "" : "s");
+                Confirmation c = new Confirmation(level, what, "Revoke " + what + " (" + String.join(", ",
+                        targets.stream().limit(3).toList()) + (targets.size() > 3 ? ", …" : "") + "): " + dying
+                        + " live token" + (dying == 1 ? "" : "s") + " will die.", dying, targets);
+                tasks.fx(() -> ask.accept(c));
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set("Cannot count what would die: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** Sends the confirmed revocation; the affected rows turn revoked when the broker has answered. */
+    public void confirm(Confirmation c) {
+        Set<String> dying = new HashSet<>();
+        c.targets().forEach(t -> dying.addAll(forest.get().dying(c.level(), t)));
+        tasks.background(() -> {
+            try {
+                int count = 0;
+                for (String target : c.targets()) {
+                    count += client.revoke(c.level(), target);
+                }
+                int killed = count;
                 tasks.fx(() -> {
                     mark(dying, "revoked");
-                    message.set("Revoked " + c.level() + " " + c.target() + ": " + count + " live token"
-                            + (count == 1 ? "" : "s") + " killed.");
+                    message.set("Revoked " + (c.targets().size() == 1 ? c.level() + " " : "") + c.target() + ": "
+                            + killed + " live token" + (killed == 1 ? "" : "s") + " killed.");
                 });
                 refresh();
             } catch (BrokerException e) {

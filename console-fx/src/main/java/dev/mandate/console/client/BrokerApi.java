@@ -19,6 +19,9 @@ public interface BrokerApi {
     /** Revokes at {@code level} ({@code token}, {@code agent}, {@code task}, {@code chain}); the live tokens killed. */
     int revoke(String level, String target);
 
+    /** How many live tokens revoking every one of {@code targets} at {@code level} would kill, each once; sends no revocation. */
+    int previewRevocation(String level, List<String> targets);
+
     List<Model.KeyView> keys();
 
     /** Revokes the key: every live token it signed dies now; the number killed. */

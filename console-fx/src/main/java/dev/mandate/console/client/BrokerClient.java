@@ -266,6 +266,12 @@ public final class BrokerClient implements BrokerApi {
     }
 
     @Override
+    public int previewRevocation(String level, List<String> targets) {
+        return send("POST", "/v1/admin/revocations/preview", Json.createObjectBuilder().add("level", level)
+                .add("targets", Json.createArrayBuilder(targets)).build().toString(), true).getInt("count");
+    }
+
+    @Override
     public int revokeKey(String kid) {
         return send("POST", "/v1/admin/keys/" + URLEncoder.encode(kid, StandardCharsets.UTF_8) + "/revoke", null, true)
                 .getInt("count");
