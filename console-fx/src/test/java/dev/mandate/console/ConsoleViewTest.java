@@ -111,6 +111,11 @@ class ConsoleViewTest {
                 .filter(i -> i.getValue().toString().contains(a.agentId())).findFirst().orElseThrow();
         assertEquals(1, rootA.getChildren().size());
         assertTrue(rootA.getChildren().getFirst().getValue().toString().contains(b.agentId()));
+        var cells = robot.lookup("#chains-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
+                .filter(c -> c.getItem() != null).toList();
+        assertTrue(cells.stream().allMatch(c -> c.getGraphic() instanceof ProgressBar), "each node has its TTL bar");
+        assertTrue(cells.stream().anyMatch(c -> c.getText().contains("· dropped read:data:*")),
+                "the hop from A to B dropped read:data:* for read:data:x");
     }
 
     @Test

@@ -88,6 +88,30 @@ class TreesViewModelTest {
         assertEquals(List.of("token", "b0"), List.of(revoked.getFirst()));
     }
 
+    @Test
+    void eachHopShowsTheScopeItDroppedAndATtlBarThatIsEmptyOnceDead() {
+        var root = new Model.TokenView("r0", List.of("read:data:*", "write:reports:*"), NOW.minusSeconds(10),
+                NOW.plusSeconds(90), NOW.plusSeconds(90), "active", null, 0);
+        var hop = new Model.TokenView("h0", List.of("read:data:x"), NOW.minusSeconds(10), NOW.plusSeconds(50),
+                NOW.plusSeconds(50), "active", "r0", 1);
+        var dead = new Model.TokenView("x0", List.of("read:data:x"), NOW.minusSeconds(10), NOW.plusSeconds(50),
+                NOW.plusSeconds(50), "revoked", "h0", 2);
+        Forest f = new Forest(List.of(agent(A, root), agent(B, hop), agent(C, dead)));
+        Forest.Node h = f.token("h0").orElseThrow();
+        assertEquals(List.of("read:data:*", "write:reports:*"), TreesViewModel.dropped(f, h));
+        assertEquals(B + "  [read:data:x]  active  50 s left  · dropped read:data:* write:reports:*", TreesViewModel.line(f, h, NOW));
+        assertEquals(A + "  [read:data:* write:reports:*]  active  90 s left", TreesViewModel.line(f, f.token("r0").orElseThrow(), NOW),
+                "a root dropped nothing");
+        assertEquals(C + "  [read:data:x]  revoked", TreesViewModel.line(f, f.token("x0").orElseThrow(), NOW), "nothing more dropped");
+
+        assertEquals("ok", TreesViewModel.ttlLevel(h, NOW));
+        assertEquals("amber", TreesViewModel.ttlLevel(h, NOW.plusSeconds(35)));
+        assertEquals("red", TreesViewModel.ttlLevel(h, NOW.plusSeconds(45)));
+        assertEquals("expired", TreesViewModel.ttlLevel(h, NOW.plusSeconds(50)));
+        assertEquals(0.0, TreesViewModel.remaining(f.token("x0").orElseThrow(), NOW), "a revoked token's bar is empty");
+        assertEquals("expired", TreesViewModel.ttlLevel(f.token("x0").orElseThrow(), NOW));
+    }
+
     private static Model.AgentView agent(String id, Model.TokenView... tokens) {
         return new Model.AgentView(id, null, "o", "k", "active", List.of(tokens));
     }

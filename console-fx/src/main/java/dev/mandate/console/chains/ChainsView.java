@@ -1,9 +1,11 @@
 package dev.mandate.console.chains;
 
 import dev.mandate.console.agents.Confirm;
+import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.Forest;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -12,7 +14,10 @@ import javafx.scene.layout.HBox;
 
 import java.time.Instant;
 
-/** The delegation trees, rebuilt from the view-model's forest whenever it changes (while they are on screen). */
+/**
+ * The delegation trees, rebuilt from the view-model's forest whenever it changes (while they are on screen):
+ * each node with its TTL bar, state, countdown and the scope dropped at its hop.
+ */
 public final class ChainsView extends BorderPane {
 
     public ChainsView(TreesViewModel vm) {
@@ -23,8 +28,11 @@ public final class ChainsView extends BorderPane {
         tree.setCellFactory(t -> new TreeCell<>() {
             // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
             private final javafx.beans.value.ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
+            private final ProgressBar bar = new ProgressBar();
             {
                 vm.nowProperty().addListener(new javafx.beans.value.WeakChangeListener<>(tick));
+                bar.setPrefWidth(80);
+                bar.getStyleClass().add(AgentsView.TTL);
             }
 
             @Override
@@ -34,7 +42,18 @@ public final class ChainsView extends BorderPane {
             }
 
             private void show(Forest.Node node, Instant now) {
-                setText(node == null ? null : TreesViewModel.label(node, now));
+                if (node == null) {
+                    setText(null);
+                    setGraphic(null);
+                    return;
+                }
+                setText(TreesViewModel.line(vm.forestProperty().get(), node, now));
+                bar.setProgress(TreesViewModel.remaining(node, now));
+                String level = TreesViewModel.ttlLevel(node, now);
+                for (String l : java.util.List.of("ok", "amber", "red", "expired")) {
+                    bar.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(l), l.equals(level));
+                }
+                setGraphic(bar);
             }
         });
         // Rebuilding thousands of tree items is the costly part: only while the trees are on screen.

@@ -52,6 +52,36 @@ public final class TreesViewModel {
                 + (node.alive() && left > 0 ? "  " + left + " s left" : "");
     }
 
+    /** A node's whole line: {@link #label}, and for a delegated token the scope its delegator held that it does not. */
+    public static String line(Forest forest, Forest.Node node, Instant now) {
+        List<String> dropped = dropped(forest, node);
+        return label(node, now) + (dropped.isEmpty() ? "" : "  · dropped " + String.join(" ", dropped));
+    }
+
+    /** The scopes of the token {@code node} was delegated from that {@code node} does not hold (none for a root). */
+    public static List<String> dropped(Forest forest, Forest.Node node) {
+        String parent = node.token().parentJti();
+        if (parent == null) {
+            return List.of();
+        }
+        return forest.token(parent).map(p -> p.token().scope().stream()
+                .filter(s -> !node.token().scope().contains(s)).toList()).orElse(List.of());
+    }
+
+    /** Share of the token's lifetime left at {@code now}, 0 to 1; 0 once it is revoked, released or expired. */
+    public static double remaining(Forest.Node node, Instant now) {
+        var t = node.token();
+        double total = t.expiresAt().toEpochMilli() - t.issuedAt().toEpochMilli();
+        double left = t.effectiveExpiresAt().toEpochMilli() - now.toEpochMilli();
+        return !node.alive() || total <= 0 ? 0 : Math.max(0, Math.min(1, left / total));
+    }
+
+    /** The TTL bar's colour: {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */
+    public static String ttlLevel(Forest.Node node, Instant now) {
+        double left = remaining(node, now);
+        return left <= 0 ? "expired" : left < 0.10 ? "red" : left < 0.30 ? "amber" : "ok";
+    }
+
     /** The confirmation for revoking {@code node}'s token and everything delegated from it. */
     public AgentsViewModel.Confirmation revokeNode(Forest.Node node) {
         return agents.prepare("token", node.jti());
