@@ -43,6 +43,43 @@ class AuditViewModelTest {
     }
 
     @Test
+    void filtersNarrowAtTheBrokerAndPagesGoFromTheNewestBack() {
+        try (TestBroker broker = Fixture.broker(dir)) {
+            String admin = broker.adminToken();
+            for (int i = 0; i < AuditViewModel.PAGE_SIZE + 1; i++) {
+                broker.launchToken(admin, "[\"read:data:*\"]", "");
+            }
+            var agent = broker.registerAgent(admin, "audit-vm", "paged", "[\"read:data:*\"]");
+            AuditViewModel vm = new AuditViewModel(Fixture.client(broker), Tasks.inline());
+            vm.eventType().set("launch_token_issued");
+            vm.refresh();
+            assertEquals(AuditViewModel.PAGE_SIZE, vm.rows().size());
+            assertEquals("events 1–200 of 202, newest first", vm.pageText().get(), "201 here and the one registerAgent made");
+            assertTrue(vm.rows().get(0).id() > vm.rows().get(1).id(), "newest first");
+            long oldestShown = vm.rows().getLast().id();
+            vm.older();
+            assertEquals("events 201–202 of 202, newest first", vm.pageText().get());
+            assertTrue(vm.rows().stream().allMatch(r -> r.id() < oldestShown), "the older page holds only older events");
+            vm.older();
+            assertEquals("events 201–202 of 202, newest first", vm.pageText().get(), "no page past the oldest");
+            vm.newer();
+            assertEquals("events 1–200 of 202, newest first", vm.pageText().get());
+
+            vm.eventType().set("");
+            vm.agentId().set(agent.agentId());
+            vm.outcome().set("success");
+            vm.refresh();
+            assertFalse(vm.rows().isEmpty());
+            assertTrue(vm.rows().stream().allMatch(r -> r.agentId().equals(agent.agentId()) && r.outcome().equals("success")),
+                    vm.rows().toString());
+            vm.taskId().set("no-such-task");
+            vm.refresh();
+            assertEquals("no events match", vm.pageText().get());
+            assertTrue(vm.rows().isEmpty());
+        }
+    }
+
+    @Test
     void anExportKeepsEveryFieldWholeAndNoCellRunsInASpreadsheet() throws Exception {
         var tricky = new Model.AuditRow(7, "2026-12-01T00:00:00Z", "registration_policy_violation", "",
                 "=HYPERLINK(\"http://x\")", "requested [a, b] beyond \"allowed\"\nsecond line", "denied");
@@ -50,8 +87,8 @@ class AuditViewModelTest {
                 "level=task", "success");
         AuditViewModel vm = new AuditViewModel(new StubBroker() {
             @Override
-            public java.util.List<Model.AuditRow> audit(String eventType) {
-                return java.util.List.of(tricky, plain);
+            public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize) {
+                return new Model.AuditPage(java.util.List.of(tricky, plain), 2, 0, pageSize);
             }
         }, Tasks.inline());
         vm.refresh();

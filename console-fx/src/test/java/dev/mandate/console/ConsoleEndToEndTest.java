@@ -120,6 +120,25 @@ class ConsoleEndToEndTest {
         assertTrue(broker.valid(kept.token()), "nothing was sent");
     }
 
+    @Test
+    void selectingAnAgentShowsItsTokensChainAndAuditTrail(FxRobot robot) throws Exception {
+        String admin = broker.adminToken();
+        var detailed = broker.registerAgent(admin, "detail", "shown", "[\"read:data:*\"]");
+        robot.clickOn("Agents");
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> table.getItems().stream().anyMatch(r -> r.agentId().equals(detailed.agentId())));
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().stream()
+                .filter(r -> r.agentId().equals(detailed.agentId())).findFirst().orElseThrow()));
+        assertEquals(detailed.agentId(), robot.lookup("#agent-detail-title").queryLabeled().getText());
+        javafx.scene.control.ListView<?> tokens = robot.lookup("#agent-detail-tokens").query();
+        assertEquals(1, tokens.getItems().size(), "its registration token");
+        TableView<?> audit = robot.lookup("#agent-detail-audit").query();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !audit.getItems().isEmpty());
+        javafx.scene.control.ListView<?> chain = robot.lookup("#agent-detail-chain").query();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> chain.getItems().size() == 1
+                && chain.getItems().getFirst().toString().startsWith("▶ " + detailed.agentId()));
+    }
+
     /** Ctrl+K, the query, Enter: the command chosen must be the one the query names. */
     private void palette(FxRobot robot, String query) {
         robot.press(KeyCode.CONTROL, KeyCode.K).release(KeyCode.K, KeyCode.CONTROL);

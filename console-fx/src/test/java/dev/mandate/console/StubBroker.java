@@ -40,8 +40,8 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
-    public List<Model.AuditRow> audit(String eventType) {
-        throw new UnsupportedOperationException("audit");
+    public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize) {
+        throw new UnsupportedOperationException("auditPage");
     }
 
     @Override
@@ -57,6 +57,16 @@ class StubBroker implements BrokerApi {
     @Override
     public Model.AppView updateApp(String appId, List<String> scopes, Long tokenTtl) {
         throw new UnsupportedOperationException("updateApp");
+    }
+
+    @Override
+    public List<Model.AuditRow> auditOf(String agentId) {
+        throw new UnsupportedOperationException("auditOf");
+    }
+
+    @Override
+    public Model.ChainNode chain(String root) {
+        throw new UnsupportedOperationException("chain");
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class AgentsView extends BorderPane {
     private final TableView<AgentRow> table;
 
     public AgentsView(AgentsViewModel vm) {
+        this(vm, null);
+    }
+
+    /** With {@code detail}, a pane under the table shows the selected agent's tokens, chain and audit trail. */
+    public AgentsView(AgentsViewModel vm, AgentDetailViewModel detail) {
         this.vm = vm;
         filter.setId("agents-filter");
         filter.setPromptText("Filter: agent, orch, task, scope or state");
@@ -68,7 +73,19 @@ public final class AgentsView extends BorderPane {
         // A fixed row height spares the virtual flow from measuring rows when thousands arrive at once.
         table.setFixedCellSize(26);
         setTop(top);
-        setCenter(table);
+        if (detail == null) {
+            setCenter(table);
+        } else {
+            table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
+                if (row != null && table.getSelectionModel().getSelectedItems().size() == 1) {
+                    detail.show(row.agentId());
+                }
+            });
+            javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, new AgentDetailView(detail));
+            split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+            split.setDividerPositions(0.65);
+            setCenter(split);
+        }
     }
 
     private static TableColumn<AgentRow, Object> text(String title, double width,

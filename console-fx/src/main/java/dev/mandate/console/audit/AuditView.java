@@ -14,18 +14,40 @@ import javafx.stage.FileChooser;
 
 import java.util.function.Function;
 
-/** The audit tab: the latest 200 events of a type, and the hash chain check, bound to {@link AuditViewModel}. */
+/**
+ * The audit tab: events filtered by type, agent, task and outcome, 200 a page newest first; the hash chain
+ * check (naming the first broken event); export of what is shown. Bound to {@link AuditViewModel}.
+ */
 public final class AuditView extends BorderPane {
 
     private final AuditViewModel vm;
 
     public AuditView(AuditViewModel vm) {
         this.vm = vm;
-        TextField type = new TextField();
-        type.setPromptText("event type, e.g. token_revoked");
-        type.textProperty().bindBidirectional(vm.eventType());
+        TextField type = field("audit-type", "event type, e.g. token_revoked", vm.eventType());
+        TextField agent = field("audit-agent", "agent id", vm.agentId());
+        TextField task = field("audit-task", "task id", vm.taskId());
+        javafx.scene.control.ComboBox<String> outcome = new javafx.scene.control.ComboBox<>(
+                javafx.collections.FXCollections.observableArrayList("", "success", "denied"));
+        outcome.setId("audit-outcome");
+        outcome.setPromptText("outcome");
+        outcome.valueProperty().bindBidirectional(vm.outcome());
         Button query = new Button("Query");
+        query.setId("audit-query");
+        query.setDefaultButton(false);
         query.setOnAction(e -> vm.refresh());
+        for (TextField f : java.util.List.of(type, agent, task)) {
+            f.setOnAction(e -> vm.refresh());   // Enter in a filter queries
+        }
+        Button newer = new Button("◀ Newer");
+        newer.setId("audit-newer");
+        newer.setOnAction(e -> vm.newer());
+        Button older = new Button("Older ▶");
+        older.setId("audit-older");
+        older.setOnAction(e -> vm.older());
+        Label pageText = new Label();
+        pageText.setId("audit-page");
+        pageText.textProperty().bind(vm.pageText());
         Button verify = new Button("Verify chain");
         verify.setId("verify-chain");
         Label verdict = new Label();
@@ -43,7 +65,9 @@ public final class AuditView extends BorderPane {
         Button export = new Button("Export…");
         export.setId("audit-export");
         export.setOnAction(e -> export());
-        HBox bar = new HBox(8, type, query, verify, export, verdict);
+        HBox filters = new HBox(8, type, agent, task, outcome, query, newer, older, pageText);
+        HBox actions = new HBox(8, verify, export, verdict);
+        javafx.scene.layout.VBox bar = new javafx.scene.layout.VBox(6, filters, actions);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(table);
@@ -51,6 +75,14 @@ public final class AuditView extends BorderPane {
 
     public void refresh() {
         vm.refresh();
+    }
+
+    private static TextField field(String id, String prompt, javafx.beans.property.StringProperty value) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPromptText(prompt);
+        f.textProperty().bindBidirectional(value);
+        return f;
     }
 
     /** Asks where, then writes the events shown: CSV, or JSON for a .json name. */

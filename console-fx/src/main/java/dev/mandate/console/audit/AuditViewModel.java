@@ -20,8 +20,16 @@ public final class AuditViewModel {
     private final Tasks tasks;
     private final ObservableList<Model.AuditRow> rows = FXCollections.observableArrayList();
     private final ObservableList<Model.AuditRow> readOnlyRows = FXCollections.unmodifiableObservableList(rows);
+    /** Events per page. */
+    public static final int PAGE_SIZE = 200;
     private final StringProperty eventType = new SimpleStringProperty("");
+    private final StringProperty agentId = new SimpleStringProperty("");
+    private final StringProperty taskId = new SimpleStringProperty("");
+    private final StringProperty outcome = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper pageText = new ReadOnlyStringWrapper("");
+    private int page;
+    private long total;
 
     public AuditViewModel(BrokerApi broker, Tasks tasks) {
         this.broker = broker;
@@ -37,17 +45,62 @@ public final class AuditViewModel {
         return eventType;
     }
 
+    public StringProperty agentId() {
+        return agentId;
+    }
+
+    public StringProperty taskId() {
+        return taskId;
+    }
+
+    /** {@code success}, {@code denied}, or empty for both. */
+    public StringProperty outcome() {
+        return outcome;
+    }
+
+    /** "events 1–200 of 5321, newest first" */
+    public ReadOnlyStringProperty pageText() {
+        return pageText.getReadOnlyProperty();
+    }
+
     /** The chain check's result, or why a call failed. */
     public ReadOnlyStringProperty verdict() {
         return verdict.getReadOnlyProperty();
     }
 
+    /** The newest page of the events the filters match. */
     public void refresh() {
-        String filter = eventType.get();
+        load(0);
+    }
+
+    /** The page of older events, if there is one. */
+    public void older() {
+        if ((long) (page + 1) * PAGE_SIZE < total) {
+            load(page + 1);
+        }
+    }
+
+    /** The page of newer events, if there is one. */
+    public void newer() {
+        if (page > 0) {
+            load(page - 1);
+        }
+    }
+
+    private void load(int wanted) {
+        Model.AuditQuery q = new Model.AuditQuery(eventType.get(), agentId.get(), taskId.get(), outcome.get());
         tasks.background(() -> {
             try {
-                var list = broker.audit(filter);
-                tasks.fx(() -> rows.setAll(list));
+                Model.AuditPage p = broker.auditPage(q, wanted, PAGE_SIZE);
+                long first = p.rows().isEmpty() ? 0 : (long) p.page() * p.pageSize() + 1;
+                String text = p.rows().isEmpty() ? "no events match" : "events " + first + "–" + (first + p.rows().size() - 1)
+                        + " of " + p.total() + ", newest first";
+                tasks.fx(() -> {
+                    page = p.page();
+                    total = p.total();
+                    rows.setAll(p.rows());
+                    pageText.set(text);
+                });
             } catch (BrokerException e) {
                 tasks.fx(() -> verdict.set(e.getMessage()));
             }

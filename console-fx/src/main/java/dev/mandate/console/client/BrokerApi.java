@@ -30,7 +30,14 @@ public interface BrokerApi {
     /** Rotates at once; the kid now signing. */
     String rotateNow();
 
-    List<Model.AuditRow> audit(String eventType);
+    /** One page of the audit events {@code query} matches, newest first; page 0 holds the newest. */
+    Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize);
+
+    /** The latest audit events naming {@code agentId}, newest first. */
+    List<Model.AuditRow> auditOf(String agentId);
+
+    /** The delegation tree {@code root} (an agent id or a jti) belongs to. */
+    Model.ChainNode chain(String root);
 
     /** Every registered app. */
     List<Model.AppView> apps();

@@ -283,17 +283,55 @@ public final class BrokerClient implements BrokerApi {
     }
 
     @Override
-    public List<Model.AuditRow> audit(String eventType) {
-        String query = eventType == null || eventType.isBlank() ? "" : "&event_type=" + URLEncoder.encode(eventType, StandardCharsets.UTF_8);
-        JsonObject total = send("GET", "/v1/audit/events?limit=1" + query, null, true);
-        long offset = Math.max(0, total.getJsonNumber("total").longValue() - 200);
+    public Model.AuditPage auditPage(Model.AuditQuery q, int page, int pageSize) {
+        StringBuilder query = new StringBuilder();
+        param(query, "event_type", q.eventType());
+        param(query, "agent_id", q.agentId());
+        param(query, "task_id", q.taskId());
+        param(query, "outcome", q.outcome());
+        long total = send("GET", "/v1/audit/events?limit=1" + query, null, true).getJsonNumber("total").longValue();
+        // Page 0 holds the newest events: count back from the end.
+        long end = Math.max(0, total - (long) page * pageSize);
+        long offset = Math.max(0, end - pageSize);
         List<Model.AuditRow> rows = new ArrayList<>();
-        for (JsonValue v : send("GET", "/v1/audit/events?limit=200&offset=" + offset + query, null, true).getJsonArray("events")) {
-            JsonObject e = v.asJsonObject();
-            rows.add(new Model.AuditRow(e.getJsonNumber("id").longValue(), e.getString("timestamp"), e.getString("event_type"),
-                    e.getString("agent_id"), e.getString("task_id"), e.getString("detail"), e.getString("outcome")));
+        if (end > 0) {
+            for (JsonValue v : send("GET", "/v1/audit/events?limit=" + (end - offset) + "&offset=" + offset + query, null, true)
+                    .getJsonArray("events")) {
+                rows.add(auditRow(v.asJsonObject()));
+            }
         }
-        return rows.reversed();
+        return new Model.AuditPage(List.copyOf(rows.reversed()), total, page, pageSize);
+    }
+
+    private static void param(StringBuilder query, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            query.append('&').append(name).append('=').append(URLEncoder.encode(value.strip(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Model.AuditRow auditRow(JsonObject e) {
+        return new Model.AuditRow(e.getJsonNumber("id").longValue(), e.getString("timestamp"), e.getString("event_type"),
+                e.getString("agent_id"), e.getString("task_id"), e.getString("detail"), e.getString("outcome"));
+    }
+
+    @Override
+    public List<Model.AuditRow> auditOf(String agentId) {
+        return auditPage(new Model.AuditQuery(null, agentId, null, null), 0, 200).rows();
+    }
+
+    @Override
+    public Model.ChainNode chain(String root) {
+        return chainNode(send("GET", "/v1/admin/chains/" + URLEncoder.encode(root, StandardCharsets.UTF_8), null, true)
+                .getJsonObject("root"));
+    }
+
+    private static Model.ChainNode chainNode(JsonObject n) {
+        List<Model.ChainNode> children = new ArrayList<>();
+        for (JsonValue c : n.getJsonArray("children")) {
+            children.add(chainNode(c.asJsonObject()));
+        }
+        return new Model.ChainNode(n.getString("agent_id"), n.getString("jti"), strings(n, "scope"), time(n, "expires_at"),
+                n.getString("state"), List.copyOf(children));
     }
 
     @Override

@@ -31,6 +31,14 @@ public final class Model {
                            String outcome) {
     }
 
+    /** What the audit tab filters on; blank or null: any. */
+    public record AuditQuery(String eventType, String agentId, String taskId, String outcome) {
+    }
+
+    /** A page of audit events, newest first, and how many match in all. */
+    public record AuditPage(List<AuditRow> rows, long total, int page, int pageSize) {
+    }
+
     public record Verification(boolean valid, long events, Long firstBrokenId) {
     }
 
@@ -72,5 +80,10 @@ public final class Model {
     }
 
     public record RatePoint(Instant at, List<Double> perSecond) {
+    }
+
+    /** A node of a delegation tree as the broker tells it: its holder, token, scope, expiry and state now. */
+    public record ChainNode(String agentId, String jti, List<String> scope, Instant expiresAt, String state,
+                            List<ChainNode> children) {
     }
 }

@@ -51,16 +51,15 @@ public final class MainView extends BorderPane implements AutoCloseable {
         overview = new OverviewViewModel(client, tasks);
         Tab overviewTab = tab("Overview", new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
-        AgentsView agentsView = new AgentsView(agents);
+        AgentsView agentsView = new AgentsView(agents,
+                new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get));
         AppsView appsView = new AppsView(apps);
-        TabPane tabs = new TabPane(
-                overviewTab,
-                tab("Agents", agentsView),
-                tab("Delegation trees", chains),
-                tab("Activity", new ActivityView(activity)),
-                tab("Audit", audit),
-                tab("Keys", keys),
-                tab("Apps", appsView));
+        Tab agentsTab = tab("Agents", agentsView);
+        Tab auditTab = tab("Audit", audit);
+        Tab keysTab = tab("Keys", keys);
+        Tab appsTab = tab("Apps", appsView);
+        TabPane tabs = new TabPane(overviewTab, agentsTab, tab("Delegation trees", chains),
+                tab("Activity", new ActivityView(activity)), auditTab, keysTab, appsTab);
         tabs.setId("tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
             if (tab != null && tab.getContent() == chains) {
@@ -103,7 +102,6 @@ public final class MainView extends BorderPane implements AutoCloseable {
             Tab t = tabs.getTabs().get(i);
             commands.add("Go to " + t.getText(), "Ctrl+" + (i + 1), () -> tabs.getSelectionModel().select(t));
         }
-        Tab agentsTab = tabs.getTabs().get(1);
         commands.add("Filter agents", "Ctrl+F", () -> {
                     tabs.getSelectionModel().select(agentsTab);
                     agentsView.focusFilter();
@@ -122,23 +120,23 @@ public final class MainView extends BorderPane implements AutoCloseable {
                     statusVm.refresh();
                 })
                 .add("Verify the audit chain", "", () -> {
-                    tabs.getSelectionModel().select(tabs.getTabs().get(4));
+                    tabs.getSelectionModel().select(auditTab);
                     audit.verify();
                 })
                 .add("Export the audit events shown…", "", () -> {
-                    tabs.getSelectionModel().select(tabs.getTabs().get(4));
+                    tabs.getSelectionModel().select(auditTab);
                     audit.export();
                 })
                 .add("Register a new app…", "", () -> {
-                    tabs.getSelectionModel().select(tabs.getTabs().get(6));
+                    tabs.getSelectionModel().select(appsTab);
                     appsView.create();
                 })
                 .add("Revoke the selected signing key…", "", () -> {
-                    tabs.getSelectionModel().select(tabs.getTabs().get(5));
+                    tabs.getSelectionModel().select(keysTab);
                     keys.revokeSelected();
                 })
                 .add("Rotate the signing key now", "", () -> {
-                    tabs.getSelectionModel().select(tabs.getTabs().get(5));
+                    tabs.getSelectionModel().select(keysTab);
                     keys.rotateNow();
                 });
         addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
