@@ -108,7 +108,14 @@ public final class ConsoleScreenshots {
             appTokens[i] = broker.post("/v1/app/auth", "{\"client_id\":\"" + app.getString("client_id")
                     + "\",\"client_secret\":\"" + app.getString("client_secret") + "\"}", null).json().getString("access_token");
         }
+        var overview = broker.broker().overview();
+        List<String> refused = new java.util.ArrayList<>();
+        overview.sample();
         for (int o = 0; o < ORCHESTRATIONS.size(); o++) {
+            if (o % 4 == 0) {
+                tick(broker, 2_000);
+                overview.sample();   // what the housekeeping does every 10 s: a few points for the chart
+            }
             String orch = ORCHESTRATIONS.get(o);
             int app = o % apps.length;
             String scope = scopes[app];
@@ -122,11 +129,18 @@ public final class ConsoleScreenshots {
             broker.delegated(toWorker, helper.agentId(), "[\"" + first.replace("*", "summary") + "\"]");
             if (o % 5 == 1) {
                 broker.revoke(admin, "chain", worker.agentId());          // a tree revoked whole
+                refused.add(worker.token());
             } else if (o % 5 == 3) {
                 broker.revoke(admin, "agent", helper.agentId());          // one agent revoked
+                refused.add(helper.token());
             }
         }
+        for (int i = 0; i < 10; i++) {
+            refused.forEach(broker::valid);   // agents still presenting revoked tokens: refused validations
+        }
         broker.post("/v1/admin/keys/rotate", "{\"immediate\":true}", admin);
+        tick(broker, 2_000);
+        overview.sample();
     }
 
     private static TestBroker.Agent agent(TestBroker broker, String appToken, String orch, String role, String scope, int maxTtl) {
@@ -161,6 +175,12 @@ public final class ConsoleScreenshots {
             }
         });
         return result.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Lets {@code millis} pass, on the test broker's clock too (it moves only when told). */
+    private static void tick(TestBroker broker, long millis) {
+        pause(millis);
+        broker.clock.advance(java.time.Duration.ofMillis(millis));
     }
 
     private static void pause(long millis) {

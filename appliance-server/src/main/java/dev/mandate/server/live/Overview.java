@@ -59,6 +59,9 @@ public final class Overview {
 
     /** Records the counters now; the housekeeping calls this every {@link #INTERVAL_SECONDS} seconds. */
     public synchronized void sample() {
+        if (!samples.isEmpty() && samples.peekLast().epochMillis() >= clock.millis()) {
+            return;   // no time has passed since the last sample (or the clock stepped back): nothing to rate
+        }
         double[] now = new double[totals.size()];
         for (int i = 0; i < now.length; i++) {
             now[i] = totals.get(i).getAsDouble();

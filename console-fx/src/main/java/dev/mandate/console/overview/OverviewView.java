@@ -35,13 +35,15 @@ public final class OverviewView extends BorderPane {
         message.setId("overview-message");
         message.textProperty().bind(vm.message());
 
-        NumberAxis minutes = new NumberAxis(-15, 0, 1);
+        // The window is the history there is, up to the broker's 15 minutes (a broker just started has less).
+        NumberAxis minutes = new NumberAxis();
+        minutes.setForceZeroInRange(true);
         minutes.setLabel("minutes ago");
         NumberAxis perSecond = new NumberAxis();
         perSecond.setLabel("per second");
         chart = new LineChart<>(minutes, perSecond);
         chart.setId("overview-rates");
-        chart.setTitle("Last 15 minutes");
+        chart.setTitle("Rates over the last 15 minutes (this node)");
         chart.setAnimated(false);        // redrawn every 10 s: no animation on the FX thread
         chart.setCreateSymbols(false);
         vm.series().addListener((o, was, now) -> show(now));
@@ -67,10 +69,13 @@ public final class OverviewView extends BorderPane {
         chart.getData().setAll(lines);
     }
 
+    /** A tile for a line of text; a line with nothing to say (no cluster: no nodes) takes no room. */
     private static Label tile(ObservableStringValue text) {
         Label l = new Label();
         l.textProperty().bind(text);
         l.getStyleClass().add("overview-tile");
+        l.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(text));
+        l.managedProperty().bind(l.visibleProperty());
         return l;
     }
 }

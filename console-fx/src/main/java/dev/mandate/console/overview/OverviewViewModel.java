@@ -77,7 +77,7 @@ public final class OverviewViewModel {
                 String tokensLine = "Tokens: " + line(o.tokens(), List.of("live", "released", "superseded"))
                         + " · revocation entries " + o.revocationEntries();
                 String appsLine = "Apps: " + line(o.apps(), List.of("active", "inactive"));
-                String keysLine = "Keys: " + line(o.keys(), List.of("active", "next", "retired", "revoked"));
+                String keysLine = "Keys: " + line(o.keys(), List.of("active", "next", "retiring", "retired", "revoked"));
                 List<Series> all = series(o);
                 tasks.fx(() -> {
                     agents.set(agentsLine);
