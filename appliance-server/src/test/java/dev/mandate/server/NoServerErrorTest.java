@@ -26,7 +26,7 @@ class NoServerErrorTest {
             "/v1/app/launch-tokens", "/v1/admin/apps", "/v1/app/auth", "/v1/introspect", "/v1/oauth/revoke",
             "/v1/admin/keys/rotate", "/v1/admin/keys/nope/revoke", "/v1/admin/revocations/preview");
     private static final List<String> GETS = List.of("/v1/audit/events?limit=-1&offset=x&since=bad", "/v1/audit/verify",
-            "/v1/revocations?since=abc&limit=-5", "/v1/admin/agents?state=x&limit=abc", "/v1/admin/agents?q=%25%5F%5C",
+            "/v1/revocations?since=abc&limit=-5", "/v1/admin/agents?state=x&limit=abc", "/v1/admin/agents?q=%25%5F%5C", "/v1/admin/agents?sort=%00&order=x",
             "/v1/admin/chains/%00", "/v1/admin/chains/" + "x".repeat(700), "/v1/admin/keys", "/v1/admin/apps/%2e%2e",
             "/v1/admin/events?since=-1", "/v1/admin/events?since=x", "/v1/jwks", "/.well-known/oauth-authorization-server",
             "/v1/health", "/v1/metrics", "/v1/challenge", "/v1/nope/../v1/health", "/v1/admin/overview?x=%00");

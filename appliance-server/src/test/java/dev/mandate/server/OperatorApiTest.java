@@ -177,6 +177,40 @@ class OperatorApiTest {
     }
 
     @Test
+    void agentsAreSortedByTheBrokerByRegistrationIdOrTimeLeft() {
+        try (TestBroker broker = TestBroker.start(dir.resolve("sorted"))) {
+            String admin = broker.adminToken();
+            List<String> byTtl = new java.util.ArrayList<>();
+            for (int ttl : new int[]{600, 60, 300}) {
+                String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":" + ttl);
+                var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(), "sort",
+                        "ttl-" + ttl, "[\"read:data:x\"]"), null);
+                assertEquals(200, r.status(), r.toString());
+                byTtl.add(r.json().getString("agent_id"));
+                broker.clock.advance(Duration.ofSeconds(1));   // registrations a second apart: a defined newest first
+            }
+            String a600 = byTtl.get(0);
+            String a60 = byTtl.get(1);
+            String a300 = byTtl.get(2);
+            assertEquals(List.of(a300, a60, a600), ids(broker, admin, ""), "newest first by default");
+            assertEquals(List.of(a600, a60, a300), ids(broker, admin, "&sort=registered&order=asc"));
+            assertEquals(List.of(a60, a300, a600), ids(broker, admin, "&sort=expires"), "least time left first");
+            assertEquals(List.of(a600, a300, a60), ids(broker, admin, "&sort=expires&order=desc"));
+            assertEquals(byTtl.stream().sorted().toList(), ids(broker, admin, "&sort=agent"));
+            assertEquals(List.of(a60), ids(broker, admin, "&sort=expires&limit=1"), "the database pages in that order");
+            broker.revoke(admin, "agent", a60);
+            assertEquals(List.of(a300, a600, a60), ids(broker, admin, "&sort=expires"), "a revoked agent has no time left: last");
+            assertProblem(broker.get("/v1/admin/agents?sort=ttl", admin), 400, "invalid_request", "/v1/admin/agents");
+            assertProblem(broker.get("/v1/admin/agents?order=up", admin), 400, "invalid_request", "/v1/admin/agents");
+        }
+    }
+
+    private static List<String> ids(TestBroker broker, String admin, String query) {
+        return broker.get("/v1/admin/agents?q=sort" + query, admin).json().getJsonArray("agents").stream()
+                .map(v -> v.asJsonObject().getString("agent_id")).toList();
+    }
+
+    @Test
     void theOverviewCountsWhatTheBrokerHoldsAndRatesWhatItDid() {
         try (TestBroker broker = TestBroker.start(dir.resolve("overview"))) {
             String admin = broker.adminToken();

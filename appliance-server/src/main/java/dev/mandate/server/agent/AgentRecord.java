@@ -6,4 +6,17 @@ public record AgentRecord(String agentId, String appId, String orchId, String ta
     /** The filters of the operator's agent list; null means any. {@code text} matches ids and scopes, case-insensitively. */
     public record Filter(String appId, String orchId, String taskId, String text) {
     }
+
+    /**
+     * The order of the operator's agent list: {@code REGISTERED} (newest first by default), {@code AGENT} (by
+     * id), {@code EXPIRES} (by the expiry of the agent's latest own token: least time left first; revoked agents last).
+     */
+    public enum Sort {
+        REGISTERED, AGENT, EXPIRES
+    }
+
+    /** A sort and its direction. */
+    public record Order(Sort sort, boolean ascending) {
+        public static final Order NEWEST = new Order(Sort.REGISTERED, false);
+    }
 }

@@ -50,8 +50,9 @@ public final class Agents implements Ledgers.Agents, Apps.Launched {
     }
 
     /** The agents matching {@code filter}, newest first: all of them, or one page when {@code limit} is given. */
-    public List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, Integer limit, int offset) {
-        return store.matching(tx, filter, limit, offset);
+    public List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, Integer limit,
+                                      int offset) {
+        return store.matching(tx, filter, order, limit, offset);
     }
 
     /** How many agents match {@code filter}. */

@@ -49,8 +49,8 @@ final class JdbcAgentStore {
                 rs -> Instant.ofEpochSecond(rs.getLong(1)), agentId);
     }
 
-    /** Agents matching {@code filter}, newest first; a page of them when {@code limit} is given. */
-    List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, Integer limit, int offset) {
+    /** Agents matching {@code filter} in {@code order}; a page of them when {@code limit} is given. */
+    List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, Integer limit, int offset) {
         List<Object> args = new ArrayList<>();
         String where = where(filter, args);
         String page = "";
@@ -60,9 +60,21 @@ final class JdbcAgentStore {
             args.add(offset);
         }
         return tx.list("SELECT agent_id, app_id, orch_id, task_id, registered_at, revoked_at FROM agents a" + where
-                        + " ORDER BY a.registered_at DESC, a.agent_id" + page,
+                        + " ORDER BY " + orderBy(order) + page,
                 rs -> new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                         rs.getObject(6, Long.class) != null), args.toArray());
+    }
+
+    /** The ORDER BY of {@code order}, made of fixed text only (never of request input); ties broken by id. */
+    private static String orderBy(AgentRecord.Order order) {
+        String direction = order.ascending() ? " ASC" : " DESC";
+        return switch (order.sort()) {
+            case REGISTERED -> "a.registered_at" + direction + ", a.agent_id";
+            case AGENT -> "a.agent_id" + direction;
+            // The expiry of the agent's latest own token (delegated ones end no later than their delegator's).
+            case EXPIRES -> "CASE WHEN a.revoked_at IS NULL THEN 0 ELSE 1 END, COALESCE((SELECT MAX(t.expires_at) FROM tokens t"
+                    + " WHERE t.sub = a.agent_id AND t.depth = 0), 0)" + direction + ", a.agent_id";
+        };
     }
 
     long count(Database.Tx tx, AgentRecord.Filter filter) {

@@ -76,7 +76,28 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
         var filter = new AgentRecord.Filter(blankToNull(q.first("app_id").asOptional()),
                 blankToNull(q.first("orch_id").asOptional()), blankToNull(q.first("task_id").asOptional()),
                 blankToNull(q.first("q").asOptional()));
-        Json.ok(res, json(views.agents(new OperatorViews.AgentQuery(filter, state, limit, offset))));
+        AgentRecord.Sort sort = q.first("sort").asOptional().map(OperatorEndpoint::sort).orElse(AgentRecord.Sort.REGISTERED);
+        boolean ascending = q.first("order").asOptional().map(OperatorEndpoint::ascending)
+                .orElse(sort != AgentRecord.Sort.REGISTERED);   // newest first; by id and by time left ascending
+        Json.ok(res, json(views.agents(new OperatorViews.AgentQuery(filter, state, new AgentRecord.Order(sort, ascending),
+                limit, offset))));
+    }
+
+    private static AgentRecord.Sort sort(String value) {
+        return switch (value) {
+            case "registered" -> AgentRecord.Sort.REGISTERED;
+            case "agent" -> AgentRecord.Sort.AGENT;
+            case "expires" -> AgentRecord.Sort.EXPIRES;
+            default -> throw Refusal.badRequest("'sort' must be registered, agent or expires");
+        };
+    }
+
+    private static boolean ascending(String value) {
+        return switch (value) {
+            case "asc" -> true;
+            case "desc" -> false;
+            default -> throw Refusal.badRequest("'order' must be asc or desc");
+        };
     }
 
     private static TokenState state(String value) {

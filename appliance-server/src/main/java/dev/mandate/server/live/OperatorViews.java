@@ -25,7 +25,7 @@ import java.util.Map;
 public final class OperatorViews {
 
     /** The filters and page of {@code GET /v1/admin/agents}; a null {@code state} means any. */
-    public record AgentQuery(AgentRecord.Filter filter, TokenState state, int limit, int offset) {
+    public record AgentQuery(AgentRecord.Filter filter, TokenState state, AgentRecord.Order order, int limit, int offset) {
     }
 
     /** One of an agent's tokens; {@code effectiveExpiresAt} is the earliest expiry along its chain. */
@@ -76,7 +76,7 @@ public final class OperatorViews {
         return db.read(tx -> {
             // Without a state filter the database pages; a state filter needs every candidate's state first.
             boolean pageInSql = q.state() == null;
-            List<AgentRecord> candidates = agents.matching(tx, q.filter(), pageInSql ? q.limit() : null,
+            List<AgentRecord> candidates = agents.matching(tx, q.filter(), q.order(), pageInSql ? q.limit() : null,
                     pageInSql ? q.offset() : 0);
             Map<String, List<TokenRecord>> tokens = new HashMap<>();
             history.heldBy(tx, candidates.stream().map(AgentRecord::agentId).toList())
