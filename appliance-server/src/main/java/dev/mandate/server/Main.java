@@ -468,7 +468,6 @@ public final class Main {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** The tokens alive now: active in the database, unexpired, and matched by no revocation entry. */
     /** The total of every counter {@code name} (with {@code tag=value} when a tag is given), as the overview samples it. */
     private static java.util.function.DoubleSupplier counter(io.micrometer.core.instrument.MeterRegistry meters, String name,
                                                             String tag, String value) {
@@ -481,6 +480,7 @@ public final class Main {
         };
     }
 
+    /** The tokens alive now: active in the database, unexpired, and matched by no revocation entry. */
     private static LiveTokens liveTokens(Database db, TokenHistory history, Revocations revocations, long now) {
         LiveTokens live = new LiveTokens();
         for (TokenRecord t : db.read(tx -> history.unexpiredActive(tx, now))) {

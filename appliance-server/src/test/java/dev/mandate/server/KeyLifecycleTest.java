@@ -186,6 +186,34 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void aKeysLiveTokensCountTheRenewalsAndDelegationsThatDieWithIt() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("count"))) {
+            String admin = broker.adminToken();
+            TestBroker.Agent a = broker.registerAgent(admin, "orch", "count-a", "[\"read:data:*\"]");
+            TestBroker.Agent b = broker.registerAgent(admin, "orch", "count-b", "[\"read:data:*\"]");
+            String old = kid(a.token());
+            assertEquals(202, broker.post("/v1/admin/keys/rotate", "{\"immediate\":true}", admin).status());
+            // Renewed under the new key, then delegated from: both die with the old key, which signed neither.
+            String renewed = broker.post("/v1/token/renew", null, a.token()).json().getString("access_token");
+            String delegated = broker.delegated(renewed, b.agentId(), "[\"read:data:x\"]");
+            assertNotEquals(old, kid(renewed));
+
+            String newAdmin = broker.adminToken();
+            var listed = broker.get("/v1/admin/keys", newAdmin).json().getJsonArray("keys").stream().map(v -> v.asJsonObject())
+                    .filter(k -> k.getString("kid").equals(old)).findFirst().orElseThrow();
+            // b's token, the first admin's, the renewal and the delegation: a's first token was superseded.
+            assertEquals(4, listed.getInt("live_tokens"), listed.toString());
+            var r = broker.post("/v1/admin/keys/" + old + "/revoke", null, newAdmin);
+            assertEquals(200, r.status(), r.toString());
+            assertEquals(4, r.json().getInt("count"), "what was counted is what died");
+            for (String dead : List.of(b.token(), admin, renewed, delegated)) {
+                assertFalse(broker.valid(dead));
+            }
+            assertTrue(broker.valid(newAdmin));
+        }
+    }
+
+    @Test
     void revokingAKeyKillsEveryTokenItSignedAtOnce() throws Exception {
         try (TestBroker broker = TestBroker.start(dir.resolve("revoke"))) {
             String admin = broker.adminToken();

@@ -232,8 +232,9 @@ class OperatorApiTest {
             JsonObject counts = r.json().getJsonObject("counts");
             assertEquals(3, counts.getJsonNumber("agents").longValue());
             JsonObject tokens = counts.getJsonObject("tokens");
-            // Live: the admin's token, a's and the renewed c's (b's own and its delegated token died); c's first superseded.
-            assertEquals(3, tokens.getInt("live"), tokens.toString());
+            // Live agent tokens: a's and the renewed c's (b's own and its delegated token died; the admin's is not
+            // an agent's); c's first superseded.
+            assertEquals(2, tokens.getInt("live"), tokens.toString());
             assertEquals(1, tokens.getInt("superseded"), tokens.toString());
             assertEquals(0, tokens.getInt("released"), tokens.toString());
             assertEquals(1, counts.getJsonObject("apps").getInt("active"));

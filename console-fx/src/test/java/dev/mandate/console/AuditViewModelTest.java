@@ -57,13 +57,18 @@ class AuditViewModelTest {
             assertEquals("events 1–200 of 202, newest first", vm.pageText().get(), "201 here and the one registerAgent made");
             assertTrue(vm.rows().get(0).id() > vm.rows().get(1).id(), "newest first");
             long oldestShown = vm.rows().getLast().id();
+            for (int i = 0; i < 5; i++) {
+                broker.launchToken(admin, "[\"read:data:*\"]", "");   // events arriving while the operator reads
+            }
             vm.older();
-            assertEquals("events 201–202 of 202, newest first", vm.pageText().get());
+            assertEquals("events 201–202 of 202, newest first", vm.pageText().get(), "pages count from the first page's total");
             assertTrue(vm.rows().stream().allMatch(r -> r.id() < oldestShown), "the older page holds only older events");
             vm.older();
             assertEquals("events 201–202 of 202, newest first", vm.pageText().get(), "no page past the oldest");
             vm.newer();
             assertEquals("events 1–200 of 202, newest first", vm.pageText().get());
+            vm.refresh();
+            assertEquals("events 1–200 of 207, newest first", vm.pageText().get(), "a query counts afresh");
 
             vm.eventType().set("");
             vm.agentId().set(agent.agentId());
@@ -87,7 +92,7 @@ class AuditViewModelTest {
                 "level=task", "success");
         AuditViewModel vm = new AuditViewModel(new StubBroker() {
             @Override
-            public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize) {
+            public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal) {
                 return new Model.AuditPage(java.util.List.of(tricky, plain), 2, 0, pageSize);
             }
         }, Tasks.inline());

@@ -76,8 +76,11 @@ class KeysViewModelTest {
             vm.refresh();
             Model.KeyView active = vm.keys().stream().filter(k -> k.state().equals("active")).findFirst().orElseThrow();
             assertTrue(active.liveTokens() >= 2, "the admin's and the agent's tokens: " + active);
-            var c = vm.prepareRevoke(active);
-            assertTrue(c.description().contains(active.liveTokens() + " live tokens signed by it will die"), c.description());
+            List<KeysViewModel.Confirmation> asked = new java.util.ArrayList<>();
+            vm.prepareRevoke(active, asked::add);
+            var c = asked.getFirst();
+            assertTrue(c.description().contains(active.liveTokens() + " live tokens signed by it or derived from its tokens will die"),
+                    c.description());
             assertTrue(c.description().contains("The next key takes over signing"), c.description());
 
             vm.confirmRevoke(c);

@@ -32,8 +32,8 @@ class OverviewViewModelTest {
             vm.refresh();
             assertEquals("", vm.message().get());
             assertEquals("Agents: 2 registered", vm.agents().get());
-            // The test's admin token, the console's and b's are live; a's was revoked with its agent.
-            assertEquals("Tokens: 3 live · 0 released · 0 superseded · revocation entries 1", vm.tokens().get());
+            // b's token is live; a's was revoked with its agent (operators' tokens are not counted).
+            assertEquals("Tokens: 1 live · 0 released · 0 superseded · revocation entries 1", vm.tokens().get());
             assertEquals("Keys: 1 active · 0 next · 0 retiring · 0 retired · 0 revoked", vm.keys().get());
             assertEquals("Apps: 0 active · 0 inactive", vm.apps().get());
             assertEquals(List.of("Issued", "Renewed", "Delegated", "Revoked", "Refused validations"),

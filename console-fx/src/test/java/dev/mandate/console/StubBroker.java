@@ -40,7 +40,7 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
-    public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize) {
+    public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal) {
         throw new UnsupportedOperationException("auditPage");
     }
 

@@ -140,7 +140,6 @@ public final class KeyLifecycle {
                 ? Optional.of(find(KeyState.NEXT).orElseGet(() -> generate(false, keys -> inState(keys, KeyState.NEXT))))
                 : Optional.empty();
         var successorSigner = successor.map(next -> hsm.signer(next.label(), maxConcurrentSignatures));
-        long now = clock.instant().getEpochSecond();
         KeyRecord revoked = with(key, KeyState.REVOKED, key.activatesAt(), key.activatedAt(), clock.instant());
         int count = db.write(tx -> {
             // Decided here: another node of a cluster may have rotated, revoked or retired keys meanwhile.
@@ -158,8 +157,9 @@ public final class KeyLifecycle {
             tx.propagate();
             store.update(tx, revoked);
             var signed = live.ofKey(kid);
-            int signedLive = (int) signed.stream().filter(t -> t.expiresAt() > now).count();
             var derived = revoker.revokeSignedBy(tx, kid);
+            // The tokens it signed and every token derived from them (renewals under another key, delegations).
+            int signedLive = revoker.dying(signed, derived);
             journal.record(tx, Audit.success("key_revoked", "kid=" + kid + " count=" + signedLive),
                     new Event.KeyRevoked(kid, signedLive));
             tx.apply(() -> {
@@ -173,10 +173,12 @@ public final class KeyLifecycle {
         return count;
     }
 
-    /** The live tokens {@code kid} signed: what {@link #revoke} would count now (this node's live index). */
+    /**
+     * The live tokens that die with {@code kid}: those it signed and every token derived from them (renewals
+     * under another key, delegations), each once; what {@link #revoke} would count now.
+     */
     public int liveTokensSignedBy(String kid) {
-        long now = clock.instant().getEpochSecond();
-        return (int) live.ofKey(kid).stream().filter(t -> t.expiresAt() > now).count();
+        return revoker.previewKey(kid, live.ofKey(kid));
     }
 
     /** Activates keys whose publish lead has passed, retires keys whose tokens have all expired, rotates on schedule. */

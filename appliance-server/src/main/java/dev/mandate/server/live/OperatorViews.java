@@ -43,9 +43,9 @@ public final class OperatorViews {
     }
 
     /**
-     * What the broker holds now: registered agents; tokens {@code live} (unexpired and unrevoked, from this node's
-     * index, as {@code mandate_live_tokens}) and unexpired agent tokens {@code released} or {@code superseded}
-     * (from the database); revocation entries in force.
+     * What the broker holds now: registered agents; agent tokens {@code live} (unexpired and unrevoked, from this
+     * node's index) and unexpired ones {@code released} or {@code superseded} (from the database); revocation
+     * entries in force (this node's memory, which holds the cluster's).
      */
     public record Stored(long agents, Map<String, Long> tokens, long revocationEntries) {
     }
@@ -117,7 +117,7 @@ public final class OperatorViews {
         return db.read(tx -> {
             Map<String, Long> recorded = history.unexpiredAgentTokensByState(tx, now);
             Map<String, Long> tokens = new java.util.TreeMap<>();
-            tokens.put("live", (long) live.size());
+            tokens.put("live", live.agentTokens(now));
             // Revocation marks only some tokens in the database; whether a token is revoked is the index's to say.
             tokens.put(TokenState.RELEASED.wire(), recorded.getOrDefault(TokenState.RELEASED.wire(), 0L));
             tokens.put(TokenState.SUPERSEDED.wire(), recorded.getOrDefault(TokenState.SUPERSEDED.wire(), 0L));

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * What the console's overview shows (issue 15): counts of what the broker holds, and how fast it has been
  * issuing, renewing, delegating, revoking and refusing validation over the last 15 minutes. The rates come
  * from this node's counters, sampled every {@link #INTERVAL_SECONDS} seconds into a ring that keeps 15
- * minutes; the counts come from the database, so they are the cluster's.
+ * minutes. Agents, released and superseded tokens, apps and keys are counted in the database (the cluster's);
+ * live agent tokens in this node's index (on a cluster: those it issued or loaded at start).
  */
 public final class Overview {
 

@@ -1,6 +1,7 @@
 package dev.mandate.server.revocation;
 
 import dev.mandate.server.claims.Lineage;
+import dev.mandate.server.claims.TokenClaims;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -120,6 +121,12 @@ public final class LiveTokens {
     /** The tokens that have expired by {@code now} (still indexed until {@link #remove(Collection)}). */
     public List<Live> expiredAt(long now) {
         return byJti.values().stream().filter(t -> t.expiresAt() <= now).toList();
+    }
+
+    /** Unexpired agent tokens in the index (operators' and apps' left out): what the console's overview counts live. */
+    public long agentTokens(long now) {
+        return byJti.values().stream().filter(t -> t.expiresAt() > now && !t.subject().equals(TokenClaims.ADMIN)
+                && !t.subject().startsWith(TokenClaims.APP_PREFIX)).count();
     }
 
     public int size() {

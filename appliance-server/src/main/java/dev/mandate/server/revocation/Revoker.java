@@ -108,6 +108,46 @@ public final class Revoker {
         return new Result(level, target, killed);
     }
 
+    /** What a key revocation reaches: the tokens its entries are written for (with their expiry), and the live ones. */
+    private record KeyReach(Map<String, Long> tokens, Set<LiveTokens.Live> live) {
+    }
+
+    /**
+     * Read without changing anything: every token {@code kid} signed within an agent's lifetime, every renewal
+     * of one (renewals outlive the token they replace, up to the agent's absolute lifetime, so expired tokens
+     * are walked too), and the live tokens among them or delegated from them, whichever key signed those.
+     */
+    private KeyReach reachSignedBy(Database.Tx tx, String kid) {
+        long now = clock.instant().getEpochSecond();
+        Map<String, Long> reachedTokens = new java.util.LinkedHashMap<>();
+        Set<LiveTokens.Live> reached = new HashSet<>();
+        for (String signed : tokens.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
+            for (String jti : tokens.succession(tx, signed)) {
+                if (!reachedTokens.containsKey(jti)) {
+                    reachedTokens.put(jti, tokens.expiresAt(tx, jti).orElse(now));
+                    reached.addAll(live.fromToken(jti));
+                }
+            }
+        }
+        return new KeyReach(reachedTokens, reached);
+    }
+
+    /**
+     * How many live tokens revoking {@code kid} would kill now: {@code signed} (the live tokens it signed) and
+     * every token reached from its tokens, each once. What {@link #revokeSignedBy}'s caller then counts.
+     */
+    public int previewKey(String kid, Set<LiveTokens.Live> signed) {
+        return db.read(tx -> dying(signed, reachSignedBy(tx, kid).live()));
+    }
+
+    /** The live tokens among {@code signed} and {@code derived} that a revocation kills now, each once. */
+    public int dying(Set<LiveTokens.Live> signed, Set<LiveTokens.Live> derived) {
+        long now = clock.instant().getEpochSecond();
+        Set<LiveTokens.Live> all = new HashSet<>(signed);
+        all.addAll(derived);
+        return (int) all.stream().filter(t -> t.expiresAt() > now && !revocations.isRevoked(t)).count();
+    }
+
     /**
      * Inside a key revocation's transaction: every unexpired token the key signed, every renewal of one and
      * everything delegated from them gets a token entry, so tokens derived from a compromised key's tokens
@@ -115,24 +155,15 @@ public final class Revoker {
      */
     public Set<LiveTokens.Live> revokeSignedBy(Database.Tx tx, String kid) {
         long now = clock.instant().getEpochSecond();
-        Set<String> done = new HashSet<>();
-        Set<LiveTokens.Live> reached = new HashSet<>();
-        // Renewals outlive the token they replace, up to the agent's absolute lifetime: walk from every token
-        // the key signed within that window, expired or not.
-        for (String signed : tokens.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
-            for (String jti : tokens.succession(tx, signed)) {
-                if (done.add(jti)) {
-                    long expires = tokens.expiresAt(tx, jti).orElse(now);
-                    if (expires > now) {
-                        revocations.add(tx, Revocations.Level.TOKEN, jti, expires);
-                    }
-                    tokens.markRevoked(tx, jti, now);
-                    reached.addAll(live.fromToken(jti));
-                }
+        KeyReach reach = reachSignedBy(tx, kid);
+        reach.tokens().forEach((jti, expires) -> {
+            if (expires > now) {
+                revocations.add(tx, Revocations.Level.TOKEN, jti, expires);
             }
-        }
+            tokens.markRevoked(tx, jti, now);
+        });
         Set<LiveTokens.Live> alive = new HashSet<>();
-        for (LiveTokens.Live t : reached) {
+        for (LiveTokens.Live t : reach.live()) {
             if (t.expiresAt() > now) {
                 alive.add(t);
             }

@@ -83,13 +83,15 @@ public final class AgentDetailViewModel {
                     lines(broker.chain(root), agentId, 0, tree);
                 } catch (BrokerException e) {
                     tree.add(e.status() == 404 ? "no delegation tree rooted at " + root : "chain of " + root + ": " + e.getMessage());
+                } catch (RuntimeException e) {   // an answer the console cannot read
+                    tree.add("chain of " + root + ": " + e.getMessage());
                 }
             }
             List<Model.AuditRow> trail;
             String why = null;
             try {
                 trail = broker.auditOf(agentId);
-            } catch (BrokerException e) {
+            } catch (RuntimeException e) {
                 trail = List.of();
                 why = e.getMessage();
             }

@@ -112,7 +112,7 @@ public final class AgentsView extends BorderPane {
      */
     public void revokeSelected(String level) {
         List<AgentRow> rows = List.copyOf(table.getSelectionModel().getSelectedItems());
-        if (rows.size() == 1 || rows.size() > 1 && level.equals("token")) {
+        if (rows.size() == 1) {
             Confirm.ask(getScene().getWindow(), vm.prepare(rows.getFirst(), level)).ifPresent(vm::confirm);
         } else if (rows.size() > 1) {
             vm.prepareBulk(rows, level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));

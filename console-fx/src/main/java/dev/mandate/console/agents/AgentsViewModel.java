@@ -163,11 +163,14 @@ public final class AgentsViewModel {
      * however many of the agents reach it); handed to {@code ask} on the FX thread. Nothing is sent yet.
      */
     public void prepareBulk(List<AgentRow> selected, String level, java.util.function.Consumer<Confirmation> ask) {
+        // The same target a single row's revocation at that level names (a row's task is its tree's root's).
+        Forest f = forest.get();
         List<String> targets = selected.stream().map(r -> switch (level) {
             case "agent", "chain" -> r.agentId();
-            case "task" -> r.taskIdProperty().get();
-            default -> throw new IllegalArgumentException("a bulk revocation is at agent, task or chain level: " + level);
-        }).distinct().toList();
+            case "token" -> r.jti();
+            case "task" -> r.jti() == null ? r.taskIdProperty().get() : f.taskOf(r.jti());
+            default -> throw new IllegalArgumentException(level);
+        }).filter(java.util.Objects::nonNull).distinct().toList();
         if (targets.isEmpty()) {
             return;
         }
@@ -190,10 +193,12 @@ public final class AgentsViewModel {
         Set<String> dying = new HashSet<>();
         c.targets().forEach(t -> dying.addAll(forest.get().dying(c.level(), t)));
         tasks.background(() -> {
+            int count = 0;
+            int done = 0;
             try {
-                int count = 0;
                 for (String target : c.targets()) {
                     count += client.revoke(c.level(), target);
+                    done++;
                 }
                 int killed = count;
                 tasks.fx(() -> {
@@ -203,7 +208,13 @@ public final class AgentsViewModel {
                 });
                 refresh();
             } catch (BrokerException e) {
-                tasks.fx(() -> message.set("Revocation failed: " + e.getMessage()));
+                // Those sent before the failure are revoked: say how far it got, and show what is true now.
+                String sofar = done == 0 ? "" : " after " + done + " of " + c.targets().size() + " (" + count
+                        + " live token" + (count == 1 ? "" : "s") + " killed)";
+                tasks.fx(() -> message.set("Revocation failed" + sofar + ": " + e.getMessage()));
+                if (done > 0) {
+                    refresh();
+                }
             }
         });
     }

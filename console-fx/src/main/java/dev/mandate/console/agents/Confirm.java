@@ -23,6 +23,13 @@ public final class Confirm {
         dialog.setContentText(c.description());
         dialog.getDialogPane().setId("confirm-revoke");
         dialog.getDialogPane().getButtonTypes().addAll(REVOKE, ButtonType.CANCEL);
+        cancelByDefault(dialog, REVOKE);
         return dialog.showAndWait().filter(REVOKE::equals).map(b -> c);
+    }
+
+    /** Enter cancels: a destructive button is pressed on purpose, never by the key that confirmed something else. */
+    public static void cancelByDefault(Dialog<?> dialog, ButtonType destructive) {
+        ((javafx.scene.control.Button) dialog.getDialogPane().lookupButton(destructive)).setDefaultButton(false);
+        ((javafx.scene.control.Button) dialog.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
     }
 }

@@ -126,7 +126,8 @@ public final class AppsView extends BorderPane {
             copy.setText("Copied");
         });
         Label warning = new Label("Copy the client secret now and store it where the app reads it: Mandate keeps only "
-                + "a hash of it and will never show it again. Lost, it cannot be recovered; register a new app instead.");
+                + "a hash of it and will never show it again. Lost, it cannot be recovered; register a new app instead. "
+                + "Closing this dialog takes it off the clipboard.");
         warning.setWrapText(true);
         warning.setId("client-secret-warning");
         warning.getStyleClass().add("warning");
@@ -138,6 +139,11 @@ public final class AppsView extends BorderPane {
         dialog.getDialogPane().setContent(new VBox(12, warning, new HBox(8, secret, copy)));
         dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
         dialog.showAndWait();
+        // Off the clipboard too, unless the operator copied something else since.
+        javafx.scene.input.Clipboard clipboard = javafx.scene.input.Clipboard.getSystemClipboard();
+        if (created.clientSecret().equals(clipboard.getString())) {
+            clipboard.clear();
+        }
         secret.clear();
     }
 
@@ -154,6 +160,7 @@ public final class AppsView extends BorderPane {
         dialog.getDialogPane().setId("confirm-deactivate");
         dialog.getDialogPane().setContent(new VBox(12, text, agents));
         dialog.getDialogPane().getButtonTypes().addAll(DEACTIVATE, ButtonType.CANCEL);
+        dev.mandate.console.agents.Confirm.cancelByDefault(dialog, DEACTIVATE);
         return dialog.showAndWait().filter(DEACTIVATE::equals).map(b -> agents.isSelected());
     }
 

@@ -30,6 +30,8 @@ public final class AuditViewModel {
     private final ReadOnlyStringWrapper pageText = new ReadOnlyStringWrapper("");
     private int page;
     private long total;
+    private Model.AuditQuery shownQuery;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public AuditViewModel(BrokerApi broker, Tasks tasks) {
         this.broker = broker;
@@ -70,39 +72,55 @@ public final class AuditViewModel {
 
     /** The newest page of the events the filters match. */
     public void refresh() {
-        load(0);
+        load(0, true);
     }
 
     /** The page of older events, if there is one. */
     public void older() {
         if ((long) (page + 1) * PAGE_SIZE < total) {
-            load(page + 1);
+            load(page + 1, false);
         }
     }
 
     /** The page of newer events, if there is one. */
     public void newer() {
         if (page > 0) {
-            load(page - 1);
+            load(page - 1, false);
         }
     }
 
-    private void load(int wanted) {
+    private void load(int wanted, boolean fresh) {
+        // A new query counts afresh; older and newer pages count from the same total, so events arriving
+        // meanwhile do not shift the pages (offsets count from the oldest event, and the log only grows).
         Model.AuditQuery q = new Model.AuditQuery(eventType.get(), agentId.get(), taskId.get(), outcome.get());
+        long anchor = !fresh && q.equals(shownQuery) ? total : 0;
+        long request = requests.incrementAndGet();
         tasks.background(() -> {
             try {
-                Model.AuditPage p = broker.auditPage(q, wanted, PAGE_SIZE);
+                Model.AuditPage p = broker.auditPage(q, wanted, PAGE_SIZE, anchor);
+                if (requests.get() != request) {
+                    return;   // the operator asked for something else meanwhile: this answer is stale
+                }
                 long first = p.rows().isEmpty() ? 0 : (long) p.page() * p.pageSize() + 1;
                 String text = p.rows().isEmpty() ? "no events match" : "events " + first + "–" + (first + p.rows().size() - 1)
                         + " of " + p.total() + ", newest first";
                 tasks.fx(() -> {
-                    page = p.page();
-                    total = p.total();
-                    rows.setAll(p.rows());
-                    pageText.set(text);
+                    if (requests.get() == request) {
+                        page = p.page();
+                        total = p.total();
+                        shownQuery = q;
+                        rows.setAll(p.rows());
+                        pageText.set(text);
+                    }
                 });
-            } catch (BrokerException e) {
-                tasks.fx(() -> verdict.set(e.getMessage()));
+            } catch (RuntimeException e) {
+                tasks.fx(() -> {
+                    if (requests.get() == request) {
+                        rows.clear();   // never the previous query's events under the new filters
+                        pageText.set("");
+                        verdict.set("Query failed: " + e.getMessage());
+                    }
+                });
             }
         });
     }

@@ -30,8 +30,12 @@ public interface BrokerApi {
     /** Rotates at once; the kid now signing. */
     String rotateNow();
 
-    /** One page of the audit events {@code query} matches, newest first; page 0 holds the newest. */
-    Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize);
+    /**
+     * One page of the audit events {@code query} matches, newest first; page 0 holds the newest. Pages count
+     * back from {@code anchorTotal} matching events (0: as many as match now), so a later page does not
+     * repeat events that arrived after an earlier one was read.
+     */
+    Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal);
 
     /** The latest audit events naming {@code agentId}, newest first. */
     List<Model.AuditRow> auditOf(String agentId);

@@ -283,13 +283,14 @@ public final class BrokerClient implements BrokerApi {
     }
 
     @Override
-    public Model.AuditPage auditPage(Model.AuditQuery q, int page, int pageSize) {
+    public Model.AuditPage auditPage(Model.AuditQuery q, int page, int pageSize, long anchorTotal) {
         StringBuilder query = new StringBuilder();
         param(query, "event_type", q.eventType());
         param(query, "agent_id", q.agentId());
         param(query, "task_id", q.taskId());
         param(query, "outcome", q.outcome());
-        long total = send("GET", "/v1/audit/events?limit=1" + query, null, true).getJsonNumber("total").longValue();
+        long total = anchorTotal > 0 ? anchorTotal
+                : send("GET", "/v1/audit/events?limit=1" + query, null, true).getJsonNumber("total").longValue();
         // Page 0 holds the newest events: count back from the end.
         long end = Math.max(0, total - (long) page * pageSize);
         long offset = Math.max(0, end - pageSize);
@@ -316,7 +317,7 @@ public final class BrokerClient implements BrokerApi {
 
     @Override
     public List<Model.AuditRow> auditOf(String agentId) {
-        return auditPage(new Model.AuditQuery(null, agentId, null, null), 0, 200).rows();
+        return auditPage(new Model.AuditQuery(null, agentId, null, null), 0, 200, 0).rows();
     }
 
     @Override

@@ -56,7 +56,10 @@ public final class KeysView extends BorderPane {
         if (key == null) {
             return;
         }
-        KeysViewModel.Confirmation c = vm.prepareRevoke(key);
+        vm.prepareRevoke(key, this::ask);
+    }
+
+    private void ask(KeysViewModel.Confirmation c) {
         javafx.scene.control.ButtonType confirm = new javafx.scene.control.ButtonType("Revoke key",
                 javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
         javafx.scene.control.Dialog<javafx.scene.control.ButtonType> dialog = new javafx.scene.control.Dialog<>();
@@ -66,6 +69,7 @@ public final class KeysView extends BorderPane {
         dialog.setContentText(c.description());
         dialog.getDialogPane().setId("confirm-revoke-key");
         dialog.getDialogPane().getButtonTypes().addAll(confirm, javafx.scene.control.ButtonType.CANCEL);
+        dev.mandate.console.agents.Confirm.cancelByDefault(dialog, confirm);
         dialog.showAndWait().filter(confirm::equals).ifPresent(b -> vm.confirmRevoke(c));
     }
 

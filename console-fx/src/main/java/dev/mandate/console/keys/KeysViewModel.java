@@ -48,12 +48,33 @@ public final class KeysViewModel {
     public record Confirmation(String kid, String description, long liveTokens) {
     }
 
-    /** The confirmation for revoking {@code key}; nothing is sent yet. */
-    public Confirmation prepareRevoke(Model.KeyView key) {
+    /**
+     * The confirmation for revoking {@code key}, with the number of live tokens that die as the broker counts
+     * it now (not as the list last showed it), handed to {@code ask} on the FX thread. Nothing is sent yet; a
+     * key already retired or revoked has nothing to revoke.
+     */
+    public void prepareRevoke(Model.KeyView key, java.util.function.Consumer<Confirmation> ask) {
+        if (key.state().equals("retired") || key.state().equals("revoked")) {
+            message.set("Key " + key.kid() + " is " + key.state() + ": it signs and verifies nothing, nothing to revoke.");
+            return;
+        }
+        tasks.background(() -> {
+            try {
+                Model.KeyView now = broker.keys().stream().filter(k -> k.kid().equals(key.kid())).findFirst()
+                        .orElseThrow(() -> new BrokerException(404, "key " + key.kid() + " is gone"));
+                tasks.fx(() -> ask.accept(confirmation(now)));
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set("Cannot count what would die: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** What revoking {@code key} says, from its count of live tokens. */
+    static Confirmation confirmation(Model.KeyView key) {
         long n = key.liveTokens();
         String successor = key.state().equals("active") ? " The next key takes over signing in the same step." : "";
         return new Confirmation(key.kid(), "Revoke key " + key.kid() + " (" + key.label() + "): " + n + " live token"
-                + (n == 1 ? "" : "s") + " signed by it will die, and it is removed from the HSM and the JWKS."
+                + (n == 1 ? "" : "s") + " signed by it or derived from its tokens will die, and it is removed from the HSM and the JWKS."
                 + successor, n);
     }
 

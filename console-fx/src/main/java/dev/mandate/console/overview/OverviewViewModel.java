@@ -1,7 +1,6 @@
 package dev.mandate.console.overview;
 
 import dev.mandate.console.client.BrokerApi;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
 import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -87,8 +86,8 @@ public final class OverviewViewModel {
                     series.set(all);
                     message.set("");
                 });
-            } catch (BrokerException e) {
-                tasks.fx(() -> message.set(e.getMessage()));
+            } catch (RuntimeException e) {   // a broker's answer it cannot read, too
+                tasks.fx(() -> message.set("Overview failed: " + e.getMessage()));
             }
         });
     }
