@@ -83,7 +83,7 @@ public final class ConsoleScreenshots {
                         Screenshots.write(main.getScene().getRoot(), file);
                         return null;
                     });
-                    System.out.println("wrote " + out.getParent().getParent().relativize(file));
+                    System.out.println("wrote " + file);
                 }
             }
             fx(() -> {
