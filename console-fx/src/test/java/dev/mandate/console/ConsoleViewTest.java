@@ -185,6 +185,27 @@ class ConsoleViewTest {
         assertTrue(broker.valid(a.token()), "an agent not selected lives");
     }
 
+    @Test
+    void sortingByTimeLeftPutsTheSoonestToExpireFirstAndTheDeadLast(FxRobot robot) {
+        String shortLaunch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":30");
+        var r = broker.post("/v1/register", TestBroker.registration(shortLaunch, broker.nonce(), TestBroker.ed25519(), "view",
+                "view-short", "[\"read:data:x\"]"), null);
+        String soonest = r.json().getString("agent_id");
+        TestBroker.Agent dead = broker.registerAgent(admin, "view", "view-dead", "[\"read:data:*\"]");
+        broker.revoke(admin, "agent", dead.agentId());
+        robot.interact(vm::refresh);
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        var column = table.getColumns().stream().filter(c -> c.getText().equals("Effective expiry")).findFirst().orElseThrow();
+        robot.interact(() -> {
+            column.setSortType(javafx.scene.control.TableColumn.SortType.ASCENDING);
+            table.getSortOrder().setAll(java.util.List.of(column));
+        });
+        assertEquals(soonest, table.getItems().getFirst().agentId(), "30 s left comes before 5 minutes");
+        assertTrue(table.getItems().stream().dropWhile(row -> "active".equals(row.state()))
+                .allMatch(row -> !"active".equals(row.state())), "every dead row after every live one");
+        robot.interact(() -> table.getSortOrder().clear());
+    }
+
     /** The text a column's cell shows for row {@code index}. */
     private static String cellText(FxRobot robot, String column, int index) {
         return robot.lookup(".table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()

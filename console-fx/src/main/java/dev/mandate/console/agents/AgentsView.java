@@ -51,7 +51,10 @@ public final class AgentsView extends BorderPane {
         HBox.setHgrow(filter, Priority.ALWAYS);
         top.setPadding(new Insets(6));
 
-        table = new TableView<>(vm.visibleRows());
+        // Sorting by a column sorts a view of the filtered rows (time left: least first, dead rows last).
+        javafx.collections.transformation.SortedList<AgentRow> sorted = new javafx.collections.transformation.SortedList<>(vm.visibleRows());
+        table = new TableView<>(sorted);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setId("agents-table");
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         // Delete revokes the selected agent, always behind the confirmation that names what dies.
@@ -158,8 +161,13 @@ public final class AgentsView extends BorderPane {
         c.setPrefWidth(width);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         c.setCellFactory(col -> cells.get());
+        c.setComparator(TIME_LEFT);
         return c;
     }
+
+    /** By time left: the live token expiring first, first; rows whose token is revoked, released or expired last. */
+    static final java.util.Comparator<AgentRow> TIME_LEFT = java.util.Comparator.comparing(
+            (AgentRow r) -> "active".equals(r.state()) && r.expiresAt() != null ? r.expiresAt() : Instant.MAX);
 
     /**
      * A cell drawn from its row and the shared clock, again whenever either moves: the row's state changes in
