@@ -305,6 +305,20 @@ public final class KeyLifecycle {
      * One node at a time decides: the write lock.
      */
     private KeyRecord generate(boolean activeNow, java.util.function.Function<List<KeyRecord>, Optional<KeyRecord>> instead) {
+        // One node at a time makes keys in the shared HSM, and looks at the token before writing to it: SoftHSM
+        // (and any HSM whose sessions cache the object list) re-reads the token only when another process changed
+        // it since its last look, and a session's own write counts as a look. Two nodes writing at once could
+        // each miss the other's key for good (ClusterTest saw a node start and never find the active key).
+        return db.exclusively(KEY_GENERATION_LOCK, () -> {
+            hsm.listKeys();
+            return generateAlone(activeNow, instead);
+        });
+    }
+
+    /** The cluster-wide lock of key generation (a PostgreSQL advisory lock id: "mandkeys" in ASCII). */
+    private static final long KEY_GENERATION_LOCK = 0x6d616e646b657973L;
+
+    private KeyRecord generateAlone(boolean activeNow, java.util.function.Function<List<KeyRecord>, Optional<KeyRecord>> instead) {
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
         Instant now = clock.instant();

@@ -606,6 +606,27 @@ public final class Database implements AutoCloseable {
         return !embedded;
     }
 
+    /**
+     * Runs {@code work} while no other node of the cluster runs work under the same {@code lock} (a PostgreSQL
+     * advisory lock, held on a connection of its own, released when the work ends or the node dies). On the
+     * embedded database, one process owns the file: {@code work} just runs.
+     */
+    public <T> T exclusively(long lock, java.util.function.Supplier<T> work) {
+        if (embedded) {
+            return work.get();
+        }
+        try (Connection c = dedicatedConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + lock + ")");
+            try {
+                return work.get();
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + lock + ")");
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
     /** A connection of the caller's own to the database server, outside the pool (a cluster node's follower). */
     public Connection dedicatedConnection() throws SQLException {
         if (server == null) {
