@@ -24,6 +24,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,6 +138,32 @@ class ConsoleEndToEndTest {
         javafx.scene.control.ListView<?> chain = robot.lookup("#agent-detail-chain").query();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> chain.getItems().size() == 1
                 && chain.getItems().getFirst().toString().startsWith("▶ " + detailed.agentId()));
+    }
+
+    @Test
+    void theActivityTabShowsTheBrokersEventsNewestFirst(FxRobot robot) throws Exception {
+        String admin = broker.adminToken();
+        var first = broker.registerAgent(admin, "activity", "first", "[\"read:data:*\"]");
+        var second = broker.registerAgent(admin, "activity", "second", "[\"read:data:*\"]");
+        broker.revoke(admin, "agent", first.agentId());
+        robot.clickOn("Activity");
+        javafx.scene.control.ListView<String> list = robot.lookup("#activity-list").query();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> list.getItems().stream()
+                .anyMatch(l -> l.contains("token_revoked") && l.contains(first.agentId())));
+        List<String> lines = List.copyOf(list.getItems());
+        int revoked = indexOf(lines, l -> l.contains("token_revoked") && l.contains(first.agentId()));
+        int issuedSecond = indexOf(lines, l -> l.contains("token_issued") && l.contains(second.agentId()));
+        int issuedFirst = indexOf(lines, l -> l.contains("token_issued") && l.contains(first.agentId()));
+        assertTrue(revoked >= 0 && issuedSecond > revoked && issuedFirst > issuedSecond, "newest first: " + lines);
+    }
+
+    private static int indexOf(List<String> lines, java.util.function.Predicate<String> line) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (line.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Ctrl+K, the query, Enter: the command chosen must be the one the query names. */
