@@ -157,6 +157,43 @@ class ConsoleEndToEndTest {
         assertTrue(revoked >= 0 && issuedSecond > revoked && issuedFirst > issuedSecond, "newest first: " + lines);
     }
 
+    @Test
+    void theKeysTabNamesWhatARevocationKillsAndCancelSendsNothing(FxRobot robot) throws Exception {
+        robot.clickOn("Keys");
+        TableView<dev.mandate.console.client.Model.KeyView> table = robot.lookup("#keys-table").queryTableView();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !table.getItems().isEmpty());
+        var active = table.getItems().stream().filter(k -> k.state().equals("active")).findFirst().orElseThrow();
+        robot.interact(() -> table.getSelectionModel().select(active));
+        robot.clickOn("#revoke-key");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#confirm-revoke-key").tryQuery().isPresent());
+        String text = robot.lookup("#confirm-revoke-key .content").queryLabeled().getText();
+        assertTrue(text.matches("Revoke key " + active.kid() + " .*: \\d+ live tokens? signed by it or derived from its tokens will die.*"), text);
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke-key").query())
+                .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        WaitForAsyncUtils.waitForFxEvents();
+        String admin = broker.adminToken();
+        assertTrue(broker.get("/v1/admin/keys", admin).json().getJsonArray("keys").stream()
+                .anyMatch(k -> k.asJsonObject().getString("kid").equals(active.kid())
+                        && k.asJsonObject().getString("state").equals("active")), "cancel sends nothing");
+    }
+
+    @Test
+    void theAuditTabFiltersAtTheBrokerAndVerifiesTheChain(FxRobot robot) throws Exception {
+        String admin = broker.adminToken();
+        var agent = broker.registerAgent(admin, "audit-tab", "filtered", "[\"read:data:*\"]");
+        robot.clickOn("Audit");
+        robot.clickOn("#audit-agent").write(agent.agentId());
+        robot.clickOn("#audit-query");
+        TableView<dev.mandate.console.client.Model.AuditRow> table = robot.lookup("#audit-table").queryTableView();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !table.getItems().isEmpty()
+                && table.getItems().stream().allMatch(r -> r.agentId().equals(agent.agentId())));
+        assertTrue(robot.lookup("#audit-page").queryLabeled().getText().matches("events 1–\\d+ of \\d+, newest first"));
+        robot.clickOn("#verify-chain");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#verify-result").queryLabeled().getText()
+                .startsWith("Chain valid: "));
+        robot.interact(() -> robot.lookup("#audit-agent").queryTextInputControl().clear());
+    }
+
     private static int indexOf(List<String> lines, java.util.function.Predicate<String> line) {
         for (int i = 0; i < lines.size(); i++) {
             if (line.test(lines.get(i))) {

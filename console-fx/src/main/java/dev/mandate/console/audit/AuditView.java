@@ -55,6 +55,7 @@ public final class AuditView extends BorderPane {
         verdict.textProperty().bind(vm.verdict());
         verify.setOnAction(e -> vm.verify());
         TableView<Model.AuditRow> table = new TableView<>(vm.rows());
+        table.setId("audit-table");
         table.getColumns().add(column("id", 60, r -> Long.toString(r.id())));
         table.getColumns().add(column("time", 190, Model.AuditRow::timestamp));
         table.getColumns().add(column("type", 170, Model.AuditRow::type));
