@@ -128,22 +128,22 @@ class FloodTest {
         }
         assertEquals(0, nonces.spentCount(), "issuing stores nothing");
         String nonce = nonces.issue();
-        assertTrue(nonces.unspentHere(nonce));
-        nonces.spentHere(nonce);
-        assertFalse(nonces.unspentHere(nonce), "spent once");
+        assertTrue(nonces.unspentHere(nonce).isPresent());
+        nonces.spentHere(nonces.unspentHere(nonce).orElseThrow());
+        assertFalse(nonces.unspentHere(nonce).isPresent(), "spent once");
         String other = nonces.issue();
         char last = other.charAt(63);
-        assertFalse(nonces.unspentHere(other.substring(0, 63) + (last == '0' ? '1' : '0')), "an altered nonce");
-        assertFalse(nonces.unspentHere("0".repeat(64)), "a nonce the broker never issued");
-        assertFalse(nonces.unspentHere(new Nonces(new byte[]{1}, 1000, clock::millis).issue()), "a nonce under another key");
+        assertFalse(nonces.unspentHere(other.substring(0, 63) + (last == '0' ? '1' : '0')).isPresent(), "an altered nonce");
+        assertFalse(nonces.unspentHere("0".repeat(64)).isPresent(), "a nonce the broker never issued");
+        assertFalse(nonces.unspentHere(new Nonces(new byte[]{1}, 1000, clock::millis).issue()).isPresent(), "a nonce under another key");
         // A nonce that expires later than one issued now could (made with the key, outside the broker).
         String early = nonces.issue();
         clock.advance(java.time.Duration.ofSeconds(-91));
-        assertFalse(nonces.unspentHere(early), "a nonce expiring beyond its lifetime and the clocks' margin");
+        assertFalse(nonces.unspentHere(early).isPresent(), "a nonce expiring beyond its lifetime and the clocks' margin");
         clock.advance(java.time.Duration.ofSeconds(91));
         String late = nonces.issue();
         clock.advance(java.time.Duration.ofSeconds(Nonces.LIFETIME_SECONDS));
-        assertFalse(nonces.unspentHere(late), "an expired nonce");
+        assertFalse(nonces.unspentHere(late).isPresent(), "an expired nonce");
         nonces.prune();
         assertEquals(0, nonces.spentCount(), "spent nonces are forgotten once they expired");
     }

@@ -68,14 +68,19 @@ public final class Nonces {
         return HexFormat.of().formatHex(nonce.array());
     }
 
+    /** A nonce this broker's key made, read once: its expiry (epoch millis) and random id. */
+    public record Nonce(long expires, long id) {
+    }
+
     /**
-     * This node's hint, before the registration's transaction: false for a nonce this broker's key did not
-     * make, one that has expired, or one this node saw spent. 429 when this node remembers too many.
+     * This node's hint, before the registration's transaction: the nonce, read and checked once (this broker's
+     * key made it, it is fresh), unless this node saw it spent; empty for anything else. 429 when this node
+     * remembers too many.
      */
-    public boolean unspentHere(String hex) {
-        Optional<Parsed> nonce = parse(hex);
+    public Optional<Nonce> unspentHere(String hex) {
+        Optional<Nonce> nonce = parse(hex);
         if (nonce.isEmpty()) {
-            return false;
+            return nonce;
         }
         if (spent.size() >= maxSpent) {
             long now = millis.getAsLong();
@@ -84,20 +89,20 @@ public final class Nonces {
                 throw Refusal.rateLimited(LIFETIME_SECONDS);
             }
         }
-        return !spent.containsKey(nonce.get().id());
+        return spent.containsKey(nonce.get().id()) ? Optional.empty() : nonce;
     }
 
     /** Remembers on this node that the nonce was spent (the attempt was decided, whatever its outcome). */
-    public void spentHere(String hex) {
-        parse(hex).ifPresent(n -> spent.put(n.id(), n.expires()));
+    public void spentHere(Nonce nonce) {
+        spent.put(nonce.id(), nonce.expires());
     }
 
     /**
-     * Spends the nonce for the whole cluster in {@code tx}, the registration's transaction; false if it is
-     * not one of ours, has expired by now, or was spent before, on any node.
+     * Spends the nonce for the whole cluster in {@code tx}, the registration's transaction; false if it expired
+     * while the registration waited, or was spent before, on any node.
      */
-    public boolean spend(Database.Tx tx, String hex) {
-        return parse(hex).filter(n -> STORE.spend(tx, n.id(), n.expires())).isPresent();
+    public boolean spend(Database.Tx tx, Nonce nonce) {
+        return nonce.expires() > millis.getAsLong() && STORE.spend(tx, nonce.id(), nonce.expires());
     }
 
     /**
@@ -111,7 +116,7 @@ public final class Nonces {
     }
 
     /** A nonce's expiry and random id if this broker's key made it and it has not expired. */
-    private Optional<Parsed> parse(String hex) {
+    private Optional<Nonce> parse(String hex) {
         byte[] nonce;
         try {
             nonce = HexFormat.of().parseHex(hex);
@@ -122,15 +127,12 @@ public final class Nonces {
             return Optional.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(nonce);
-        Parsed parsed = new Parsed(b.getLong(), b.getLong());
+        Nonce parsed = new Nonce(b.getLong(), b.getLong());
         // Unexpired, and no later than a nonce issued now could be (plus the margin between nodes' clocks):
         // a nonce made with the key outside a broker can be no more use than one asked of the broker.
         long now = millis.getAsLong();
         boolean fresh = parsed.expires() > now && parsed.expires() <= now + LIFETIME_SECONDS * 1000L + CLOCK_MARGIN_MILLIS;
         return fresh ? Optional.of(parsed) : Optional.empty();
-    }
-
-    private record Parsed(long expires, long id) {
     }
 
     /** Spent nonces remembered now (the only state challenges leave). */

@@ -89,22 +89,23 @@ public final class Registration {
         // Whether the nonce was spent anywhere in the cluster is decided in the transaction below; this node's
         // memory only refuses a replay early. An attempt that is decided spends it, whatever its outcome (a
         // signature cannot be retried against it); one refused as unavailable (503) does not.
-        if (!HEX64.matcher(r.nonce()).matches() || !nonces.unspentHere(r.nonce())) {
+        if (!HEX64.matcher(r.nonce()).matches()) {
             throw Refusal.unauthorized("invalid or expired nonce");
         }
+        Nonces.Nonce nonce = nonces.unspentHere(r.nonce()).orElseThrow(() -> Refusal.unauthorized("invalid or expired nonce"));
         try {
-            Registered registered = register(r, verifySignature(r), requested);
-            nonces.spentHere(r.nonce());
+            Registered registered = register(r, nonce, verifySignature(r), requested);
+            nonces.spentHere(nonce);
             return registered;
         } catch (Refusal.Unavailable | Refusal.Overloaded e) {
             throw e;
         } catch (Refusal e) {
-            nonces.spentHere(r.nonce());
+            nonces.spentHere(nonce);
             throw e;
         }
     }
 
-    private Registered register(Request r, byte[] publicKey, Scopes requested) {
+    private Registered register(Request r, Nonces.Nonce nonce, byte[] publicKey, Scopes requested) {
 
         String tokenHash = LaunchTokens.hash(r.launchToken());
         // Read the launch token's policy and sign the agent's token before the transaction, so the writer
@@ -120,7 +121,7 @@ public final class Registration {
         return db.write(tx -> {
             // Spent for every node and every later attempt; the refusals below that commit (commitThenThrow,
             // journal.refuse) keep it spent.
-            if (!nonces.spend(tx, r.nonce())) {
+            if (!nonces.spend(tx, nonce)) {
                 throw Refusal.unauthorized("invalid or expired nonce");
             }
             // In the transaction: a task revoked while this request waited for the writer is refused.

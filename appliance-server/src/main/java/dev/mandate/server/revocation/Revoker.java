@@ -90,13 +90,7 @@ public final class Revoker {
             case SUPERSEDED -> throw new IllegalArgumentException("superseded entries come from renewal only");
         }
         Set<LiveTokens.Live> reached = reach.tokens();
-        int dead = 0;
-        for (LiveTokens.Live t : reached) {
-            if (t.expiresAt() > now && !revocations.isRevoked(t)) {
-                dead++;
-            }
-        }
-        int killed = dead;
+        int killed = countDying(reached);
         tx.apply(() -> {
             live.remove(reached);
             revokedTokens(level.wire()).increment(killed);
@@ -122,6 +116,9 @@ public final class Revoker {
         Map<String, Long> reachedTokens = new java.util.LinkedHashMap<>();
         Set<LiveTokens.Live> reached = new HashSet<>();
         for (String signed : tokens.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
+            if (reachedTokens.containsKey(signed)) {
+                continue;   // a renewal the key also signed, walked with the token it renewed
+            }
             for (String jti : tokens.succession(tx, signed)) {
                 if (!reachedTokens.containsKey(jti)) {
                     reachedTokens.put(jti, tokens.expiresAt(tx, jti).orElse(now));
@@ -142,10 +139,15 @@ public final class Revoker {
 
     /** The live tokens among {@code signed} and {@code derived} that a revocation kills now, each once. */
     public int dying(Set<LiveTokens.Live> signed, Set<LiveTokens.Live> derived) {
-        long now = clock.instant().getEpochSecond();
         Set<LiveTokens.Live> all = new HashSet<>(signed);
         all.addAll(derived);
-        return (int) all.stream().filter(t -> t.expiresAt() > now && !revocations.isRevoked(t)).count();
+        return countDying(all);
+    }
+
+    /** How many of {@code reached} a revocation kills now: unexpired, and not revoked by an entry already. */
+    private int countDying(Set<LiveTokens.Live> reached) {
+        long now = clock.instant().getEpochSecond();
+        return (int) reached.stream().filter(t -> t.expiresAt() > now && !revocations.isRevoked(t)).count();
     }
 
     /**
@@ -222,13 +224,12 @@ public final class Revoker {
      * many targets reach it: what an operator's confirmation names before anything is sent. Changes nothing.
      */
     public int preview(List<Map.Entry<Revocations.Level, String>> targets) {
-        long now = clock.instant().getEpochSecond();
         return db.read(tx -> {
             Set<LiveTokens.Live> reached = new HashSet<>();
             for (var t : targets) {
                 reached.addAll(reach(tx, t.getKey(), t.getValue()).tokens());
             }
-            return (int) reached.stream().filter(t -> t.expiresAt() > now && !revocations.isRevoked(t)).count();
+            return countDying(reached);
         });
     }
 
