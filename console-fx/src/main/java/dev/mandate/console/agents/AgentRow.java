@@ -70,12 +70,25 @@ public final class AgentRow {
 
     /** Share of the token's lifetime left at {@code now}, 0 to 1; 0 once it is revoked, released or expired. */
     public double remaining(Instant now) {
-        if (issuedAt == null || expiresAt == null || !"active".equals(state())) {
+        return share(issuedAt, expiresAt, "active".equals(state()), now);
+    }
+
+    /** The TTL bar's colours, as CSS pseudo-classes. */
+    public static final java.util.List<String> TTL_LEVELS = java.util.List.of("ok", "amber", "red", "expired");
+
+    /** Share of a token's lifetime left at {@code now}, 0 to 1; 0 when it is not alive. Agents' rows and trees' nodes alike. */
+    public static double share(Instant issued, Instant expires, boolean alive, Instant now) {
+        if (issued == null || expires == null || !alive) {
             return 0;
         }
-        double total = expiresAt.toEpochMilli() - issuedAt.toEpochMilli();
-        double left = expiresAt.toEpochMilli() - now.toEpochMilli();
+        double total = expires.toEpochMilli() - issued.toEpochMilli();
+        double left = expires.toEpochMilli() - now.toEpochMilli();
         return total <= 0 ? 0 : Math.max(0, Math.min(1, left / total));
+    }
+
+    /** {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired} (nothing left). */
+    public static String level(double share) {
+        return share <= 0 ? "expired" : share < 0.10 ? "red" : share < 0.30 ? "amber" : "ok";
     }
 
     /**
@@ -98,10 +111,6 @@ public final class AgentRow {
 
     /** {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */
     public String ttlLevel(Instant now) {
-        double left = remaining(now);
-        if (!"active".equals(state()) || left <= 0) {
-            return "expired";
-        }
-        return left < 0.10 ? "red" : left < 0.30 ? "amber" : "ok";
+        return level(remaining(now));
     }
 }

@@ -24,7 +24,6 @@ public final class AgentsView extends BorderPane {
 
     /** Style class of every TTL bar; its colour is one of the pseudo-classes {@code :ok :amber :red :expired}. */
     public static final String TTL = "ttl";
-    private static final List<String> TTL_LEVELS = List.of("ok", "amber", "red", "expired");
 
     private final AgentsViewModel vm;
     private final TextField filter = new TextField();
@@ -137,7 +136,7 @@ public final class AgentsView extends BorderPane {
                 if (row != null) {
                     bar.setProgress(row.remaining(now));
                     String level = row.ttlLevel(now);
-                    for (String l : TTL_LEVELS) {
+                    for (String l : AgentRow.TTL_LEVELS) {
                         bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
                     }
                 }

@@ -135,14 +135,17 @@ public final class AgentsViewModel {
 
     /** The confirmation for revoking {@code row} at {@code level}; nothing is sent yet. */
     public Confirmation prepare(AgentRow row, String level) {
-        Forest f = forest.get();
-        String target = switch (level) {
+        return prepare(level, target(row, level, forest.get()));
+    }
+
+    /** What revoking {@code row} at {@code level} names: its token, its agent, or its tree's root's task. */
+    private static String target(AgentRow row, String level, Forest f) {
+        return switch (level) {
             case "token" -> row.jti();
             case "agent", "chain" -> row.agentId();
-            case "task" -> f.taskOf(row.jti());
+            case "task" -> row.jti() == null ? row.taskIdProperty().get() : f.taskOf(row.jti());
             default -> throw new IllegalArgumentException(level);
         };
-        return prepare(level, target);
     }
 
     public Confirmation prepare(String level, String target) {
@@ -163,14 +166,9 @@ public final class AgentsViewModel {
      * however many of the agents reach it); handed to {@code ask} on the FX thread. Nothing is sent yet.
      */
     public void prepareBulk(List<AgentRow> selected, String level, java.util.function.Consumer<Confirmation> ask) {
-        // The same target a single row's revocation at that level names (a row's task is its tree's root's).
         Forest f = forest.get();
-        List<String> targets = selected.stream().map(r -> switch (level) {
-            case "agent", "chain" -> r.agentId();
-            case "token" -> r.jti();
-            case "task" -> r.jti() == null ? r.taskIdProperty().get() : f.taskOf(r.jti());
-            default -> throw new IllegalArgumentException(level);
-        }).filter(java.util.Objects::nonNull).distinct().toList();
+        List<String> targets = selected.stream().map(r -> target(r, level, f))
+                .filter(java.util.Objects::nonNull).distinct().toList();
         if (targets.isEmpty()) {
             return;
         }

@@ -16,15 +16,22 @@ public final class Confirm {
     }
 
     public static Optional<AgentsViewModel.Confirmation> ask(Window owner, AgentsViewModel.Confirmation c) {
+        boolean yes = ask(owner, "confirm-revoke", "Revoke at " + c.level() + " level", "Revoke " + c.level() + "?",
+                c.description(), REVOKE);
+        return yes ? Optional.of(c) : Optional.empty();
+    }
+
+    /** Any destructive action's confirmation (its pane named {@code id}): true only when {@code act} was pressed. */
+    public static boolean ask(Window owner, String id, String title, String header, String text, ButtonType act) {
         Dialog<ButtonType> dialog = new Dialog<>();
         dialog.initOwner(owner);
-        dialog.setTitle("Revoke at " + c.level() + " level");
-        dialog.setHeaderText("Revoke " + c.level() + "?");
-        dialog.setContentText(c.description());
-        dialog.getDialogPane().setId("confirm-revoke");
-        dialog.getDialogPane().getButtonTypes().addAll(REVOKE, ButtonType.CANCEL);
-        cancelByDefault(dialog, REVOKE);
-        return dialog.showAndWait().filter(REVOKE::equals).map(b -> c);
+        dialog.setTitle(title);
+        dialog.setHeaderText(header);
+        dialog.setContentText(text);
+        dialog.getDialogPane().setId(id);
+        dialog.getDialogPane().getButtonTypes().addAll(act, ButtonType.CANCEL);
+        cancelByDefault(dialog, act);
+        return dialog.showAndWait().filter(act::equals).isPresent();
     }
 
     /** Enter cancels: a destructive button is pressed on purpose, never by the key that confirmed something else. */

@@ -50,7 +50,7 @@ public final class ChainsView extends BorderPane {
                 setText(TreesViewModel.line(vm.forestProperty().get(), node, now));
                 bar.setProgress(TreesViewModel.remaining(node, now));
                 String level = TreesViewModel.ttlLevel(node, now);
-                for (String l : java.util.List.of("ok", "amber", "red", "expired")) {
+                for (String l : dev.mandate.console.agents.AgentRow.TTL_LEVELS) {
                     bar.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(l), l.equals(level));
                 }
                 setGraphic(bar);

@@ -1,5 +1,6 @@
 package dev.mandate.console.chains;
 
+import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.agents.Forest;
 import javafx.beans.property.ObjectProperty;
@@ -70,16 +71,12 @@ public final class TreesViewModel {
 
     /** Share of the token's lifetime left at {@code now}, 0 to 1; 0 once it is revoked, released or expired. */
     public static double remaining(Forest.Node node, Instant now) {
-        var t = node.token();
-        double total = t.expiresAt().toEpochMilli() - t.issuedAt().toEpochMilli();
-        double left = t.effectiveExpiresAt().toEpochMilli() - now.toEpochMilli();
-        return !node.alive() || total <= 0 ? 0 : Math.max(0, Math.min(1, left / total));
+        return AgentRow.share(node.token().issuedAt(), node.token().effectiveExpiresAt(), node.alive(), now);
     }
 
     /** The TTL bar's colour: {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */
     public static String ttlLevel(Forest.Node node, Instant now) {
-        double left = remaining(node, now);
-        return left <= 0 ? "expired" : left < 0.10 ? "red" : left < 0.30 ? "amber" : "ok";
+        return AgentRow.level(remaining(node, now));
     }
 
     /** The confirmation for revoking {@code node}'s token and everything delegated from it. */

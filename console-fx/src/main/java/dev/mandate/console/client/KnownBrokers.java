@@ -39,9 +39,14 @@ public final class KnownBrokers {
 
     /** {@code $XDG_CONFIG_HOME/mandate/known-brokers}, else {@code ~/.config/mandate/known-brokers}. */
     public static KnownBrokers userStore() {
+        return new KnownBrokers(configDir().resolve("known-brokers"));
+    }
+
+    /** The console's own settings directory: {@code $XDG_CONFIG_HOME/mandate}, else {@code ~/.config/mandate}. */
+    public static Path configDir() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return new KnownBrokers(base.resolve("mandate").resolve("known-brokers"));
+        return base.resolve("mandate");
     }
 
     public Path file() {

@@ -59,18 +59,14 @@ public final class KeysView extends BorderPane {
         vm.prepareRevoke(key, this::ask);
     }
 
+    private static final javafx.scene.control.ButtonType REVOKE_KEY = new javafx.scene.control.ButtonType("Revoke key",
+            javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+
     private void ask(KeysViewModel.Confirmation c) {
-        javafx.scene.control.ButtonType confirm = new javafx.scene.control.ButtonType("Revoke key",
-                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
-        javafx.scene.control.Dialog<javafx.scene.control.ButtonType> dialog = new javafx.scene.control.Dialog<>();
-        dialog.initOwner(getScene().getWindow());
-        dialog.setTitle("Revoke a signing key");
-        dialog.setHeaderText("Revoke key " + c.kid() + "?");
-        dialog.setContentText(c.description());
-        dialog.getDialogPane().setId("confirm-revoke-key");
-        dialog.getDialogPane().getButtonTypes().addAll(confirm, javafx.scene.control.ButtonType.CANCEL);
-        dev.mandate.console.agents.Confirm.cancelByDefault(dialog, confirm);
-        dialog.showAndWait().filter(confirm::equals).ifPresent(b -> vm.confirmRevoke(c));
+        if (dev.mandate.console.agents.Confirm.ask(getScene().getWindow(), "confirm-revoke-key", "Revoke a signing key",
+                "Revoke key " + c.kid() + "?", c.description(), REVOKE_KEY)) {
+            vm.confirmRevoke(c);
+        }
     }
 
     /** Rotates the signing key at once. */

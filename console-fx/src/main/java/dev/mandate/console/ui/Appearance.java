@@ -53,9 +53,7 @@ public final class Appearance {
 
     /** The operator's own choice, in {@code $XDG_CONFIG_HOME/mandate/console.properties} (or ~/.config). */
     public static Appearance userStore() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-        return new Appearance(base.resolve("mandate").resolve("console.properties"));
+        return new Appearance(dev.mandate.console.client.KnownBrokers.configDir().resolve("console.properties"));
     }
 
     public ObjectProperty<Theme> theme() {

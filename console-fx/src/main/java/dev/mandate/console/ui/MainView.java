@@ -102,23 +102,25 @@ public final class MainView extends BorderPane implements AutoCloseable {
             Tab t = tabs.getTabs().get(i);
             commands.add("Go to " + t.getText(), "Ctrl+" + (i + 1), () -> tabs.getSelectionModel().select(t));
         }
-        commands.add("Filter agents", "Ctrl+F", () -> {
-                    tabs.getSelectionModel().select(agentsTab);
-                    agentsView.focusFilter();
-                })
+        Runnable filterAgents = () -> {
+            tabs.getSelectionModel().select(agentsTab);
+            agentsView.focusFilter();
+        };
+        Runnable refreshAll = () -> {
+            agents.refresh();
+            keys.refresh();
+            audit.refresh();
+            apps.refresh();
+            overview.refresh();
+            statusVm.refresh();
+        };
+        commands.add("Filter agents", "Ctrl+F", filterAgents)
                 .add("Revoke the selected agent…", "Delete", () -> agentsView.revokeSelected("agent"))
                 .add("Revoke the selected agent's token…", "", () -> agentsView.revokeSelected("token"))
                 .add("Revoke the selected agent's task…", "", () -> agentsView.revokeSelected("task"))
                 .add("Revoke the selected agent's whole chain…", "", () -> agentsView.revokeSelected("chain"))
                 .add("Switch between the light and dark theme", "", appearance::toggle)
-                .add("Refresh every tab", "F5", () -> {
-                    agents.refresh();
-                    keys.refresh();
-                    audit.refresh();
-                    apps.refresh();
-                    overview.refresh();
-                    statusVm.refresh();
-                })
+                .add("Refresh every tab", "F5", refreshAll)
                 .add("Verify the audit chain", "", () -> {
                     tabs.getSelectionModel().select(auditTab);
                     audit.verify();
@@ -145,10 +147,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 CommandPalette.choose(getScene().getWindow(), commands).ifPresent(c -> c.action().run());
             } else if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F) {
                 e.consume();
-                commands.matching("filter agents").getFirst().action().run();
+                filterAgents.run();
             } else if (e.getCode() == javafx.scene.input.KeyCode.F5) {
                 e.consume();
-                commands.matching("refresh every tab").getFirst().action().run();
+                refreshAll.run();
             } else if (e.isShortcutDown() && e.getCode().isDigitKey()) {
                 int index = e.getCode().getCode() - javafx.scene.input.KeyCode.DIGIT1.getCode();
                 if (index >= 0 && index < tabs.getTabs().size()) {
