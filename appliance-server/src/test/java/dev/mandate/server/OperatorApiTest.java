@@ -198,8 +198,10 @@ class OperatorApiTest {
             assertEquals(List.of(a600, a300, a60), ids(broker, admin, "&sort=expires&order=desc"));
             assertEquals(byTtl.stream().sorted().toList(), ids(broker, admin, "&sort=agent"));
             assertEquals(List.of(a60), ids(broker, admin, "&sort=expires&limit=1"), "the database pages in that order");
-            broker.revoke(admin, "agent", a60);
-            assertEquals(List.of(a300, a600, a60), ids(broker, admin, "&sort=expires"), "a revoked agent has no time left: last");
+            broker.clock.advance(Duration.ofSeconds(70));   // a60's token has expired
+            assertEquals(List.of(a300, a600, a60), ids(broker, admin, "&sort=expires"), "an expired agent has no time left: last");
+            broker.revoke(admin, "agent", a300);
+            assertEquals(List.of(a600, a60, a300), ids(broker, admin, "&sort=expires"), "a revoked agent has none either");
             assertProblem(broker.get("/v1/admin/agents?sort=ttl", admin), 400, "invalid_request", "/v1/admin/agents");
             assertProblem(broker.get("/v1/admin/agents?order=up", admin), 400, "invalid_request", "/v1/admin/agents");
         }
@@ -282,6 +284,9 @@ class OperatorApiTest {
             JsonObject grandchild = child.getJsonArray("children").getJsonObject(0);
             assertEquals(c.agentId(), grandchild.getString("agent_id"));
             assertEquals(0, grandchild.getJsonArray("children").size());
+            JsonObject bcClaims = broker.validate(bc).getJsonObject("claims");
+            assertEquals(java.time.Instant.ofEpochSecond(bcClaims.getJsonNumber("iat").longValue()).toString(),
+                    grandchild.getString("issued_at"), "each node says when it was issued: its TTL bar's start");
 
             String bcJti = broker.validate(bc).getJsonObject("claims").getString("jti");
             assertEquals(root, broker.get("/v1/admin/chains/" + bcJti, admin).json().getJsonObject("root"));

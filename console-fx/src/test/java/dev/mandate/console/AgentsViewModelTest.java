@@ -2,7 +2,7 @@ package dev.mandate.console;
 
 import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsViewModel;
-import dev.mandate.console.agents.Forest;
+import dev.mandate.console.chains.TreesViewModel;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.client.Model;
@@ -19,10 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,23 +54,23 @@ class AgentsViewModelTest {
     }
 
     private static AgentRow row(AgentsViewModel vm, String agentId) {
-        return vm.allRows().stream().filter(r -> r.agentId().equals(agentId)).findFirst().orElseThrow();
+        return vm.rows().stream().filter(r -> r.agentId().equals(agentId)).findFirst().orElseThrow();
     }
 
     @Test
     void rowsAppearFromTheEventStream() throws Exception {
         AgentsViewModel vm = vm();
-        int before = vm.allRows().size();
+        long before = vm.totalProperty().get();
         List<Model.LiveEvent> seen = new CopyOnWriteArrayList<>();
         try (EventFeed feed = new EventFeed(client, lastSeq(), e -> {
             seen.add(e);
             vm.onEvent(e);
         }, s -> { }, Duration.ofMillis(200))) {
             var agent = broker.registerAgent(admin, "vm-orch", "appears", "[\"read:data:*\"]");
-            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.allRows().stream().anyMatch(r -> r.agentId().equals(agent.agentId())));
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> vm.rows().stream().anyMatch(r -> r.agentId().equals(agent.agentId())));
             assertEquals("active", row(vm, agent.agentId()).state());
             assertEquals("read:data:*", row(vm, agent.agentId()).scopeProperty().get());
-            assertTrue(vm.allRows().size() > before);
+            assertEquals(before + 1, vm.totalProperty().get());
             assertTrue(seen.stream().anyMatch(e -> e.type().equals("agent_registered") && agent.agentId().equals(e.agentId())));
         }
     }
@@ -113,7 +111,9 @@ class AgentsViewModelTest {
             Tree t = Tree.build(level);
             AgentsViewModel vm = vm();
             AgentRow rowA = row(vm, t.a().agentId());
-            var confirmation = vm.prepare(rowA, level);
+            List<AgentsViewModel.Confirmation> asked = new ArrayList<>();
+            vm.prepare(List.of(rowA), level, asked::add);
+            var confirmation = asked.getFirst();
             assertEquals(level, confirmation.level());
             int expected = switch (level) {
                 case "token", "agent", "chain" -> 3;  // a, ab, bc
@@ -141,7 +141,7 @@ class AgentsViewModelTest {
         AgentsViewModel vm = vm();
         List<AgentRow> selected = List.of(row(vm, t.a().agentId()), row(vm, t.b().agentId()), row(vm, t.u().agentId()));
         List<AgentsViewModel.Confirmation> asked = new java.util.ArrayList<>();
-        vm.prepareBulk(selected, "agent", asked::add);
+        vm.prepare(selected, "agent", asked::add);
         assertEquals(1, asked.size(), "one confirmation for the three");
         AgentsViewModel.Confirmation c = asked.getFirst();
         // a: a ab bc; b: b ab bc; u: u. Each token once: five, not seven.
@@ -164,38 +164,98 @@ class AgentsViewModelTest {
         Tree t = Tree.build("cancel");
         AgentsViewModel vm = vm();
         int revocations = broker.get("/v1/audit/events?event_type=token_revoked", admin).json().getInt("total");
-        vm.prepare(row(vm, t.b().agentId()), "chain");      // shown, then cancelled: confirm is never called
+        List<AgentsViewModel.Confirmation> asked = new ArrayList<>();
+        vm.prepare(List.of(row(vm, t.b().agentId())), "chain", asked::add);   // shown, then cancelled: confirm is never called
+        assertEquals(1, asked.size());
         assertEquals(revocations, broker.get("/v1/audit/events?event_type=token_revoked", admin).json().getInt("total"));
         assertTrue(broker.valid(t.a().token()));
         assertEquals("active", row(vm, t.b().agentId()).state());
     }
 
     @Test
-    void theFilterMatchesAgentOrchTaskScopeAndState() {
+    void theBrokerFiltersByAgentOrchTaskOrScope() {
         Tree t = Tree.build("filter");
         AgentsViewModel vm = vm();
         vm.filterProperty().set("task-filter-u");
-        assertEquals(List.of(t.u().agentId()), vm.visibleRows().stream().map(AgentRow::agentId).toList());
+        assertEquals(List.of(t.u().agentId()), vm.rows().stream().map(AgentRow::agentId).toList());
+        assertEquals(1, vm.totalProperty().get());
         vm.filterProperty().set("TASK-FILTER");
-        assertEquals(4, vm.visibleRows().size());
+        assertEquals(4, vm.rows().size());
+        vm.filterProperty().set("read:data:x");   // the scope delegated to b and c
+        assertTrue(vm.rows().stream().map(AgentRow::agentId).toList().containsAll(List.of(t.b().agentId(), t.c().agentId())));
         vm.filterProperty().set("");
-        assertEquals(vm.allRows().size(), vm.visibleRows().size());
+        assertEquals(broker.get("/v1/admin/agents?limit=1", admin).json().getInt("total"), vm.totalProperty().get());
     }
 
     @Test
-    void theForestHasTheRightParentChildStructure() {
+    void thePageIsTheBrokersOneAtATimeInItsOrder() {
+        List<String> ids = new ArrayList<>();
+        int[] ttls = {300, 60, 600, 120, 900};
+        for (int i = 0; i < ttls.length; i++) {
+            String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":" + ttls[i]);
+            var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(),
+                    "pager", "paged-" + i, "[\"read:data:x\"]"), null);
+            assertEquals(200, r.status(), r.toString());
+            ids.add(r.json().getString("agent_id"));
+            broker.clock.advance(Duration.ofSeconds(1));      // a defined newest first
+        }
+        AgentsViewModel vm = new AgentsViewModel(client, Tasks.inline(), Duration.ZERO, 2);
+        vm.filterProperty().set("paged-");
+        List<String> seen = new ArrayList<>(shown(vm));
+        assertEquals("1–2 of 5", vm.pageProperty().get());
+        vm.nextPage();
+        seen.addAll(shown(vm));
+        assertEquals("3–4 of 5", vm.pageProperty().get());
+        vm.nextPage();
+        seen.addAll(shown(vm));
+        assertEquals("5–5 of 5", vm.pageProperty().get());
+        vm.nextPage();
+        assertEquals("5–5 of 5", vm.pageProperty().get(), "no page after the last");
+        assertEquals(ids.reversed(), seen, "every agent once, newest first, two at a time");
+        vm.previousPage();
+        assertEquals(List.of(ids.get(2), ids.get(1)), shown(vm));
+
+        vm.sort(AgentsViewModel.Sort.TIME_LEFT, true);
+        assertEquals(List.of(ids.get(1), ids.get(3)), shown(vm), "least time left first (60 s, 120 s), from the first page");
+        vm.nextPage();
+        vm.nextPage();
+        assertEquals(List.of(ids.get(4)), shown(vm), "the most time left last (900 s)");
+        vm.sort(AgentsViewModel.Sort.AGENT, false);
+        assertEquals(ids.stream().sorted(java.util.Comparator.reverseOrder()).limit(2).toList(), shown(vm));
+    }
+
+    private static List<String> shown(AgentsViewModel vm) {
+        return vm.rows().stream().map(AgentRow::agentId).toList();
+    }
+
+    @Test
+    void theTreesOfThePageComeFromTheBrokerAndTheirRevocationsAreCountedThere() {
         Tree t = Tree.build("forest");
+        assertEquals(200, broker.revoke(admin, "token", broker.validate(t.bc()).getJsonObject("claims").getString("jti")).status());
         AgentsViewModel vm = vm();
-        Forest f = vm.forestProperty().get();
-        Forest.Node rootA = f.roots().stream().filter(n -> n.holder().equals(t.a().agentId())).findFirst().orElseThrow();
-        List<Forest.Node> children = f.rootChildren(t.a().agentId());
-        assertEquals(List.of(t.b().agentId()), children.stream().map(Forest.Node::holder).toList());
-        List<Forest.Node> grandchildren = f.childrenOf(children.getFirst().jti());
-        assertEquals(List.of(t.c().agentId()), grandchildren.stream().map(Forest.Node::holder).toList());
-        assertEquals(t.a().agentId(), f.rootOf(grandchildren.getFirst().jti()));
-        assertEquals(Set.of(rootA.jti(), children.getFirst().jti(), grandchildren.getFirst().jti()),
-                f.dying("chain", t.b().agentId()).stream().filter(j -> !f.token(j).orElseThrow().holder().equals(t.b().agentId())
-                        || f.token(j).orElseThrow().token().depth() > 0).collect(Collectors.toSet()));
+        vm.filterProperty().set(t.task());
+        TreesViewModel trees = new TreesViewModel(vm, client, Tasks.inline());
+        trees.refresh();
+        TreesViewModel.Branch a = trees.treesProperty().get().stream().filter(b -> b.holder().equals(t.a().agentId()))
+                .findFirst().orElseThrow();
+        TreesViewModel.Branch ab = a.children().getFirst();
+        assertEquals(t.b().agentId(), ab.holder());
+        TreesViewModel.Branch bc = ab.children().getFirst();
+        assertEquals(t.c().agentId(), bc.holder());
+        assertEquals("revoked", bc.state());
+        assertEquals(List.of("read:data:*"), ab.dropped(), "A held read:data:*, B got read:data:x");
+
+        List<AgentsViewModel.Confirmation> asked = new ArrayList<>();
+        trees.revokeNode(ab, asked::add);
+        trees.revokeChain(ab, asked::add);
+        assertEquals(1, asked.get(0).liveTokens(), "ab itself: bc is revoked already");
+        assertEquals(2, asked.get(1).liveTokens(), "a and ab: the tree's live tokens");
+        trees.confirm(asked.getFirst());
+        assertFalse(broker.valid(t.ab()));
+        assertTrue(broker.valid(t.a().token()), "a node's revocation spares its delegator");
+        trees.refresh();
+        assertEquals("revoked", trees.treesProperty().get().stream().filter(b -> b.holder().equals(t.a().agentId()))
+                .findFirst().orElseThrow().children().getFirst().state());
     }
 
     @Test
@@ -235,7 +295,7 @@ class AgentsViewModelTest {
 
             assertConsecutive(seqs, "every event once, in order, across the re-authentication");
             assertTrue(!client.token().equals(revoked), "the console logged in again");
-            assertTrue(client.agents().size() > 0, "and its other calls work with the new token");
+            assertTrue(client.agents(Model.AgentQuery.NEWEST, 0, 1).total() > 0, "and its other calls work with the new token");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.mandate.console;
 
 import dev.mandate.console.agents.AgentRow;
-import dev.mandate.console.agents.Forest;
+import dev.mandate.console.chains.TreesViewModel;
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
 import dev.mandate.console.fx.Tasks;
@@ -249,22 +249,22 @@ class ConsoleEndToEndTest {
         String bc = broker.delegated(ab, c.agentId(), "[\"read:data:tables\"]");
 
         // The console learns of all of it from the event stream.
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> main.agents().forestProperty().get()
-                .childrenOf(main.agents().forestProperty().get().rootChildren(a.agentId()).stream().findFirst()
-                        .map(Forest.Node::jti).orElse("none")).size() == 1);
-        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> main.agents().rows().stream().anyMatch(r -> r.agentId().equals(c.agentId())));
 
+        // The trees of the page are asked of the broker when the tab shows.
         robot.clickOn("Delegation trees");
-        WaitForAsyncUtils.waitForFxEvents();
-        TreeCell<?> middle = robot.lookup(".tree-cell").queryAllAs(TreeCell.class).stream()
-                .filter(cell -> cell.getItem() instanceof Forest.Node n && n.holder().equals(b.agentId())
-                        && n.token().depth() == 1)
-                .findFirst().orElseThrow(() -> new AssertionError("the middle node is not shown"));
-        robot.clickOn(middle);
+        java.util.function.Supplier<java.util.Optional<TreeCell<?>>> middleCell = () -> robot.lookup(".tree-cell")
+                .queryAllAs(TreeCell.class).stream()
+                .filter(cell -> cell.getItem() instanceof TreesViewModel.Branch n && n.holder().equals(b.agentId())
+                        && !n.children().isEmpty())
+                .<TreeCell<?>>map(cell -> cell).findFirst();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> middleCell.get().isPresent());
+        robot.clickOn(middleCell.get().orElseThrow(() -> new AssertionError("the middle node is not shown")));
         javafx.scene.control.TreeView<?> tree = robot.lookup("#chains-tree").query();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tree.getSelectionModel().getSelectedItem() != null
-                && tree.getSelectionModel().getSelectedItem().getValue() instanceof Forest.Node n && n.holder().equals(b.agentId()));
+                && tree.getSelectionModel().getSelectedItem().getValue() instanceof TreesViewModel.Branch n && n.holder().equals(b.agentId()));
         robot.clickOn("#revoke-chain");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#confirm-revoke").tryQuery().isPresent());
         assertTrue(robot.lookup(".content").queryLabeled().getText().contains("3 live tokens will die"),
                 robot.lookup(".content").queryLabeled().getText());
         robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())

@@ -64,7 +64,7 @@ class ConsoleViewTest {
     void start(Stage stage) {
         vm = new AgentsViewModel(Fixture.client(broker), Tasks.inline(), Duration.ZERO);
         vm.refresh();
-        VBox root = new VBox(new AgentsView(vm), new ChainsView(new TreesViewModel(vm)));
+        VBox root = new VBox(new AgentsView(vm), new ChainsView(new TreesViewModel(vm, Fixture.client(broker), Tasks.inline())));
         Scene scene = new Scene(root, 1200, 800);
         scene.getStylesheets().add(ConsoleApp.CSS);
         stage.setScene(scene);
@@ -121,12 +121,14 @@ class ConsoleViewTest {
     @Test
     @SuppressWarnings("unchecked")
     void aRefreshKeepsTheOperatorsSelectionInTheTree(FxRobot robot) {
-        TreeView<dev.mandate.console.agents.Forest.Node> tree = robot.lookup("#chains-tree").query();
-        TreeItem<dev.mandate.console.agents.Forest.Node> child = tree.getRoot().getChildren().stream()
+        TreeView<TreesViewModel.Branch> tree = robot.lookup("#chains-tree").query();
+        TreeItem<TreesViewModel.Branch> child = tree.getRoot().getChildren().stream()
                 .filter(i -> i.getValue().holder().equals(a.agentId())).findFirst().orElseThrow().getChildren().getFirst();
         robot.interact(() -> tree.getSelectionModel().select(child));
         String jti = child.getValue().jti();
-        robot.interact(vm::refresh);                  // a new forest: every tree item is rebuilt
+        TestBroker.Agent x = broker.registerAgent(admin, "view", "view-x", "[\"read:data:*\"]");
+        broker.delegated(ab, x.agentId(), "[\"read:data:x\"]");   // a's tree grows below the selected node
+        robot.interact(vm::refresh);                  // a new page: the trees are asked again, every item rebuilt
         assertTrue(tree.getRoot().getChildren().stream().noneMatch(i -> i.getChildren().contains(child)), "items were rebuilt");
         assertEquals(jti, tree.getSelectionModel().getSelectedItem().getValue().jti());
     }

@@ -20,7 +20,7 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
-    public List<Model.AgentView> agents() {
+    public Model.AgentPage agents(Model.AgentQuery query, int offset, int limit) {
         throw new UnsupportedOperationException("agents");
     }
 

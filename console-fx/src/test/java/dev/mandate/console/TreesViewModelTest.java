@@ -1,8 +1,8 @@
 package dev.mandate.console;
 
 import dev.mandate.console.agents.AgentsViewModel;
-import dev.mandate.console.agents.Forest;
 import dev.mandate.console.chains.TreesViewModel;
+import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
 import dev.mandate.console.fx.Tasks;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The Trees tab's view-model without a toolkit, over a fake broker holding one known forest. */
+/**
+ * The Trees tab's view-model without a toolkit, over a fake broker holding one known tree: what it shows of
+ * each node. That the broker's trees and counts are right is tested against a real broker
+ * ({@code OperatorApiTest}, {@code AgentsViewModelTest}).
+ */
 class TreesViewModelTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
@@ -24,21 +28,31 @@ class TreesViewModelTest {
     private static final String D = "spiffe://t/agent/o/k/d";
 
     /** A holds a0 (renewed from a-old); B got b0 from a0; C got c0 (revoked) from b0; D got d0 from a-old. */
-    private final List<String[]> revoked = new ArrayList<>();
+    private final List<String> asked = new ArrayList<>();
+    private final List<String[]> previewed = new ArrayList<>();
     private final StubBroker broker = new StubBroker() {
         @Override
-        public List<Model.AgentView> agents() {
-            return List.of(
-                    agent(A, token("a-old", "superseded", null, 0, 100), token("a0", "active", null, 0, 300)),
-                    agent(B, token("b0", "active", "a0", 1, 200)),
-                    agent(C, token("c0", "revoked", "b0", 2, 150)),
-                    agent(D, token("d0", "active", "a-old", 1, 50)));
+        public Model.AgentPage agents(Model.AgentQuery query, int offset, int limit) {
+            List<Model.AgentView> page = List.of(agent(A), agent(B), agent(C), agent(D));
+            return new Model.AgentPage(page, page.size(), offset, limit);
         }
 
         @Override
-        public int revoke(String level, String target) {
-            revoked.add(new String[]{level, target});
-            return 1;
+        public Model.ChainNode chain(String root) {
+            asked.add(root);
+            if (!root.equals(A)) {
+                throw new BrokerException(404, "no delegation tree for " + root);
+            }
+            var c0 = node(C, "c0", List.of("read:data:x"), "revoked", 150);
+            var b0 = node(B, "b0", List.of("read:data:x", "read:data:y"), "active", 400, c0);   // outlives a0: capped
+            var d0 = node(D, "d0", List.of("read:data:*"), "active", 50);
+            return node(A, "a0", List.of("read:data:*", "write:reports:*"), "active", 300, b0, d0);
+        }
+
+        @Override
+        public int previewRevocation(String level, List<String> targets) {
+            previewed.add(new String[]{level, String.join(",", targets)});
+            return 7;
         }
     };
 
@@ -46,78 +60,74 @@ class TreesViewModelTest {
         AgentsViewModel agents = new AgentsViewModel(broker, Tasks.inline(), Duration.ZERO);
         agents.refresh();
         agents.nowProperty().set(NOW);
-        return new TreesViewModel(agents);
+        TreesViewModel trees = new TreesViewModel(agents, broker, Tasks.inline());
+        trees.refresh();
+        return trees;
     }
 
     @Test
-    void oneTreePerRootWithTokensDelegatedFromRenewedOnesToo() {
-        List<TreesViewModel.Branch> trees = TreesViewModel.trees(vm().forestProperty().get());
+    void eachAgentOfThePageIsAskedForItsTreeAndThoseWithoutOneAreLeftOut() {
+        TreesViewModel vm = vm();
+        assertEquals(List.of(A, B, C, D), asked, "one request per agent of the page, in its order");
+        List<TreesViewModel.Branch> trees = vm.treesProperty().get();
         assertEquals(1, trees.size());
         TreesViewModel.Branch a = trees.getFirst();
-        assertEquals("a0", a.node().jti());
-        assertEquals(List.of("b0", "d0"), a.children().stream().map(b -> b.node().jti()).sorted().toList());
-        TreesViewModel.Branch b = a.children().stream().filter(x -> x.node().jti().equals("b0")).findFirst().orElseThrow();
-        assertEquals(List.of("c0"), b.children().stream().map(x -> x.node().jti()).toList());
+        assertEquals("a0", a.jti());
+        assertEquals(List.of("b0", "d0"), a.children().stream().map(TreesViewModel.Branch::jti).toList());
+        assertEquals(List.of("c0"), a.children().getFirst().children().stream().map(TreesViewModel.Branch::jti).toList());
+        assertEquals("", vm.messageProperty().get(), "a 404 is an agent without a tree, not a failure");
     }
 
     @Test
     void aLiveNodeCountsDownAndADeadOneNeverDoes() {
-        Forest forest = vm().forestProperty().get();
-        TreesViewModel.Branch a = TreesViewModel.trees(forest).getFirst();
-        assertEquals(A + "  [read:data:*]  active  300 s left", TreesViewModel.label(a.node(), NOW));
-        Forest.Node c = forest.childrenOf("b0").getFirst();
-        assertEquals(C + "  [read:data:*]  revoked", TreesViewModel.label(c, NOW), "revoked: no countdown");
-        assertEquals(A + "  [read:data:*]  active", TreesViewModel.label(a.node(), NOW.plusSeconds(301)),
+        TreesViewModel.Branch a = vm().treesProperty().get().getFirst();
+        assertEquals(A + "  [read:data:* write:reports:*]  active  300 s left", TreesViewModel.label(a, NOW));
+        TreesViewModel.Branch c = a.children().getFirst().children().getFirst();
+        assertEquals(C + "  [read:data:x]  revoked", TreesViewModel.label(c, NOW), "revoked: no countdown");
+        assertEquals(A + "  [read:data:* write:reports:*]  active", TreesViewModel.label(a, NOW.plusSeconds(301)),
                 "past its expiry: no negative countdown");
     }
 
     @Test
-    void revokingANodeOrItsChainCountsExactlyTheLiveTokensThatDie() {
-        TreesViewModel vm = vm();
-        Forest forest = vm.forestProperty().get();
-        Forest.Node b = forest.childrenOf("a0").getFirst();
-        AgentsViewModel.Confirmation node = vm.revokeNode(b);
-        assertEquals("token", node.level());
-        assertEquals("b0", node.target());
-        assertEquals(1, node.liveTokens(), "b0 itself; c0 is already revoked");
-        AgentsViewModel.Confirmation chain = vm.revokeChain(b);
-        assertEquals(3, chain.liveTokens(), "a0, b0 and d0: the whole tree's live tokens");
+    void eachHopShowsTheScopeItDroppedAndATtlBarThatIsEmptyOnceDead() {
+        TreesViewModel.Branch a = vm().treesProperty().get().getFirst();
+        TreesViewModel.Branch b = a.children().getFirst();
+        assertEquals(List.of("read:data:*", "write:reports:*"), b.dropped());
+        assertEquals(B + "  [read:data:x read:data:y]  active  300 s left  · dropped read:data:* write:reports:*",
+                TreesViewModel.line(b, NOW), "a delegated token ends no later than its delegator's (300 s, not 400 s)");
+        assertEquals(A + "  [read:data:* write:reports:*]  active  300 s left", TreesViewModel.line(a, NOW), "a root dropped nothing");
+        TreesViewModel.Branch c = b.children().getFirst();
+        assertEquals(C + "  [read:data:x]  revoked  · dropped read:data:y", TreesViewModel.line(c, NOW));
 
-        vm.confirm(node);
-        assertEquals(1, revoked.size());
-        assertEquals(List.of("token", "b0"), List.of(revoked.getFirst()));
+        TreesViewModel.Branch d = a.children().get(1);      // issued 10 s before NOW, 50 s left: 60 s in all
+        assertEquals("ok", TreesViewModel.ttlLevel(d, NOW));
+        assertEquals("amber", TreesViewModel.ttlLevel(d, NOW.plusSeconds(35)));
+        assertEquals("red", TreesViewModel.ttlLevel(d, NOW.plusSeconds(45)));
+        assertEquals("expired", TreesViewModel.ttlLevel(d, NOW.plusSeconds(50)));
+        assertEquals(0.0, TreesViewModel.remaining(c, NOW), "a revoked token's bar is empty");
+        assertEquals("expired", TreesViewModel.ttlLevel(c, NOW));
     }
 
     @Test
-    void eachHopShowsTheScopeItDroppedAndATtlBarThatIsEmptyOnceDead() {
-        var root = new Model.TokenView("r0", List.of("read:data:*", "write:reports:*"), NOW.minusSeconds(10),
-                NOW.plusSeconds(90), NOW.plusSeconds(90), "active", null, 0);
-        var hop = new Model.TokenView("h0", List.of("read:data:x"), NOW.minusSeconds(10), NOW.plusSeconds(50),
-                NOW.plusSeconds(50), "active", "r0", 1);
-        var dead = new Model.TokenView("x0", List.of("read:data:x"), NOW.minusSeconds(10), NOW.plusSeconds(50),
-                NOW.plusSeconds(50), "revoked", "h0", 2);
-        Forest f = new Forest(List.of(agent(A, root), agent(B, hop), agent(C, dead)));
-        Forest.Node h = f.token("h0").orElseThrow();
-        assertEquals(List.of("read:data:*", "write:reports:*"), TreesViewModel.dropped(f, h));
-        assertEquals(B + "  [read:data:x]  active  50 s left  · dropped read:data:* write:reports:*", TreesViewModel.line(f, h, NOW));
-        assertEquals(A + "  [read:data:* write:reports:*]  active  90 s left", TreesViewModel.line(f, f.token("r0").orElseThrow(), NOW),
-                "a root dropped nothing");
-        assertEquals(C + "  [read:data:x]  revoked", TreesViewModel.line(f, f.token("x0").orElseThrow(), NOW), "nothing more dropped");
-
-        assertEquals("ok", TreesViewModel.ttlLevel(h, NOW));
-        assertEquals("amber", TreesViewModel.ttlLevel(h, NOW.plusSeconds(35)));
-        assertEquals("red", TreesViewModel.ttlLevel(h, NOW.plusSeconds(45)));
-        assertEquals("expired", TreesViewModel.ttlLevel(h, NOW.plusSeconds(50)));
-        assertEquals(0.0, TreesViewModel.remaining(f.token("x0").orElseThrow(), NOW), "a revoked token's bar is empty");
-        assertEquals("expired", TreesViewModel.ttlLevel(f.token("x0").orElseThrow(), NOW));
+    void revokingANodeOrItsChainAsksTheBrokerToCountAndShowsItsCount() {
+        TreesViewModel vm = vm();
+        TreesViewModel.Branch b = vm.treesProperty().get().getFirst().children().getFirst();
+        List<AgentsViewModel.Confirmation> confirmations = new ArrayList<>();
+        vm.revokeNode(b, confirmations::add);
+        vm.revokeChain(b, confirmations::add);
+        assertEquals(List.of("token b0", "chain b0"), previewed.stream().map(p -> p[0] + " " + p[1]).toList());
+        assertEquals(List.of("token", "chain"), confirmations.stream().map(AgentsViewModel.Confirmation::level).toList());
+        assertEquals(List.of(7, 7), confirmations.stream().map(AgentsViewModel.Confirmation::liveTokens).toList());
+        assertEquals("Revoke token b0 and every token delegated from it: 7 live tokens will die.",
+                confirmations.getFirst().description());
     }
 
-    private static Model.AgentView agent(String id, Model.TokenView... tokens) {
-        return new Model.AgentView(id, null, "o", "k", "active", List.of(tokens));
+    private static Model.AgentView agent(String id) {
+        return new Model.AgentView(id, null, "o", "k", "active", List.of());
     }
 
-    private static Model.TokenView token(String jti, String state, String parent, int depth, long ttl) {
-        return new Model.TokenView(jti, List.of("read:data:*"), NOW.minusSeconds(10), NOW.plusSeconds(ttl),
-                NOW.plusSeconds(ttl), state, parent, depth);
+    private static Model.ChainNode node(String holder, String jti, List<String> scope, String state, long ttl,
+                                        Model.ChainNode... children) {
+        return new Model.ChainNode(holder, jti, scope, NOW.minusSeconds(10), NOW.plusSeconds(ttl), state, List.of(children));
     }
 }

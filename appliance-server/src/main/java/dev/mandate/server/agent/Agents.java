@@ -49,10 +49,13 @@ public final class Agents implements Ledgers.Agents, Apps.Launched {
         return store.appIdOf(tx, agentId);
     }
 
-    /** The agents matching {@code filter}, newest first: all of them, or one page when {@code limit} is given. */
-    public List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, Integer limit,
-                                      int offset) {
-        return store.matching(tx, filter, order, limit, offset);
+    /**
+     * The agents matching {@code filter} in {@code order} as of {@code now} (epoch seconds: by time left, an
+     * agent whose token has expired has none): all of them, or one page when {@code limit} is given.
+     */
+    public List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, long now,
+                                      Integer limit, int offset) {
+        return store.matching(tx, filter, order, now, limit, offset);
     }
 
     /** How many agents match {@code filter}. */

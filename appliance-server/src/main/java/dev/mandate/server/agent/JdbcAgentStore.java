@@ -49,31 +49,46 @@ final class JdbcAgentStore {
                 rs -> Instant.ofEpochSecond(rs.getLong(1)), agentId);
     }
 
-    /** Agents matching {@code filter} in {@code order}; a page of them when {@code limit} is given. */
-    List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, Integer limit, int offset) {
+    /** Agents matching {@code filter} in {@code order} as of {@code now}; a page of them when {@code limit} is given. */
+    List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, long now, Integer limit,
+                               int offset) {
         List<Object> args = new ArrayList<>();
         String where = where(filter, args);
+        String orderBy = orderBy(order);
+        if (order.sort() == AgentRecord.Sort.EXPIRES) {
+            args.add(now);
+        }
         String page = "";
         if (limit != null) {
             page = " LIMIT ? OFFSET ?";
             args.add(limit);
             args.add(offset);
         }
-        return tx.list("SELECT agent_id, app_id, orch_id, task_id, registered_at, revoked_at FROM agents a" + where
-                        + " ORDER BY " + orderBy(order) + page,
+        // Only by time left is each agent's latest expiry read (a derived column the ORDER BY can name twice).
+        String from = order.sort() == AgentRecord.Sort.EXPIRES
+                ? "(SELECT a.*, " + LATEST_OWN_EXPIRY + " AS own_expiry FROM agents a" + where + ") a"
+                : "agents a" + where;
+        return tx.list("SELECT agent_id, app_id, orch_id, task_id, registered_at, revoked_at FROM " + from
+                        + " ORDER BY " + orderBy + page,
                 rs -> new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                         rs.getObject(6, Long.class) != null), args.toArray());
     }
 
-    /** The ORDER BY of {@code order}, made of fixed text only (never of request input); ties broken by id. */
+    /** The expiry of the agent's latest own token (delegated ones end no later than their delegator's); 0 for none. */
+    private static final String LATEST_OWN_EXPIRY =
+            "COALESCE((SELECT MAX(t.expires_at) FROM tokens t WHERE t.sub = a.agent_id AND t.depth = 0), 0)";
+
+    /**
+     * The ORDER BY of {@code order}, made of fixed text only (never of request input); ties broken by id. By
+     * time left, agents with none (revoked, or their token expired at the {@code ?} it takes) come last.
+     */
     private static String orderBy(AgentRecord.Order order) {
         String direction = order.ascending() ? " ASC" : " DESC";
         return switch (order.sort()) {
             case REGISTERED -> "a.registered_at" + direction + ", a.agent_id";
             case AGENT -> "a.agent_id" + direction;
-            // The expiry of the agent's latest own token (delegated ones end no later than their delegator's).
-            case EXPIRES -> "CASE WHEN a.revoked_at IS NULL THEN 0 ELSE 1 END, COALESCE((SELECT MAX(t.expires_at) FROM tokens t"
-                    + " WHERE t.sub = a.agent_id AND t.depth = 0), 0)" + direction + ", a.agent_id";
+            case EXPIRES -> "CASE WHEN a.revoked_at IS NULL AND a.own_expiry > ? THEN 0 ELSE 1 END, a.own_expiry"
+                    + direction + ", a.agent_id";
         };
     }
 

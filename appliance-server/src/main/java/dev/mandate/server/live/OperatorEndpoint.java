@@ -159,6 +159,7 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
                 .add("agent_id", t.subject())
                 .add("jti", t.jti())
                 .add("scope", Json.strings(t.scopes()))
+                .add("issued_at", time(t.issuedAt()))
                 .add("expires_at", time(t.expiresAt()))
                 .add("state", node.state().wire())
                 .add("children", children)

@@ -76,7 +76,7 @@ public final class OperatorViews {
         return db.read(tx -> {
             // Without a state filter the database pages; a state filter needs every candidate's state first.
             boolean pageInSql = q.state() == null;
-            List<AgentRecord> candidates = agents.matching(tx, q.filter(), q.order(), pageInSql ? q.limit() : null,
+            List<AgentRecord> candidates = agents.matching(tx, q.filter(), q.order(), now, pageInSql ? q.limit() : null,
                     pageInSql ? q.offset() : 0);
             Map<String, List<TokenRecord>> tokens = new HashMap<>();
             history.heldBy(tx, candidates.stream().map(AgentRecord::agentId).toList())

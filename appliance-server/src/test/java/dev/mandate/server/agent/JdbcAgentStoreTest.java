@@ -61,12 +61,12 @@ class JdbcAgentStoreTest extends WithDatabase {
         assertEquals(Optional.of(true), db.read(tx -> store.revoked(tx, id)));
         assertEquals(Optional.empty(), db.read(tx -> store.lifetimeEnd(tx, id)), "a revoked agent has no lifetime left");
         assertEquals(Optional.empty(), db.read(tx -> store.revoked(tx, "spiffe://t/agent/none")));
-        assertEquals(List.of(true, false, false), db.read(tx -> store.matching(tx, ANY, AgentRecord.Order.NEWEST, null, 0)).reversed().stream()
+        assertEquals(List.of(true, false, false), db.read(tx -> store.matching(tx, ANY, AgentRecord.Order.NEWEST, 0, null, 0)).reversed().stream()
                 .map(AgentRecord::revoked).toList());
     }
 
     private List<String> ids(AgentRecord.Filter filter, Integer limit, int offset) {
-        return db.read(tx -> store.matching(tx, filter, AgentRecord.Order.NEWEST, limit, offset)).stream()
+        return db.read(tx -> store.matching(tx, filter, AgentRecord.Order.NEWEST, 0, limit, offset)).stream()
                 .map(a -> a.agentId().substring(a.agentId().lastIndexOf('/') + 1)).toList();
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The agent detail pane: the selected agent's tokens (from the agents' forest), the delegation tree it
+ * The agent detail pane: the selected agent's tokens (from the page shown), the delegation tree it
  * takes part in and its audit trail (both asked of the broker, in the background). Never touches a Node.
  */
 public final class AgentDetailViewModel {
@@ -57,16 +57,14 @@ public final class AgentDetailViewModel {
         shown = agentId;
         title.set(agentId);
         List<String> lines = new ArrayList<>();
-        // The trees it takes part in: its own, and those it received a delegation in.
+        // The trees it takes part in: its own (named by its id), and each it received a delegation in (named by
+        // that token: the broker finds the tree's root, wherever it is).
         java.util.Set<String> roots = new java.util.LinkedHashSet<>();
+        roots.add(agentId);
         for (Forest.Node n : forest.get().heldBy(agentId)) {
-            String root = n.token().parentJti() == null ? agentId : forest.get().rootOf(n.jti());
-            if (root != null) {
-                roots.add(root);
+            if (n.token().parentJti() != null) {
+                roots.add(n.jti());
             }
-        }
-        if (roots.isEmpty()) {
-            roots.add(agentId);
         }
         for (Forest.Node n : forest.get().heldBy(agentId).reversed()) {
             var t = n.token();
@@ -78,9 +76,13 @@ public final class AgentDetailViewModel {
         audit.clear();
         tasks.background(() -> {
             List<String> tree = new ArrayList<>();
+            java.util.Set<String> shownTrees = new java.util.HashSet<>();
             for (String root : roots) {
                 try {
-                    lines(broker.chain(root), agentId, 0, tree);
+                    Model.ChainNode node = broker.chain(root);
+                    if (shownTrees.add(node.jti())) {      // two tokens in one tree: that tree once
+                        lines(node, agentId, 0, tree);
+                    }
                 } catch (BrokerException e) {
                     tree.add(e.status() == 404 ? "no delegation tree rooted at " + root : "chain of " + root + ": " + e.getMessage());
                 } catch (RuntimeException e) {   // an answer the console cannot read

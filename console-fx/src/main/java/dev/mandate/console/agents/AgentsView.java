@@ -37,7 +37,7 @@ public final class AgentsView extends BorderPane {
     public AgentsView(AgentsViewModel vm, AgentDetailViewModel detail) {
         this.vm = vm;
         filter.setId("agents-filter");
-        filter.setPromptText("Filter: agent, orch, task, scope or state");
+        filter.setPromptText("Filter: agent, orch, task or scope");
         vm.filterProperty().bind(filter.textProperty());
         Label message = new Label();
         message.setId("agents-message");
@@ -46,14 +46,22 @@ public final class AgentsView extends BorderPane {
         revokeSelected.setId("revoke-selected");
         revokeSelected.getStyleClass().add("danger");
         revokeSelected.setOnAction(e -> revokeSelected("agent"));
-        HBox top = new HBox(8, filter, revokeSelected, message);
+        // One page at a time: the broker filters, sorts and pages; the console never holds every agent.
+        Button previous = new Button("◀");
+        previous.setId("agents-previous");
+        previous.setOnAction(e -> vm.previousPage());
+        Button next = new Button("▶");
+        next.setId("agents-next");
+        next.setOnAction(e -> vm.nextPage());
+        Label page = new Label();
+        page.setId("agents-page");
+        page.textProperty().bind(vm.pageProperty());
+        HBox top = new HBox(8, filter, previous, page, next, revokeSelected, message);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         HBox.setHgrow(filter, Priority.ALWAYS);
         top.setPadding(new Insets(6));
 
-        // Sorting by a column sorts a view of the filtered rows (time left: least first, dead rows last).
-        javafx.collections.transformation.SortedList<AgentRow> sorted = new javafx.collections.transformation.SortedList<>(vm.visibleRows());
-        table = new TableView<>(sorted);
-        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table = new TableView<>(vm.rows());
         table.setId("agents-table");
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         // Delete revokes the selected agent, always behind the confirmation that names what dies.
@@ -71,7 +79,19 @@ public final class AgentsView extends BorderPane {
         table.getColumns().add(ttlColumn(vm));
         table.getColumns().add(expiryColumn(vm));
         table.getColumns().add(actions(vm));
-        table.setPlaceholder(new Label("No agents yet"));
+        table.setPlaceholder(new Label("No agents"));
+        // A click on a column header sorts at the broker (agent id, or time left); the others do not sort.
+        table.getColumns().forEach(c -> c.setSortable(SORTS.containsKey(c.getText())));
+        table.setSortPolicy(t -> {
+            var order = t.getSortOrder();
+            if (order.isEmpty()) {
+                vm.sort(AgentsViewModel.Sort.REGISTERED, false);
+            } else {
+                vm.sort(SORTS.get(order.getFirst().getText()), order.getFirst().getSortType() == TableColumn.SortType.ASCENDING);
+            }
+            return true;
+        });
+        keepSelectionAcrossPages();
         // A fixed row height spares the virtual flow from measuring rows when thousands arrive at once.
         table.setFixedCellSize(26);
         setTop(top);
@@ -88,6 +108,39 @@ public final class AgentsView extends BorderPane {
             split.setDividerPositions(0.65);
             setCenter(split);
         }
+    }
+
+    /** The columns the broker sorts by, by title. */
+    private static final java.util.Map<String, AgentsViewModel.Sort> SORTS = java.util.Map.of(
+            "Agent", AgentsViewModel.Sort.AGENT, "TTL", AgentsViewModel.Sort.TIME_LEFT,
+            "Effective expiry", AgentsViewModel.Sort.TIME_LEFT);
+
+    /**
+     * A new answer from the broker may reorder the page: the agents selected before stay selected (and
+     * selecting a row that left the page does nothing).
+     */
+    private void keepSelectionAcrossPages() {
+        java.util.Set<String> selected = new java.util.LinkedHashSet<>();
+        boolean[] restoring = {false};
+        table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<AgentRow>) c -> {
+            if (!restoring[0]) {
+                selected.clear();
+                table.getSelectionModel().getSelectedItems().forEach(r -> selected.add(r.agentId()));
+            }
+        });
+        vm.rows().addListener((javafx.collections.ListChangeListener<AgentRow>) c -> {
+            restoring[0] = true;
+            try {
+                table.getSelectionModel().clearSelection();
+                for (int i = 0; i < vm.rows().size(); i++) {
+                    if (selected.contains(vm.rows().get(i).agentId())) {
+                        table.getSelectionModel().select(i);
+                    }
+                }
+            } finally {
+                restoring[0] = false;
+            }
+        });
     }
 
     private static TableColumn<AgentRow, Object> text(String title, double width,
@@ -114,11 +167,7 @@ public final class AgentsView extends BorderPane {
      */
     public void revokeSelected(String level) {
         List<AgentRow> rows = List.copyOf(table.getSelectionModel().getSelectedItems());
-        if (rows.size() == 1) {
-            Confirm.ask(getScene().getWindow(), vm.prepare(rows.getFirst(), level)).ifPresent(vm::confirm);
-        } else if (rows.size() > 1) {
-            vm.prepareBulk(rows, level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
-        }
+        vm.prepare(rows, level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
     }
 
     /** TTL bars: each visible cell follows the shared clock and its row's state. */
@@ -160,13 +209,8 @@ public final class AgentsView extends BorderPane {
         c.setPrefWidth(width);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         c.setCellFactory(col -> cells.get());
-        c.setComparator(TIME_LEFT);
         return c;
     }
-
-    /** By time left: the live token expiring first, first; rows whose token is revoked, released or expired last. */
-    static final java.util.Comparator<AgentRow> TIME_LEFT = java.util.Comparator.comparing(
-            (AgentRow r) -> "active".equals(r.state()) && r.expiresAt() != null ? r.expiresAt() : Instant.MAX);
 
     /**
      * A cell drawn from its row and the shared clock, again whenever either moves: the row's state changes in
@@ -220,7 +264,7 @@ public final class AgentsView extends BorderPane {
                     b.setOnAction(e -> {
                         AgentRow row = getItem();
                         if (row != null) {
-                            Confirm.ask(getScene().getWindow(), vm.prepare(row, level)).ifPresent(vm::confirm);
+                            vm.prepare(List.of(row), level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
                         }
                     });
                     buttons.getChildren().add(b);

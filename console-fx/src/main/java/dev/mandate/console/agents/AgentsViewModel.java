@@ -16,61 +16,106 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.collections.transformation.FilteredList;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * The live agents: rows kept in step with the event stream, one shared clock for every countdown,
- * and revocation at four levels behind a confirmation that names what dies. Never touches a Node.
+ * The agents tab: one page of agents at a time, filtered, sorted and paged by the broker (a broker with
+ * 100,000 agents sends the console one page, never all of them); rows kept in step with the event stream;
+ * one shared clock for every countdown; and revocation at four levels behind a confirmation whose count
+ * of what dies is the broker's. Never touches a Node.
  */
 public final class AgentsViewModel {
 
     /** What a revocation will do, shown before it is sent: one target, or several at one level. */
     public record Confirmation(String level, String target, String description, int liveTokens, List<String> targets) {
-        Confirmation(String level, String target, String description, int liveTokens) {
-            this(level, target, description, liveTokens, List.of(target));
+    }
+
+    /** The orders the broker can page in. */
+    public enum Sort {
+        /** When the agent registered: newest first is the tab's default. */
+        REGISTERED("registered"),
+        /** The agent's id. */
+        AGENT("agent"),
+        /** Time left on the agent's latest token; agents with none left (revoked, expired) last. */
+        TIME_LEFT("expires");
+
+        private final String wire;
+
+        Sort(String wire) {
+            this.wire = wire;
         }
     }
+
+    /** One page asked of the broker; an answer to any other request than the latest is dropped. */
+    private record Request(Model.AgentQuery query, int offset, int limit) {
+    }
+
+    /** How long typing must pause before the filter is sent to the broker. */
+    private static final Duration FILTER_PAUSE = Duration.ofMillis(250);
 
     private final BrokerApi client;
     private final Tasks tasks;
     private final Duration refreshDelay;
+    private final int pageSize;
     private final ObservableList<AgentRow> rows = FXCollections.observableArrayList();
-    private final Map<String, AgentRow> byAgent = new HashMap<>();
-    private final FilteredList<AgentRow> visible = new FilteredList<>(rows);
+    private Map<String, AgentRow> byAgent = new HashMap<>();
     private final StringProperty filter = new SimpleStringProperty("");
+    private Sort sort = Sort.REGISTERED;
+    private boolean ascending;
+    private int offset;
     private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
     private final ReadOnlyObjectWrapper<Forest> forest = new ReadOnlyObjectWrapper<>(new Forest(List.of()));
-    private final ReadOnlyLongWrapper liveAgents = new ReadOnlyLongWrapper();
-    private final ReadOnlyLongWrapper liveTokens = new ReadOnlyLongWrapper();
+    private final ReadOnlyLongWrapper total = new ReadOnlyLongWrapper();
+    private final ReadOnlyStringWrapper page = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private static final int APPLY_SLICE = 500;
+    private final AtomicLong filterEdits = new AtomicLong();
+    /** Requests sent, and the latest whose answer is shown (both on the FX thread). */
+    private long asked;
+    private long shown;
+    /** The message says the last load failed. */
+    private boolean loadFailed;
 
     public AgentsViewModel(BrokerApi client, Tasks tasks, Duration refreshDelay) {
+        this(client, tasks, refreshDelay, 100);
+    }
+
+    /** {@code pageSize}: the agents shown at once, and all the console asks the broker for at a time. */
+    public AgentsViewModel(BrokerApi client, Tasks tasks, Duration refreshDelay, int pageSize) {
         this.client = client;
         this.tasks = tasks;
         this.refreshDelay = refreshDelay;
-        filter.addListener((o, was, text) -> visible.setPredicate(row -> matches(row, text)));
+        this.pageSize = pageSize;
+        // The filter goes to the broker once typing pauses, and shows its first page.
+        filter.addListener((o, was, text) -> {
+            long edit = filterEdits.incrementAndGet();
+            tasks.later(FILTER_PAUSE, () -> tasks.fx(() -> {
+                if (filterEdits.get() == edit) {
+                    offset = 0;
+                    refresh();
+                }
+            }));
+        });
     }
 
-    public ObservableList<AgentRow> visibleRows() {
-        return visible;
-    }
-
-    public ObservableList<AgentRow> allRows() {
+    /** The page shown, in the broker's order. */
+    public ObservableList<AgentRow> rows() {
         return FXCollections.unmodifiableObservableList(rows);
     }
 
+    /** Agent, orch, task or scope text the broker filters by (blank: every agent). */
     public StringProperty filterProperty() {
         return filter;
     }
@@ -80,42 +125,115 @@ public final class AgentsViewModel {
         return now;
     }
 
+    /** The tokens of the agents shown, as delegation trees as far as they reach within the page. */
     public ReadOnlyObjectProperty<Forest> forestProperty() {
         return forest.getReadOnlyProperty();
     }
 
-    public ReadOnlyLongProperty liveAgentsProperty() {
-        return liveAgents.getReadOnlyProperty();
+    /** How many agents match the filter in all. */
+    public ReadOnlyLongProperty totalProperty() {
+        return total.getReadOnlyProperty();
     }
 
-    public ReadOnlyLongProperty liveTokensProperty() {
-        return liveTokens.getReadOnlyProperty();
+    /** Where the page is: "101–200 of 100,000". */
+    public ReadOnlyStringProperty pageProperty() {
+        return page.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty messageProperty() {
         return message.getReadOnlyProperty();
     }
 
-    /** Loads every agent in the background and updates the rows on the FX thread. */
+    /** Sorts by {@code by} (the broker sorts and pages); shows the first page. */
+    public void sort(Sort by, boolean ascendingOrder) {
+        if (by != sort || ascendingOrder != ascending) {
+            sort = by;
+            ascending = ascendingOrder;
+            offset = 0;
+            refresh();
+        }
+    }
+
+    public void nextPage() {
+        if (offset + pageSize < total.get()) {
+            offset += pageSize;
+            refresh();
+        }
+    }
+
+    public void previousPage() {
+        if (offset > 0) {
+            offset = Math.max(0, offset - pageSize);
+            refresh();
+        }
+    }
+
+    /** Asks the broker for the page shown (in the background) and shows its answer on the FX thread. */
     public void refresh() {
-        tasks.background(() -> {
-            try {
-                List<Model.AgentView> agents = client.agents();
-                Snapshot snapshot = snapshot(agents);       // the heavy part, off the FX thread
-                // Applied in slices, so one refresh of 10,000 rows never holds the FX thread for long.
-                List<RowData> rowData = snapshot.rows();
-                for (int from = 0; from < rowData.size(); from += APPLY_SLICE) {
-                    List<RowData> slice = rowData.subList(from, Math.min(from + APPLY_SLICE, rowData.size()));
-                    tasks.fx(() -> applyRows(slice));
-                }
-                tasks.fx(() -> finish(snapshot));
-            } catch (BrokerException e) {
-                tasks.fx(() -> message.set(e.getMessage()));
-            }
+        tasks.fx(() -> {
+            Request request = request();
+            long seq = ++asked;
+            tasks.background(() -> load(request, seq));
         });
     }
 
-    /** An event from the stream: what it says is shown at once, then the rows are reloaded (coalesced). */
+    private Request request() {
+        return new Request(new Model.AgentQuery(filter.get() == null ? "" : filter.get().strip(), sort.wire, ascending),
+                offset, pageSize);
+    }
+
+    private void load(Request request, long seq) {
+        try {
+            Model.AgentPage answer = client.agents(request.query(), request.offset(), request.limit());
+            Forest f = new Forest(answer.agents());          // built off the FX thread
+            List<RowData> data = answer.agents().stream().map(a -> RowData.of(a, f)).toList();
+            tasks.fx(() -> {
+                if (!request.equals(request()) || seq < shown) {
+                    return;                   // the operator moved on, or a later answer is shown already
+                }
+                shown = seq;
+                if (data.isEmpty() && offset > 0 && answer.total() > 0) {
+                    offset = (int) ((answer.total() - 1) / pageSize * pageSize);   // the page emptied: show the last one
+                    refresh();
+                    return;
+                }
+                show(data, f, answer.total());
+            });
+        } catch (BrokerException e) {
+            tasks.fx(() -> {
+                message.set(e.getMessage());
+                loadFailed = true;
+            });
+        }
+    }
+
+    private void show(List<RowData> data, Forest f, long matching) {
+        Map<String, AgentRow> next = new HashMap<>();
+        List<AgentRow> ordered = new ArrayList<>(data.size());
+        for (RowData d : data) {
+            AgentRow row = byAgent.get(d.agentId());
+            if (row == null) {
+                row = new AgentRow(d.agentId());
+            }
+            row.update(d.orchId(), d.taskId(), d.scope(), d.state(), d.jti(), d.issuedAt(), d.expiresAt());
+            next.put(d.agentId(), row);
+            ordered.add(row);
+        }
+        byAgent = next;
+        // The same agents in the same order are updated in place: the table keeps its selection and scroll.
+        if (!ordered.equals(rows)) {
+            rows.setAll(ordered);
+        }
+        forest.set(f);
+        total.set(matching);
+        page.set(matching == 0 ? "no agents" : String.format("%,d–%,d of %,d", offset + 1, offset + data.size(), matching));
+        if (loadFailed) {
+            message.set("");              // the broker answers again; an operator's own messages stay
+            loadFailed = false;
+        }
+    }
+
+    /** An event from the stream: what it says is shown at once, then the page is asked for again (coalesced). */
     public void onEvent(Model.LiveEvent e) {
         tasks.fx(() -> {
             switch (e.type()) {
@@ -133,23 +251,48 @@ public final class AgentsViewModel {
         }
     }
 
-    /** The confirmation for revoking {@code row} at {@code level}; nothing is sent yet. */
-    public Confirmation prepare(AgentRow row, String level) {
-        return prepare(level, target(row, level, forest.get()));
-    }
-
-    /** What revoking {@code row} at {@code level} names: its token, its agent, or its tree's root's task. */
-    private static String target(AgentRow row, String level, Forest f) {
+    /** What revoking {@code row} at {@code level} names: its token, its agent, or the task the row shows. */
+    private static String target(AgentRow row, String level) {
         return switch (level) {
             case "token" -> row.jti();
             case "agent", "chain" -> row.agentId();
-            case "task" -> row.jti() == null ? row.taskIdProperty().get() : f.taskOf(row.jti());
+            case "task" -> row.taskIdProperty().get();
             default -> throw new IllegalArgumentException(level);
         };
     }
 
-    public Confirmation prepare(String level, String target) {
-        int dying = forest.get().dying(level, target).size();
+    /**
+     * The confirmation for revoking the {@code selected} rows at {@code level}, counted by the broker (each
+     * live token once, however many of them reach it); handed to {@code ask} on the FX thread. Nothing is sent yet.
+     */
+    public void prepare(List<AgentRow> selected, String level, Consumer<Confirmation> ask) {
+        prepare(level, selected.stream().map(r -> target(r, level)).filter(Objects::nonNull).distinct().toList(), ask);
+    }
+
+    /** The confirmation for revoking every one of {@code targets} at {@code level}; see {@link #prepare(List, String, Consumer)}. */
+    public void prepare(String level, List<String> targets, Consumer<Confirmation> ask) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        tasks.background(() -> {
+            try {
+                int dying = client.previewRevocation(level, targets);
+                Confirmation c = confirmation(level, targets, dying);
+                tasks.fx(() -> ask.accept(c));
+            } catch (BrokerException e) {
+                tasks.fx(() -> message.set("Cannot count what would die: " + e.getMessage()));
+            }
+        });
+    }
+
+    private static Confirmation confirmation(String level, List<String> targets, int dying) {
+        String tokens = ": " + dying + " live token" + (dying == 1 ? "" : "s") + " will die.";
+        if (targets.size() > 1) {
+            String what = targets.size() + " " + level + "s";
+            return new Confirmation(level, what, "Revoke " + what + " (" + String.join(", ", targets.stream().limit(3).toList())
+                    + (targets.size() > 3 ? ", …" : "") + ")" + tokens, dying, targets);
+        }
+        String target = targets.getFirst();
         String what = switch (level) {
             case "token" -> "token " + target + " and every token delegated from it";
             case "agent" -> "every token of agent " + target + " and everything delegated from them; the agent can never renew, delegate or receive a delegation";
@@ -157,33 +300,7 @@ public final class AgentsViewModel {
             case "chain" -> "every delegation tree " + target + " takes part in, whole";
             default -> throw new IllegalArgumentException(level);
         };
-        return new Confirmation(level, target, "Revoke " + what + ": " + dying + " live token"
-                + (dying == 1 ? "" : "s") + " will die.", dying);
-    }
-
-    /**
-     * The confirmation for revoking several agents at once, counted by the broker (each live token once,
-     * however many of the agents reach it); handed to {@code ask} on the FX thread. Nothing is sent yet.
-     */
-    public void prepareBulk(List<AgentRow> selected, String level, java.util.function.Consumer<Confirmation> ask) {
-        Forest f = forest.get();
-        List<String> targets = selected.stream().map(r -> target(r, level, f))
-                .filter(java.util.Objects::nonNull).distinct().toList();
-        if (targets.isEmpty()) {
-            return;
-        }
-        tasks.background(() -> {
-            try {
-                int dying = client.previewRevocation(level, targets);
-                String what = targets.size() + " " + level + (targets.size() == 1 ? "" : "s");
-                Confirmation c = new Confirmation(level, what, "Revoke " + what + " (" + String.join(", ",
-                        targets.stream().limit(3).toList()) + (targets.size() > 3 ? ", …" : "") + "): " + dying
-                        + " live token" + (dying == 1 ? "" : "s") + " will die.", dying, targets);
-                tasks.fx(() -> ask.accept(c));
-            } catch (BrokerException e) {
-                tasks.fx(() -> message.set("Cannot count what would die: " + e.getMessage()));
-            }
-        });
+        return new Confirmation(level, target, "Revoke " + what + tokens, dying, targets);
     }
 
     /** Sends the confirmed revocation; the affected rows turn revoked when the broker has answered. */
@@ -217,52 +334,17 @@ public final class AgentsViewModel {
         });
     }
 
-    /** What one refresh shows, computed in the background. */
-    private record Snapshot(Forest forest, List<RowData> rows) {
-    }
-
+    /** A row as the broker's answer has it, computed in the background. */
     private record RowData(String agentId, String orchId, String taskId, String scope, String state, String jti,
                            Instant issuedAt, Instant expiresAt) {
-    }
-
-    private static Snapshot snapshot(List<Model.AgentView> agents) {
-        Forest f = new Forest(agents);
-        List<RowData> rows = new java.util.ArrayList<>(agents.size());
-        for (Model.AgentView a : agents) {
+        static RowData of(Model.AgentView a, Forest f) {
             var current = f.current(a.agentId());
             String state = a.state().equals("revoked") ? "revoked" : current.map(n -> n.token().state()).orElse(a.state());
-            rows.add(new RowData(a.agentId(), a.orchId(), a.taskId(),
+            return new RowData(a.agentId(), a.orchId(), a.taskId(),
                     current.map(n -> String.join(" ", n.token().scope())).orElse(""), state,
                     current.map(Forest.Node::jti).orElse(null), current.map(n -> n.token().issuedAt()).orElse(null),
-                    current.map(n -> n.token().effectiveExpiresAt()).orElse(null)));
+                    current.map(n -> n.token().effectiveExpiresAt()).orElse(null));
         }
-        return new Snapshot(f, rows);
-    }
-
-    private void applyRows(List<RowData> slice) {
-        List<AgentRow> added = new java.util.ArrayList<>();
-        for (RowData d : slice) {
-            AgentRow row = byAgent.get(d.agentId());
-            if (row == null) {
-                row = new AgentRow(d.agentId());
-                byAgent.put(d.agentId(), row);
-                added.add(row);
-            }
-            row.update(d.orchId(), d.taskId(), d.scope(), d.state(), d.jti(), d.issuedAt(), d.expiresAt());
-        }
-        rows.addAll(added);
-    }
-
-    private void finish(Snapshot snapshot) {
-        if (rows.size() != snapshot.rows().size()) {
-            Set<String> seen = new HashSet<>();
-            snapshot.rows().forEach(d -> seen.add(d.agentId()));
-            rows.removeIf(r -> !seen.contains(r.agentId()));
-            byAgent.keySet().retainAll(seen);
-        }
-        forest.set(snapshot.forest());
-        liveAgents.set(rows.stream().filter(r -> "active".equals(r.state())).count());
-        liveTokens.set(snapshot.forest().liveTokens());
     }
 
     private void mark(Set<String> jtis, String state) {
@@ -271,18 +353,5 @@ public final class AgentsViewModel {
                 row.markState(state);
             }
         }
-        liveAgents.set(rows.stream().filter(r -> "active".equals(r.state())).count());
-    }
-
-    private static boolean matches(AgentRow row, String text) {
-        if (text == null || text.isBlank()) {
-            return true;
-        }
-        String t = text.toLowerCase(Locale.ROOT);
-        return row.agentId().toLowerCase(Locale.ROOT).contains(t)
-                || row.orchIdProperty().get().toLowerCase(Locale.ROOT).contains(t)
-                || row.taskIdProperty().get().toLowerCase(Locale.ROOT).contains(t)
-                || row.scopeProperty().get().toLowerCase(Locale.ROOT).contains(t)
-                || row.stateProperty().get().toLowerCase(Locale.ROOT).contains(t);
     }
 }

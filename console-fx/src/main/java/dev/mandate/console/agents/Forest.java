@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every agent's tokens as delegation trees, for the console's rows, trees and confirmations: which
- * live tokens a revocation at each level would kill (SPEC §4), computed from what the console holds.
+ * The tokens of the agents on the page shown, as delegation trees as far as they reach within it: each
+ * row's current token, and which rows a revocation marks at once (SPEC §4) until the broker's answer
+ * replaces them. What a revocation kills is counted by the broker, never here.
  */
 public final class Forest {
 
@@ -90,27 +91,6 @@ public final class Forest {
         return held.stream().filter(Node::alive).max(latest).or(() -> held.stream().max(latest));
     }
 
-    /** Root agents: those with tokens of their own, each shown by its newest own token. */
-    public List<Node> roots() {
-        List<Node> roots = new ArrayList<>();
-        for (Model.AgentView a : agents.values()) {
-            a.tokens().stream().filter(t -> t.depth() == 0).max(LATEST).ifPresent(t -> roots.add(byJti.get(t.jti())));
-        }
-        roots.sort(Comparator.comparing(Node::holder));
-        return roots;
-    }
-
-    /** The children shown below a root: everything delegated from any of its own tokens. */
-    public List<Node> rootChildren(String agentId) {
-        List<Node> list = new ArrayList<>();
-        for (Node own : heldBy(agentId)) {
-            if (own.token().depth() == 0) {
-                list.addAll(childrenOf(own.jti()));
-            }
-        }
-        return list;
-    }
-
     /** The live tokens a revocation at {@code level} of {@code target} kills. */
     public Set<String> dying(String level, String target) {
         Set<String> all = switch (level) {
@@ -137,10 +117,6 @@ public final class Forest {
             }
         }
         return alive;
-    }
-
-    public long liveTokens() {
-        return byJti.values().stream().filter(Node::alive).count();
     }
 
     private Set<String> closure(Set<String> start) {

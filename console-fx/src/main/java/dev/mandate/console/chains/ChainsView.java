@@ -1,10 +1,14 @@
 package dev.mandate.console.chains;
 
-import dev.mandate.console.agents.Confirm;
+import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsView;
-import dev.mandate.console.agents.Forest;
+import dev.mandate.console.agents.Confirm;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
+import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
+import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
@@ -13,79 +17,54 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The delegation trees, rebuilt from the view-model's forest whenever it changes (while they are on screen):
+ * The delegation trees of the agents on the agents tab's page, asked of the broker while they are on screen:
  * each node with its TTL bar, state, countdown and the scope dropped at its hop.
  */
 public final class ChainsView extends BorderPane {
 
+    private final TreeView<TreesViewModel.Branch> tree = new TreeView<>(new TreeItem<>());
+    private final TreesViewModel vm;
+    /** The page changed while the trees were not on screen: ask again when they are. */
+    private boolean stale = true;
+
     public ChainsView(TreesViewModel vm) {
-        TreeView<Forest.Node> tree = new TreeView<>(new TreeItem<>());
+        this.vm = vm;
         tree.setId("chains-tree");
         tree.setShowRoot(false);
         tree.setFixedCellSize(24);
-        tree.setCellFactory(t -> new TreeCell<>() {
-            // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
-            private final javafx.beans.value.ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
-            private final ProgressBar bar = new ProgressBar();
-            {
-                vm.nowProperty().addListener(new javafx.beans.value.WeakChangeListener<>(tick));
-                bar.setPrefWidth(80);
-                bar.getStyleClass().add(AgentsView.TTL);
-            }
-
-            @Override
-            protected void updateItem(Forest.Node node, boolean empty) {
-                super.updateItem(node, empty);
-                show(empty ? null : node, vm.nowProperty().get());
-            }
-
-            private void show(Forest.Node node, Instant now) {
-                if (node == null) {
-                    setText(null);
-                    setGraphic(null);
-                    return;
-                }
-                setText(TreesViewModel.line(vm.forestProperty().get(), node, now));
-                bar.setProgress(TreesViewModel.remaining(node, now));
-                String level = TreesViewModel.ttlLevel(node, now);
-                for (String l : dev.mandate.console.agents.AgentRow.TTL_LEVELS) {
-                    bar.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass(l), l.equals(level));
-                }
-                setGraphic(bar);
-            }
-        });
-        // Rebuilding thousands of tree items is the costly part: only while the trees are on screen.
-        vm.forestProperty().addListener((o, was, forest) -> {
+        tree.setCellFactory(t -> new BranchCell(vm));
+        vm.treesProperty().addListener((o, was, trees) -> rebuild(trees));
+        // The broker is asked only while the trees are on screen.
+        vm.pageProperty().addListener((o, was, page) -> {
             if (showing()) {
-                rebuild(forest);
+                vm.refresh();
             } else {
                 stale = true;
             }
         });
-        this.tree = tree;
-        this.vm = vm;
         sceneProperty().addListener((o, was, scene) -> shown());
-        tree.setRoot(build(vm.forestProperty().get()));
 
         Button revokeNode = new Button("Revoke node");
         revokeNode.setId("revoke-node");
-        revokeNode.setOnAction(e -> selected(tree).ifPresent(n ->
-                Confirm.ask(getScene().getWindow(), vm.revokeNode(n)).ifPresent(vm::confirm)));
+        revokeNode.setOnAction(e -> selected().ifPresent(n -> vm.revokeNode(n, this::ask)));
         Button revokeChain = new Button("Revoke chain");
         revokeChain.setId("revoke-chain");
-        revokeChain.setOnAction(e -> selected(tree).ifPresent(n ->
-                Confirm.ask(getScene().getWindow(), vm.revokeChain(n)).ifPresent(vm::confirm)));
-        HBox bar = new HBox(8, revokeNode, revokeChain);
+        revokeChain.setOnAction(e -> selected().ifPresent(n -> vm.revokeChain(n, this::ask)));
+        Label message = new Label();
+        message.textProperty().bind(vm.messageProperty());
+        HBox bar = new HBox(8, revokeNode, revokeChain, message);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(tree);
     }
 
-    private final TreeView<Forest.Node> tree;
-    private final TreesViewModel vm;
-    private boolean stale;
+    private void ask(dev.mandate.console.agents.AgentsViewModel.Confirmation c) {
+        Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm);
+    }
 
     /** On screen: in a scene, and neither this view nor any parent (a hidden tab's region) invisible. */
     private boolean showing() {
@@ -97,51 +76,83 @@ public final class ChainsView extends BorderPane {
         return getScene() != null;
     }
 
-    /** Call when this view becomes visible (its tab selected): brings the trees up to date. */
+    /** Call when this view becomes visible (its tab selected): asks for the trees if the page changed meanwhile. */
     public void shown() {
         if (stale && showing()) {
             stale = false;
-            rebuild(vm.forestProperty().get());
+            vm.refresh();
         }
     }
 
-    /** New tree items for a new forest; the operator's selection stays on the same token. */
-    private void rebuild(Forest forest) {
-        String selectedJti = selected(tree).map(Forest.Node::jti).orElse(null);
-        tree.setRoot(build(forest));
+    /** New tree items for new trees; the operator's selection stays on the same token. */
+    private void rebuild(List<TreesViewModel.Branch> trees) {
+        String selectedJti = selected().map(TreesViewModel.Branch::jti).orElse(null);
+        TreeItem<TreesViewModel.Branch> root = new TreeItem<>();
+        trees.forEach(t -> root.getChildren().add(item(t)));
+        tree.setRoot(root);
         if (selectedJti != null) {
-            find(tree.getRoot(), selectedJti).ifPresent(item -> tree.getSelectionModel().select(item));
+            find(root, selectedJti).ifPresent(item -> tree.getSelectionModel().select(item));
         }
     }
 
-    private static java.util.Optional<TreeItem<Forest.Node>> find(TreeItem<Forest.Node> item, String jti) {
+    private static Optional<TreeItem<TreesViewModel.Branch>> find(TreeItem<TreesViewModel.Branch> item, String jti) {
         if (item.getValue() != null && item.getValue().jti().equals(jti)) {
-            return java.util.Optional.of(item);
+            return Optional.of(item);
         }
-        for (TreeItem<Forest.Node> child : item.getChildren()) {
+        for (TreeItem<TreesViewModel.Branch> child : item.getChildren()) {
             var found = find(child, jti);
             if (found.isPresent()) {
                 return found;
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private static java.util.Optional<Forest.Node> selected(TreeView<Forest.Node> tree) {
+    private Optional<TreesViewModel.Branch> selected() {
         var item = tree.getSelectionModel().getSelectedItem();
-        return item == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(item.getValue());
+        return item == null ? Optional.empty() : Optional.ofNullable(item.getValue());
     }
 
-    static TreeItem<Forest.Node> build(Forest forest) {
-        TreeItem<Forest.Node> invisibleRoot = new TreeItem<>();
-        TreesViewModel.trees(forest).forEach(t -> invisibleRoot.getChildren().add(item(t)));
-        return invisibleRoot;
-    }
-
-    private static TreeItem<Forest.Node> item(TreesViewModel.Branch branch) {
-        TreeItem<Forest.Node> item = new TreeItem<>(branch.node());
+    private static TreeItem<TreesViewModel.Branch> item(TreesViewModel.Branch branch) {
+        TreeItem<TreesViewModel.Branch> item = new TreeItem<>(branch);
         item.setExpanded(true);
         branch.children().forEach(c -> item.getChildren().add(item(c)));
         return item;
+    }
+
+    /** A node's line and TTL bar, drawn again on every tick of the shared clock. */
+    private static final class BranchCell extends TreeCell<TreesViewModel.Branch> {
+        private final TreesViewModel vm;
+        // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
+        private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
+        private final ProgressBar bar = new ProgressBar();
+
+        BranchCell(TreesViewModel vm) {
+            this.vm = vm;
+            vm.nowProperty().addListener(new WeakChangeListener<>(tick));
+            bar.setPrefWidth(80);
+            bar.getStyleClass().add(AgentsView.TTL);
+        }
+
+        @Override
+        protected void updateItem(TreesViewModel.Branch node, boolean empty) {
+            super.updateItem(node, empty);
+            show(empty ? null : node, vm.nowProperty().get());
+        }
+
+        private void show(TreesViewModel.Branch node, Instant now) {
+            if (node == null) {
+                setText(null);
+                setGraphic(null);
+                return;
+            }
+            setText(TreesViewModel.line(node, now));
+            bar.setProgress(TreesViewModel.remaining(node, now));
+            String level = TreesViewModel.ttlLevel(node, now);
+            for (String l : AgentRow.TTL_LEVELS) {
+                bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
+            }
+            setGraphic(bar);
+        }
     }
 }

@@ -2,33 +2,68 @@ package dev.mandate.console.chains;
 
 import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsViewModel;
-import dev.mandate.console.agents.Forest;
+import dev.mandate.console.client.BrokerApi;
+import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.Model;
+import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The Trees tab without a toolkit: the delegation trees of the agents view-model's forest, each node's
- * line (holder, scope, state, and a countdown only while it is alive), and the two revocations a node
- * offers. The view turns {@link Branch}es into tree items and asks for confirmation.
+ * The Trees tab without a toolkit: the delegation tree of each agent on the agents tab's page, as the
+ * broker tells it ({@code GET /v1/admin/chains/{agent}}, however far the tree reaches beyond the page);
+ * each node's line (holder, scope, state, a countdown only while it is alive, the scope dropped at its
+ * hop); and the two revocations a node offers, counted by the broker. The view turns {@link Branch}es
+ * into tree items and asks for confirmation.
  */
 public final class TreesViewModel {
 
-    /** A node of a delegation tree with the tokens delegated from it. */
-    public record Branch(Forest.Node node, List<Branch> children) {
+    /**
+     * A token of a tree with those delegated from it. {@code expiresAt} is its effective expiry (the earliest
+     * along its chain); {@code dropped} the scope the token it was delegated from held and it does not.
+     */
+    public record Branch(String holder, String jti, List<String> scope, Instant issuedAt, Instant expiresAt, String state,
+                         List<String> dropped, List<Branch> children) {
+        public boolean alive() {
+            return state.equals("active");
+        }
     }
 
     private final AgentsViewModel agents;
+    private final BrokerApi broker;
+    private final Tasks tasks;
+    private final ReadOnlyObjectWrapper<List<Branch>> trees = new ReadOnlyObjectWrapper<>(List.of());
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    /** On the FX thread: a load is running, and another was asked for meanwhile. */
+    private boolean loading;
+    private boolean again;
 
-    public TreesViewModel(AgentsViewModel agents) {
+    public TreesViewModel(AgentsViewModel agents, BrokerApi broker, Tasks tasks) {
         this.agents = agents;
+        this.broker = broker;
+        this.tasks = tasks;
     }
 
-    public ReadOnlyObjectProperty<Forest> forestProperty() {
+    /** The trees shown, one per agent of the agents tab's page, in its order. */
+    public ReadOnlyObjectProperty<List<Branch>> treesProperty() {
+        return trees.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    /** The page the trees follow: a new answer there means the trees may have changed. */
+    public ReadOnlyObjectProperty<?> pageProperty() {
         return agents.forestProperty();
     }
 
@@ -37,63 +72,83 @@ public final class TreesViewModel {
         return agents.nowProperty();
     }
 
-    /** The trees of {@code forest}: one per root agent, the tokens delegated from any of its tokens below it. */
-    public static List<Branch> trees(Forest forest) {
-        List<Branch> trees = new ArrayList<>();
-        for (Forest.Node root : forest.roots()) {
-            trees.add(new Branch(root, forest.rootChildren(root.holder()).stream().map(c -> branch(forest, c)).toList()));
-        }
-        return trees;
+    /** Asks the broker for the tree of each agent on the page (in the background; a request made meanwhile runs after). */
+    public void refresh() {
+        tasks.fx(() -> {
+            if (loading) {
+                again = true;
+                return;
+            }
+            loading = true;
+            List<String> roots = agents.rows().stream().map(AgentRow::agentId).toList();
+            tasks.background(() -> {
+                List<Branch> loaded = new ArrayList<>();
+                String failure = null;
+                for (String root : roots) {
+                    try {
+                        loaded.add(branch(broker.chain(root), null, null));
+                    } catch (BrokerException e) {
+                        if (e.status() != 404) {          // 404: an agent without a token of its own has no tree
+                            failure = "Trees: " + e.getMessage();
+                        }
+                    }
+                }
+                String why = failure;
+                tasks.fx(() -> {
+                    trees.set(List.copyOf(loaded));
+                    message.set(why == null ? "" : why);
+                    loading = false;
+                    if (again) {
+                        again = false;
+                        refresh();
+                    }
+                });
+            });
+        });
+    }
+
+    /** {@code node} as a branch; {@code parent} the branch it hangs from (null for a root). */
+    static Branch branch(Model.ChainNode node, List<String> parentScope, Instant parentExpiry) {
+        Instant effective = parentExpiry == null || node.expiresAt().isBefore(parentExpiry) ? node.expiresAt() : parentExpiry;
+        List<String> dropped = parentScope == null ? List.of()
+                : parentScope.stream().filter(s -> !node.scope().contains(s)).toList();
+        List<Branch> children = node.children().stream().map(c -> branch(c, node.scope(), effective)).toList();
+        return new Branch(node.agentId(), node.jti(), node.scope(), node.issuedAt(), effective, node.state(), dropped, children);
     }
 
     /** What a node's line says at {@code now}: a countdown only for a live token with time left, never for a dead one. */
-    public static String label(Forest.Node node, Instant now) {
-        long left = Duration.between(now, node.token().expiresAt()).toSeconds();
-        return node.holder() + "  [" + String.join(" ", node.token().scope()) + "]  " + node.token().state()
+    public static String label(Branch node, Instant now) {
+        long left = Duration.between(now, node.expiresAt()).toSeconds();
+        return node.holder() + "  [" + String.join(" ", node.scope()) + "]  " + node.state()
                 + (node.alive() && left > 0 ? "  " + left + " s left" : "");
     }
 
     /** A node's whole line: {@link #label}, and for a delegated token the scope its delegator held that it does not. */
-    public static String line(Forest forest, Forest.Node node, Instant now) {
-        List<String> dropped = dropped(forest, node);
-        return label(node, now) + (dropped.isEmpty() ? "" : "  · dropped " + String.join(" ", dropped));
-    }
-
-    /** The scopes of the token {@code node} was delegated from that {@code node} does not hold (none for a root). */
-    public static List<String> dropped(Forest forest, Forest.Node node) {
-        String parent = node.token().parentJti();
-        if (parent == null) {
-            return List.of();
-        }
-        return forest.token(parent).map(p -> p.token().scope().stream()
-                .filter(s -> !node.token().scope().contains(s)).toList()).orElse(List.of());
+    public static String line(Branch node, Instant now) {
+        return label(node, now) + (node.dropped().isEmpty() ? "" : "  · dropped " + String.join(" ", node.dropped()));
     }
 
     /** Share of the token's lifetime left at {@code now}, 0 to 1; 0 once it is revoked, released or expired. */
-    public static double remaining(Forest.Node node, Instant now) {
-        return AgentRow.share(node.token().issuedAt(), node.token().effectiveExpiresAt(), node.alive(), now);
+    public static double remaining(Branch node, Instant now) {
+        return AgentRow.share(node.issuedAt(), node.expiresAt(), node.alive(), now);
     }
 
     /** The TTL bar's colour: {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */
-    public static String ttlLevel(Forest.Node node, Instant now) {
+    public static String ttlLevel(Branch node, Instant now) {
         return AgentRow.level(remaining(node, now));
     }
 
-    /** The confirmation for revoking {@code node}'s token and everything delegated from it. */
-    public AgentsViewModel.Confirmation revokeNode(Forest.Node node) {
-        return agents.prepare("token", node.jti());
+    /** The confirmation for revoking {@code node}'s token and everything delegated from it, counted by the broker. */
+    public void revokeNode(Branch node, Consumer<AgentsViewModel.Confirmation> ask) {
+        agents.prepare("token", List.of(node.jti()), ask);
     }
 
-    /** The confirmation for revoking every tree {@code node}'s token belongs to, whole. */
-    public AgentsViewModel.Confirmation revokeChain(Forest.Node node) {
-        return agents.prepare("chain", node.jti());
+    /** The confirmation for revoking every tree {@code node}'s token belongs to, whole, counted by the broker. */
+    public void revokeChain(Branch node, Consumer<AgentsViewModel.Confirmation> ask) {
+        agents.prepare("chain", List.of(node.jti()), ask);
     }
 
     public void confirm(AgentsViewModel.Confirmation confirmation) {
         agents.confirm(confirmation);
-    }
-
-    private static Branch branch(Forest forest, Forest.Node node) {
-        return new Branch(node, forest.childrenOf(node.jti()).stream().map(c -> branch(forest, c)).toList());
     }
 }

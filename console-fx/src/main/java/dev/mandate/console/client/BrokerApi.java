@@ -13,8 +13,8 @@ public interface BrokerApi {
 
     Model.Health health();
 
-    /** Every agent with its tokens. */
-    List<Model.AgentView> agents();
+    /** One page of the agents {@code query} matches, with their tokens: {@code limit} (at most 1000) from {@code offset}. */
+    Model.AgentPage agents(Model.AgentQuery query, int offset, int limit);
 
     /** Revokes at {@code level} ({@code token}, {@code agent}, {@code task}, {@code chain}); the live tokens killed. */
     int revoke(String level, String target);

@@ -178,30 +178,27 @@ public final class BrokerClient implements BrokerApi {
         return map;
     }
 
-    /** Every agent with its tokens (all pages). */
     @Override
-    public List<Model.AgentView> agents() {
-        List<Model.AgentView> all = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            JsonObject page = send("GET", "/v1/admin/agents?limit=1000&offset=" + offset, null, true);
-            for (JsonValue v : page.getJsonArray("agents")) {
-                JsonObject a = v.asJsonObject();
-                List<Model.TokenView> tokens = new ArrayList<>();
-                for (JsonValue t : a.getJsonArray("tokens")) {
-                    JsonObject o = t.asJsonObject();
-                    tokens.add(new Model.TokenView(o.getString("jti"), strings(o, "scope"), time(o, "issued_at"),
-                            time(o, "expires_at"), time(o, "effective_expires_at"), o.getString("state"),
-                            o.isNull("parent_jti") ? null : o.getString("parent_jti"), o.getInt("depth")));
-                }
-                all.add(new Model.AgentView(a.getString("agent_id"), a.isNull("app_id") ? null : a.getString("app_id"),
-                        a.getString("orch_id"), a.getString("task_id"), a.getString("state"), List.copyOf(tokens)));
+    public Model.AgentPage agents(Model.AgentQuery q, int offset, int limit) {
+        StringBuilder query = new StringBuilder("/v1/admin/agents?limit=").append(limit).append("&offset=").append(offset)
+                .append("&sort=").append(URLEncoder.encode(q.sort(), StandardCharsets.UTF_8))
+                .append("&order=").append(q.ascending() ? "asc" : "desc");
+        param(query, "q", q.text());
+        JsonObject page = send("GET", query.toString(), null, true);
+        List<Model.AgentView> agents = new ArrayList<>();
+        for (JsonValue v : page.getJsonArray("agents")) {
+            JsonObject a = v.asJsonObject();
+            List<Model.TokenView> tokens = new ArrayList<>();
+            for (JsonValue t : a.getJsonArray("tokens")) {
+                JsonObject o = t.asJsonObject();
+                tokens.add(new Model.TokenView(o.getString("jti"), strings(o, "scope"), time(o, "issued_at"),
+                        time(o, "expires_at"), time(o, "effective_expires_at"), o.getString("state"),
+                        o.isNull("parent_jti") ? null : o.getString("parent_jti"), o.getInt("depth")));
             }
-            offset += page.getJsonArray("agents").size();
-            if (page.getJsonArray("agents").isEmpty() || offset >= page.getInt("total")) {
-                return all;
-            }
+            agents.add(new Model.AgentView(a.getString("agent_id"), a.isNull("app_id") ? null : a.getString("app_id"),
+                    a.getString("orch_id"), a.getString("task_id"), a.getString("state"), List.copyOf(tokens)));
         }
+        return new Model.AgentPage(List.copyOf(agents), page.getJsonNumber("total").longValue(), offset, limit);
     }
 
     /** {@code POST /v1/revoke}; returns the count of live tokens killed. */
@@ -331,8 +328,8 @@ public final class BrokerClient implements BrokerApi {
         for (JsonValue c : n.getJsonArray("children")) {
             children.add(chainNode(c.asJsonObject()));
         }
-        return new Model.ChainNode(n.getString("agent_id"), n.getString("jti"), strings(n, "scope"), time(n, "expires_at"),
-                n.getString("state"), List.copyOf(children));
+        return new Model.ChainNode(n.getString("agent_id"), n.getString("jti"), strings(n, "scope"), time(n, "issued_at"),
+                time(n, "expires_at"), n.getString("state"), List.copyOf(children));
     }
 
     @Override

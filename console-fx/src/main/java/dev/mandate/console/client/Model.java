@@ -17,6 +17,19 @@ public final class Model {
                             List<TokenView> tokens) {
     }
 
+    /**
+     * What the agents tab asks the broker for: agents whose id, orch, task or scope contains {@code text}
+     * (blank: any), sorted by {@code sort} ({@code registered}, {@code agent} or {@code expires}: time left).
+     */
+    public record AgentQuery(String text, String sort, boolean ascending) {
+        /** Every agent, newest first: what the tab shows until the operator filters or sorts. */
+        public static final AgentQuery NEWEST = new AgentQuery("", "registered", false);
+    }
+
+    /** One page of agents in the order asked, and how many match in all. */
+    public record AgentPage(List<AgentView> agents, long total, int offset, int limit) {
+    }
+
     /** One event of {@code /v1/admin/events}; absent fields are null. */
     public record LiveEvent(long seq, String type, Instant at, String agentId, String jti, String taskId,
                             String orchId, String level, String target, Integer count, String kid) {
@@ -83,7 +96,7 @@ public final class Model {
     }
 
     /** A node of a delegation tree as the broker tells it: its holder, token, scope, expiry and state now. */
-    public record ChainNode(String agentId, String jti, List<String> scope, Instant expiresAt, String state,
-                            List<ChainNode> children) {
+    public record ChainNode(String agentId, String jti, List<String> scope, Instant issuedAt, Instant expiresAt,
+                            String state, List<ChainNode> children) {
     }
 }

@@ -34,6 +34,7 @@ public final class OverviewViewModel {
     private final ReadOnlyStringWrapper apps = new ReadOnlyStringWrapper("Apps: …");
     private final ReadOnlyStringWrapper keys = new ReadOnlyStringWrapper("Keys: …");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<List<Series>> series = new ReadOnlyObjectWrapper<>(List.of());
 
     public OverviewViewModel(BrokerApi broker, Tasks tasks) {
@@ -57,6 +58,11 @@ public final class OverviewViewModel {
         return keys.getReadOnlyProperty();
     }
 
+    /** The status bar's counts: "agents: 100,000   live tokens: 99,812". */
+    public ReadOnlyStringProperty summary() {
+        return summary.getReadOnlyProperty();
+    }
+
     /** Why the last refresh failed, or "". */
     public ReadOnlyStringProperty message() {
         return message.getReadOnlyProperty();
@@ -78,7 +84,9 @@ public final class OverviewViewModel {
                 String appsLine = "Apps: " + line(o.apps(), List.of("active", "inactive"));
                 String keysLine = "Keys: " + line(o.keys(), List.of("active", "next", "retiring", "retired", "revoked"));
                 List<Series> all = series(o);
+                String summaryLine = String.format("agents: %,d   live tokens: %,d", o.agents(), o.tokens().getOrDefault("live", 0L));
                 tasks.fx(() -> {
+                    summary.set(summaryLine);
                     agents.set(agentsLine);
                     tokens.set(tokensLine);
                     apps.set(appsLine);

@@ -43,7 +43,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     public MainView(BrokerClient client, Tasks tasks, Clock clock, Appearance appearance) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityViewModel activity = new ActivityViewModel(tasks);
-        ChainsView chains = new ChainsView(new TreesViewModel(agents));
+        ChainsView chains = new ChainsView(new TreesViewModel(agents, client, tasks));
         KeysView keys = new KeysView(new KeysViewModel(client, tasks));
         AuditView audit = new AuditView(new AuditViewModel(client, tasks));
         AppsViewModel apps = new AppsViewModel(client, tasks);
@@ -81,8 +81,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         nodes.textProperty().bind(statusVm.nodes());
         Label counts = new Label();
         counts.setId("status-counts");
-        counts.textProperty().bind(agents.liveAgentsProperty().asString("live agents: %d")
-                .concat(agents.liveTokensProperty().asString("   live tokens: %d")));
+        counts.textProperty().bind(overview.summary());
         javafx.scene.control.Button theme = new javafx.scene.control.Button();
         theme.setId("theme-toggle");
         theme.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
@@ -114,7 +113,17 @@ public final class MainView extends BorderPane implements AutoCloseable {
             overview.refresh();
             statusVm.refresh();
         };
+        Runnable nextPage = () -> {
+            tabs.getSelectionModel().select(agentsTab);
+            agents.nextPage();
+        };
+        Runnable previousPage = () -> {
+            tabs.getSelectionModel().select(agentsTab);
+            agents.previousPage();
+        };
         commands.add("Filter agents", "Ctrl+F", filterAgents)
+                .add("Next page of agents", "Alt+Right", nextPage)
+                .add("Previous page of agents", "Alt+Left", previousPage)
                 .add("Revoke the selected agent…", "Delete", () -> agentsView.revokeSelected("agent"))
                 .add("Revoke the selected agent's token…", "", () -> agentsView.revokeSelected("token"))
                 .add("Revoke the selected agent's task…", "", () -> agentsView.revokeSelected("task"))
@@ -148,6 +157,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
             } else if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F) {
                 e.consume();
                 filterAgents.run();
+            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.RIGHT) {
+                e.consume();
+                nextPage.run();
+            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.LEFT) {
+                e.consume();
+                previousPage.run();
             } else if (e.getCode() == javafx.scene.input.KeyCode.F5) {
                 e.consume();
                 refreshAll.run();
@@ -167,9 +182,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         ticker.play();
         healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
             statusVm.refresh();
-            if (tabs.getSelectionModel().getSelectedItem() == overviewTab) {
-                overview.refresh();
-            }
+            overview.refresh();          // its counts are in the status bar too
         }));
         healthPoll.setCycleCount(Timeline.INDEFINITE);
         healthPoll.play();
