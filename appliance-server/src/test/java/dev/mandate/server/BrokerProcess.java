@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 /**
  * The broker's {@code main} in a process of its own, started as an operator or a supervisor would: with
  * the test JVM's SoftHSM token and the given environment. Its stdout and stderr are collected line by line.
+ * Public for the console's benchmark, whose broker must not share the console's JVM (its heap and pauses).
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Mandate broker listening on (http://127\\.0\\.0\\.1:\\d+)");
 
@@ -44,7 +45,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** The environment of a working broker on {@code data}, any free port; {@code overrides} replace or add to it. */
-    static BrokerProcess start(Path data, Map<String, String> overrides) throws java.io.IOException {
+    public static BrokerProcess start(Path data, Map<String, String> overrides) throws java.io.IOException {
         return start(data, overrides, List.of());
     }
 
@@ -74,7 +75,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Waits for the "listening" line and returns the broker's URL; fails with everything it printed. */
-    String awaitListening() throws InterruptedException {
+    public String awaitListening() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             String line = lines.poll(1, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.mandate.console.client.Model;
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
 import dev.mandate.console.fx.Tasks;
+import dev.mandate.server.BrokerProcess;
 import dev.mandate.server.TestBroker;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -19,9 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,22 +36,29 @@ import java.util.function.BooleanSupplier;
  * {@code ./mvnw -Pbench exec:exec@console-bench}.
  *
  * <p>The 100,000 agents are copies, made in SQL, of one agent registered through the API (rows the broker
- * itself wrote, with new ids and staggered times); the broker is restarted on them so that its live index
- * holds them, as after any restart. The 10,000 streamed in are real registrations.
+ * itself wrote, with new ids and staggered times); the broker then runs in a process of its own on them, its
+ * live index loaded from them as after any restart. The 10,000 streamed in are real registrations.
  */
 public final class ConsoleBenchmark {
 
-    private static final int STORED = 100_000;
+    private static int STORED = 100_000;
     private static final int STREAMED = 10_000;
     private static final long TARGET_MS = 50;
 
     public static void main(String[] args) throws Exception {
+        boolean firstShowOnly = Boolean.getBoolean("bench.firstShow");   // a quick look at the first show alone
+        if (firstShowOnly) {
+            STORED = 1000;
+        }
         Path dir = Files.createTempDirectory("mandate-console-bench");
-        try (TestBroker broker = Fixture.broker(dir)) {
-            long t = System.nanoTime();
-            seed(broker, STORED);
-            broker.restart();
-            System.out.printf("seeded %,d agents (SQL copies of a registered one) and restarted the broker in %.1f s%n",
+        long t = System.nanoTime();
+        try (TestBroker seeder = Fixture.broker(dir)) {
+            seed(seeder, STORED);
+        }
+        // The broker in a process of its own, as in production: its heap, threads and pauses are not the console's.
+        try (BrokerProcess process = BrokerProcess.start(dir, java.util.Map.of())) {
+            TestBroker broker = TestBroker.remote(process.awaitListening());
+            System.out.printf("seeded %,d agents (SQL copies of a registered one) and started a broker process on them in %.1f s%n",
                     STORED, (System.nanoTime() - t) / 1e9);
 
             CountDownLatch started = new CountDownLatch(1);
@@ -62,54 +67,70 @@ public final class ConsoleBenchmark {
             Probe probe = new Probe();
             List<String> verdicts = new ArrayList<>();
 
-            // First show: the window built and shown, the first page asked for and drawn.
+            // First show, as an operator sees it: the connect window (the theme, the toolkit up), then, once
+            // connected, the main view built and shown in its place with the agents tab open.
+            dev.mandate.console.ui.Appearance appearance = new dev.mandate.console.ui.Appearance(dir.resolve("console.properties"));
+            Stage[] stage = new Stage[1];
+            Platform.runLater(() -> {
+                var connect = new dev.mandate.console.ui.ConnectView(broker.url(), TestBroker.ADMIN_SECRET, Tasks.javafx(),
+                        new dev.mandate.console.client.KnownBrokers(dir.resolve("known_brokers")), client -> { });
+                appearance.follow(connect);
+                stage[0] = new Stage();
+                Scene scene = new Scene(connect, 1280, 720);
+                scene.getStylesheets().add(ConsoleApp.CSS);
+                stage[0].setScene(scene);
+                stage[0].show();
+            });
+            Thread.sleep(3000);      // the operator types the secret
+            System.out.printf("connect window shown: worst FX-thread block %d ms (start-up, not measured)%n", probe.worstAndReset());
+            var client = Fixture.client(broker);
+            client.token();          // connected (ConnectView logs in before it hands the client on)
+
             MainView[] main = new MainView[1];
             long shownAt = System.nanoTime();
             Platform.runLater(() -> {
-                main[0] = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(),
-                        new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")));
-                Stage stage = new Stage();
-                Scene scene = new Scene(main[0], 1280, 720);
-                scene.getStylesheets().add(ConsoleApp.CSS);
-                stage.setScene(scene);
-                stage.show();
+                long built = System.nanoTime();
+                main[0] = new MainView(client, Tasks.javafx(), Clock.systemUTC(), appearance);
+                long attached = System.nanoTime();
+                Scene scene = stage[0].getScene();
+                scene.setRoot(main[0]);
                 // The agents table on screen: what must stay fluid.
                 ((TabPane) main[0].lookup("#tabs")).getSelectionModel().select(1);
+                if (firstShowOnly) {
+                    System.out.printf("MainView built in %d ms, attached in %d ms%n", (attached - built) / 1_000_000,
+                            (System.nanoTime() - attached) / 1_000_000);
+                    long[] pre = new long[1];
+                    AtomicInteger pulses = new AtomicInteger();
+                    scene.addPreLayoutPulseListener(() -> pre[0] = System.nanoTime());
+                    scene.addPostLayoutPulseListener(() -> {
+                        if (pulses.incrementAndGet() <= 12) {
+                            System.out.printf("pulse %d: css+layout %d ms%n", pulses.get(), (System.nanoTime() - pre[0]) / 1_000_000);
+                        }
+                    });
+                }
             });
             long firstPageMs = waitFor(() -> main[0] != null && main[0].agents().rows().size() == 100, shownAt);
             Thread.sleep(3000);   // whatever else the first show does (the other tabs' first loads)
             verdicts.add(report("first show (window built, first page of " + STORED / 1000 + "k drawn)", probe.worstAndReset()));
             AgentsViewModel agents = main[0].agents();
+            if (firstShowOnly) {
+                System.out.printf("first page shown in %d ms%n", firstPageMs);
+                probe.stop();
+                Platform.exit();
+                return;
+            }
 
             Thread.sleep(5000);
             long idle = probe.worstAndReset();
             System.out.printf("baseline: worst FX-thread block with the console idle for 5 s: %d ms%n", idle);
 
-            // 10,000 registrations streaming in, the agents tab on screen.
-            String admin = broker.adminToken();
-            String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"single_use\":false,\"ttl\":3600,\"max_ttl\":3600");
-            var keys = TestBroker.ed25519();
-            AtomicInteger n = new AtomicInteger();
-            t = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-                for (int w = 0; w < 8; w++) {
-                    workers.add(pool.submit(() -> {
-                        for (int i = n.getAndIncrement(); i < STREAMED; i = n.getAndIncrement()) {
-                            var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), keys,
-                                    "bench", "streamed-" + i, "[\"read:data:x\"]"), null);
-                            if (r.status() != 200) {
-                                throw new IllegalStateException(r.toString());
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : workers) {
-                    f.get();
-                }
+            // 10,000 registrations streaming in from a process of their own, the agents tab on screen.
+            Process load = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RegistrationLoad.class.getName(), broker.url(),
+                    Integer.toString(STREAMED), "8").inheritIO().start();
+            if (load.waitFor() != 0) {
+                throw new IllegalStateException("the registrations failed");
             }
-            System.out.printf("streamed %,d registrations in %.1f s%n", STREAMED, (System.nanoTime() - t) / 1e9);
             waitFor(() -> agents.totalProperty().get() >= STORED + STREAMED + 1, System.nanoTime());
             verdicts.add(report("while " + STREAMED / 1000 + "k registrations streamed in", probe.worstAndReset()));
 
@@ -119,16 +140,17 @@ public final class ConsoleBenchmark {
             steps.add(step(agents, () -> agents.nextPage()));
             steps.add(step(agents, () -> agents.sort(AgentsViewModel.Sort.TIME_LEFT, true)));
             steps.add(step(agents, () -> agents.sort(AgentsViewModel.Sort.AGENT, false)));
-            steps.add(step(agents, () -> agents.filterProperty().set("streamed-99")));
-            steps.add(step(agents, () -> agents.filterProperty().set("")));
+            javafx.scene.control.TextField filter = (javafx.scene.control.TextField) main[0].lookup("#agents-filter");
+            steps.add(step(agents, () -> filter.setText("streamed-99")));
+            steps.add(step(agents, () -> filter.setText("")));
             System.out.printf("next page, next page, sort by time left, sort by agent, filter, clear: %s ms to show%n", steps);
             verdicts.add(report("paging, sorting, filtering", probe.worstAndReset()));
 
             // The trees of the page, asked of the broker when their tab shows.
             long treesAt = System.nanoTime();
             Platform.runLater(() -> ((TabPane) main[0].lookup("#tabs")).getSelectionModel().select(2));
-            long treesMs = waitFor(() -> !((javafx.scene.control.TreeView<?>) main[0].lookup("#chains-tree")).getRoot()
-                    .getChildren().isEmpty(), treesAt);
+            long treesMs = waitFor(() -> main[0].lookup("#chains-tree") instanceof javafx.scene.control.TreeView<?> tree
+                    && !tree.getRoot().getChildren().isEmpty(), treesAt);
             System.out.printf("delegation trees of the page shown in %d ms%n", treesMs);
             Platform.runLater(() -> ((TabPane) main[0].lookup("#tabs")).getSelectionModel().select(1));
             Thread.sleep(1000);
@@ -140,7 +162,6 @@ public final class ConsoleBenchmark {
             Platform.runLater(() -> main[0].close());
 
             // Baseline: every agent loaded, as the console did before it paged (1,000 per request).
-            var client = Fixture.client(broker);
             t = System.nanoTime();
             long loaded = 0;
             for (int offset = 0; ; offset += 1000) {
@@ -168,22 +189,37 @@ public final class ConsoleBenchmark {
 
     /** Runs {@code action} on the FX thread and waits for the page it asks for; the milliseconds it took. */
     private static long step(AgentsViewModel agents, Runnable action) throws InterruptedException {
-        String before = agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList();
+        String[] before = new String[1];
+        onFx(() -> {
+            before[0] = agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList();
+            return true;
+        });
         long at = System.nanoTime();
         Platform.runLater(action);
-        return waitFor(() -> !(agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList()).equals(before), at);
+        return waitFor(() -> !(agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList()).equals(before[0]), at);
     }
 
-    /** Polls {@code done} every 2 ms for up to a minute; the milliseconds since {@code since} when it held. */
+    /** Polls {@code done} (on the FX thread) every 2 ms for up to a minute; the milliseconds since {@code since} when it held. */
     private static long waitFor(BooleanSupplier done, long since) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!done.getAsBoolean()) {
+        while (!onFx(done)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the console did not get there within a minute");
             }
             Thread.sleep(2);
         }
         return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** {@code check} asked on the FX thread, where what it reads is changed. */
+    private static boolean onFx(BooleanSupplier check) throws InterruptedException {
+        java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(check::getAsBoolean);
+        Platform.runLater(task);
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

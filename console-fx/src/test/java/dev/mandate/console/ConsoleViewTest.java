@@ -9,7 +9,7 @@ import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.scene.Scene;
-import javafx.scene.control.ProgressBar;
+import dev.mandate.console.agents.TtlBar;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -88,7 +88,7 @@ class ConsoleViewTest {
         for (var step : List.of(new Object[]{0.5, "ok"}, new Object[]{0.8, "amber"}, new Object[]{0.95, "red"},
                 new Object[]{1.0, "expired"})) {
             robot.interact(() -> vm.nowProperty().set(start.plusMillis((long) (a.expiresIn() * 1000 * (double) step[0]))));
-            List<ProgressBar> bars = robot.lookup(".progress-bar").queryAllAs(ProgressBar.class).stream().toList();
+            List<TtlBar> bars = robot.lookup(".ttl").queryAllAs(TtlBar.class).stream().toList();
             assertTrue(bars.stream().anyMatch(p -> p.getPseudoClassStates()
                     .contains(javafx.css.PseudoClass.getPseudoClass((String) step[1]))), step[1] + " shown");
         }
@@ -113,7 +113,7 @@ class ConsoleViewTest {
         assertTrue(rootA.getChildren().getFirst().getValue().toString().contains(b.agentId()));
         var cells = robot.lookup("#chains-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
                 .filter(c -> c.getItem() != null).toList();
-        assertTrue(cells.stream().allMatch(c -> c.getGraphic() instanceof ProgressBar), "each node has its TTL bar");
+        assertTrue(cells.stream().allMatch(c -> c.getGraphic() instanceof TtlBar), "each node has its TTL bar");
         assertTrue(cells.stream().anyMatch(c -> c.getText().contains("· dropped read:data:*")),
                 "the hop from A to B dropped read:data:* for read:data:x");
     }

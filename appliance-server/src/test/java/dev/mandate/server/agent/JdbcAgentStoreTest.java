@@ -45,6 +45,37 @@ class JdbcAgentStoreTest extends WithDatabase {
     }
 
     @Test
+    void textSearchFindsTheScopeOfATokenDelegatedToAnAgentHoweverManyHoldOne() {
+        delegate("spiffe://t/agent/orch-2/task-a/3", "reports:read:q3", 1);
+        assertEquals(List.of("3"), ids(new AgentRecord.Filter(null, null, null, "REPORTS:read"), null, 0));
+        assertEquals(1L, (long) db.read(tx -> store.count(tx, new AgentRecord.Filter(null, null, null, "reports:read"))));
+        // Past 1,000 matching holders the search asks per agent: the same answer.
+        db.write(tx -> {
+            for (int i = 0; i < 1001; i++) {
+                store.insert(tx, row("spiffe://t/agent/orch-3/many/" + (1000 + i), "orch-3", "many", null, "files:read:x", 400 + i));
+            }
+            return null;
+        });
+        for (int i = 0; i < 1001; i++) {
+            delegate("spiffe://t/agent/orch-3/many/" + (1000 + i), "reports:read:all", 2 + i);
+        }
+        var filter = new AgentRecord.Filter(null, null, null, "reports:read");
+        assertEquals(1002L, (long) db.read(tx -> store.count(tx, filter)));
+        assertEquals(List.of("2000", "1999"), ids(filter, 2, 0));
+        assertEquals(List.of("1000", "3"), ids(filter, 2, 1000), "the oldest last");
+        assertEquals(List.of("3"), ids(new AgentRecord.Filter(null, null, null, "read:q3"), null, 0));
+    }
+
+    /** A delegated token (depth 1) held by {@code agentId}, as the token store writes it. */
+    private void delegate(String agentId, String scope, int n) {
+        db.write(tx -> tx.update("""
+                INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
+                                    chain, depth, kid, state)
+                VALUES (?, 'agent', ?, 't', 'o', ?, 1, 2, ?, 'spiffe://t/agent/root', '', 1, 'k', 'active')""",
+                String.format("%032x", n), agentId, scope, String.format("%032x", 0)));
+    }
+
+    @Test
     void pagesAreSlicesOfTheSameOrder() {
         assertEquals(List.of("3", "2"), ids(ANY, 2, 0));
         assertEquals(List.of("1"), ids(ANY, 2, 2));

@@ -3,11 +3,9 @@ package dev.mandate.console.agents;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
-import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -22,8 +20,6 @@ import java.util.List;
 /** The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}. */
 public final class AgentsView extends BorderPane {
 
-    /** Style class of every TTL bar; its colour is one of the pseudo-classes {@code :ok :amber :red :expired}. */
-    public static final String TTL = "ttl";
 
     private final AgentsViewModel vm;
     private final TextField filter = new TextField();
@@ -173,21 +169,17 @@ public final class AgentsView extends BorderPane {
     /** TTL bars: each visible cell follows the shared clock and its row's state. */
     private static TableColumn<AgentRow, AgentRow> ttlColumn(AgentsViewModel vm) {
         return clockColumn("TTL", 120, vm, () -> new ClockCell(vm) {
-            private final ProgressBar bar = new ProgressBar();
+            private final TtlBar bar = new TtlBar();
             {
                 bar.setMaxWidth(Double.MAX_VALUE);
-                bar.getStyleClass().add(TTL);
+                bar.setPrefWidth(100);
             }
 
             @Override
             void show(AgentRow row, Instant now) {
                 setGraphic(row == null ? null : bar);
                 if (row != null) {
-                    bar.setProgress(row.remaining(now));
-                    String level = row.ttlLevel(now);
-                    for (String l : AgentRow.TTL_LEVELS) {
-                        bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
-                    }
+                    bar.show(row.remaining(now), row.ttlLevel(now));
                 }
             }
         });

@@ -70,6 +70,8 @@ public final class AgentsViewModel {
     private final Duration refreshDelay;
     private final int pageSize;
     private final ObservableList<AgentRow> rows = FXCollections.observableArrayList();
+    /** One read-only view of the rows, made once: each new view would add a listener to the rows. */
+    private final ObservableList<AgentRow> readOnlyRows = FXCollections.unmodifiableObservableList(rows);
     private Map<String, AgentRow> byAgent = new HashMap<>();
     private final StringProperty filter = new SimpleStringProperty("");
     private Sort sort = Sort.REGISTERED;
@@ -112,7 +114,7 @@ public final class AgentsViewModel {
 
     /** The page shown, in the broker's order. */
     public ObservableList<AgentRow> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return readOnlyRows;
     }
 
     /** Agent, orch, task or scope text the broker filters by (blank: every agent). */

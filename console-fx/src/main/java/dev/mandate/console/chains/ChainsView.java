@@ -1,15 +1,12 @@
 package dev.mandate.console.chains;
 
-import dev.mandate.console.agents.AgentRow;
-import dev.mandate.console.agents.AgentsView;
+import dev.mandate.console.agents.TtlBar;
 import dev.mandate.console.agents.Confirm;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
-import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -66,14 +63,8 @@ public final class ChainsView extends BorderPane {
         Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm);
     }
 
-    /** On screen: in a scene, and neither this view nor any parent (a hidden tab's region) invisible. */
     private boolean showing() {
-        for (javafx.scene.Node n = this; n != null; n = n.getParent()) {
-            if (!n.isVisible()) {
-                return false;
-            }
-        }
-        return getScene() != null;
+        return dev.mandate.console.fx.OnScreen.test(this);
     }
 
     /** Call when this view becomes visible (its tab selected): asks for the trees if the page changed meanwhile. */
@@ -125,13 +116,11 @@ public final class ChainsView extends BorderPane {
         private final TreesViewModel vm;
         // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
         private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
-        private final ProgressBar bar = new ProgressBar();
+        private final TtlBar bar = new TtlBar();
 
         BranchCell(TreesViewModel vm) {
             this.vm = vm;
             vm.nowProperty().addListener(new WeakChangeListener<>(tick));
-            bar.setPrefWidth(80);
-            bar.getStyleClass().add(AgentsView.TTL);
         }
 
         @Override
@@ -147,11 +136,7 @@ public final class ChainsView extends BorderPane {
                 return;
             }
             setText(TreesViewModel.line(node, now));
-            bar.setProgress(TreesViewModel.remaining(node, now));
-            String level = TreesViewModel.ttlLevel(node, now);
-            for (String l : AgentRow.TTL_LEVELS) {
-                bar.pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
-            }
+            bar.show(TreesViewModel.remaining(node, now), TreesViewModel.ttlLevel(node, now));
             setGraphic(bar);
         }
     }

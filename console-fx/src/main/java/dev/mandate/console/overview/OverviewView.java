@@ -46,7 +46,15 @@ public final class OverviewView extends BorderPane {
         chart.setTitle("Rates over the last 15 minutes (this node)");
         chart.setAnimated(false);        // redrawn every 10 s: no animation on the FX thread
         chart.setCreateSymbols(false);
-        vm.series().addListener((o, was, now) -> show(now));
+        // Redrawn only while on screen (its tab selected); a change meanwhile is drawn when it shows.
+        vm.series().addListener((o, was, now) -> {
+            if (dev.mandate.console.fx.OnScreen.test(this)) {
+                show(now);
+            } else {
+                stale = true;
+            }
+        });
+        this.vm = vm;
         show(vm.series().get());
 
         VBox top = new VBox(12, counts, state, message);
@@ -55,18 +63,34 @@ public final class OverviewView extends BorderPane {
         setCenter(chart);
     }
 
+    private final OverviewViewModel vm;
+    private boolean stale;
+    /** The chart's lines by name, kept across redraws: only their points change. */
+    private final java.util.Map<String, XYChart.Series<Number, Number>> lines = new java.util.HashMap<>();
+
+    /** Call when this view becomes visible (its tab selected): draws what changed while it was not. */
+    public void shown() {
+        if (stale) {
+            stale = false;
+            show(vm.series().get());
+        }
+    }
+
     private void show(List<OverviewViewModel.Series> all) {
         long now = Instant.now().getEpochSecond();
-        List<XYChart.Series<Number, Number>> lines = new java.util.ArrayList<>();
         for (OverviewViewModel.Series s : all) {
-            XYChart.Series<Number, Number> line = new XYChart.Series<>();
-            line.setName(s.name());
+            XYChart.Series<Number, Number> line = lines.computeIfAbsent(s.name(), name -> {
+                XYChart.Series<Number, Number> created = new XYChart.Series<>();
+                created.setName(name);
+                chart.getData().add(created);
+                return created;
+            });
+            List<XYChart.Data<Number, Number>> points = new java.util.ArrayList<>(s.points().size());
             for (OverviewViewModel.Point p : s.points()) {
-                line.getData().add(new XYChart.Data<>((p.epochSecond() - now) / 60.0, p.perSecond()));
+                points.add(new XYChart.Data<>((p.epochSecond() - now) / 60.0, p.perSecond()));
             }
-            lines.add(line);
+            line.getData().setAll(points);
         }
-        chart.getData().setAll(lines);
     }
 
     /** A tile for a line of text; a line with nothing to say (no cluster: no nodes) takes no room. */

@@ -43,29 +43,36 @@ public final class MainView extends BorderPane implements AutoCloseable {
     public MainView(BrokerClient client, Tasks tasks, Clock clock, Appearance appearance) {
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         ActivityViewModel activity = new ActivityViewModel(tasks);
-        ChainsView chains = new ChainsView(new TreesViewModel(agents, client, tasks));
-        KeysView keys = new KeysView(new KeysViewModel(client, tasks));
-        AuditView audit = new AuditView(new AuditViewModel(client, tasks));
+        TreesViewModel trees = new TreesViewModel(agents, client, tasks);
+        KeysViewModel keysVm = new KeysViewModel(client, tasks);
+        AuditViewModel auditVm = new AuditViewModel(client, tasks);
         AppsViewModel apps = new AppsViewModel(client, tasks);
         StatusViewModel statusVm = new StatusViewModel(client, tasks);
         overview = new OverviewViewModel(client, tasks);
-        Tab overviewTab = tab("Overview", new OverviewView(overview,
+        // Each tab's controls are built when it is first shown: the first show styles and lays out one tab, not seven.
+        Lazy<OverviewView> overviewView = new Lazy<>(() -> new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
-        AgentsView agentsView = new AgentsView(agents,
-                new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get));
-        AppsView appsView = new AppsView(apps);
+        Lazy<AgentsView> agentsView = new Lazy<>(() -> new AgentsView(agents,
+                new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
+        Lazy<ChainsView> chains = new Lazy<>(() -> new ChainsView(trees));
+        Lazy<KeysView> keys = new Lazy<>(() -> new KeysView(keysVm));
+        Lazy<AuditView> audit = new Lazy<>(() -> new AuditView(auditVm));
+        Lazy<AppsView> appsView = new Lazy<>(() -> new AppsView(apps));
+        Tab overviewTab = tab("Overview", overviewView);
         Tab agentsTab = tab("Agents", agentsView);
+        Tab chainsTab = tab("Delegation trees", chains);
         Tab auditTab = tab("Audit", audit);
         Tab keysTab = tab("Keys", keys);
         Tab appsTab = tab("Apps", appsView);
-        TabPane tabs = new TabPane(overviewTab, agentsTab, tab("Delegation trees", chains),
-                tab("Activity", new ActivityView(activity)), auditTab, keysTab, appsTab);
+        TabPane tabs = new TabPane(overviewTab, agentsTab, chainsTab,
+                tab("Activity", new Lazy<>(() -> new ActivityView(activity))), auditTab, keysTab, appsTab);
         tabs.setId("tabs");
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
-            if (tab != null && tab.getContent() == chains) {
-                javafx.application.Platform.runLater(chains::shown);   // after the tab's region is visible
+            if (tab == chainsTab) {
+                javafx.application.Platform.runLater(() -> chains.get().shown());   // after the tab's region is visible
             }
             if (tab == overviewTab) {
+                javafx.application.Platform.runLater(() -> overviewView.get().shown());
                 overview.refresh();
             }
         });
@@ -103,12 +110,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
         }
         Runnable filterAgents = () -> {
             tabs.getSelectionModel().select(agentsTab);
-            agentsView.focusFilter();
+            agentsView.get().focusFilter();
         };
         Runnable refreshAll = () -> {
             agents.refresh();
-            keys.refresh();
-            audit.refresh();
+            keysVm.refresh();
+            auditVm.refresh();
             apps.refresh();
             overview.refresh();
             statusVm.refresh();
@@ -124,31 +131,31 @@ public final class MainView extends BorderPane implements AutoCloseable {
         commands.add("Filter agents", "Ctrl+F", filterAgents)
                 .add("Next page of agents", "Alt+Right", nextPage)
                 .add("Previous page of agents", "Alt+Left", previousPage)
-                .add("Revoke the selected agent…", "Delete", () -> agentsView.revokeSelected("agent"))
-                .add("Revoke the selected agent's token…", "", () -> agentsView.revokeSelected("token"))
-                .add("Revoke the selected agent's task…", "", () -> agentsView.revokeSelected("task"))
-                .add("Revoke the selected agent's whole chain…", "", () -> agentsView.revokeSelected("chain"))
+                .add("Revoke the selected agent…", "Delete", () -> agentsView.get().revokeSelected("agent"))
+                .add("Revoke the selected agent's token…", "", () -> agentsView.get().revokeSelected("token"))
+                .add("Revoke the selected agent's task…", "", () -> agentsView.get().revokeSelected("task"))
+                .add("Revoke the selected agent's whole chain…", "", () -> agentsView.get().revokeSelected("chain"))
                 .add("Switch between the light and dark theme", "", appearance::toggle)
                 .add("Refresh every tab", "F5", refreshAll)
                 .add("Verify the audit chain", "", () -> {
                     tabs.getSelectionModel().select(auditTab);
-                    audit.verify();
+                    audit.get().verify();
                 })
                 .add("Export the audit events shown…", "", () -> {
                     tabs.getSelectionModel().select(auditTab);
-                    audit.export();
+                    audit.get().export();
                 })
                 .add("Register a new app…", "", () -> {
                     tabs.getSelectionModel().select(appsTab);
-                    appsView.create();
+                    appsView.get().create();
                 })
                 .add("Revoke the selected signing key…", "", () -> {
                     tabs.getSelectionModel().select(keysTab);
-                    keys.revokeSelected();
+                    keys.get().revokeSelected();
                 })
                 .add("Rotate the signing key now", "", () -> {
                     tabs.getSelectionModel().select(keysTab);
-                    keys.rotateNow();
+                    keys.get().rotateNow();
                 });
         addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.K) {
@@ -188,8 +195,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
         healthPoll.play();
 
         agents.refresh();
-        keys.refresh();
-        audit.refresh();
+        keysVm.refresh();
+        auditVm.refresh();
         apps.refresh();
         statusVm.refresh();
         overview.refresh();
@@ -197,7 +204,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
             agents.onEvent(e);
             activity.offer(e);
             if (e.type().startsWith("key_")) {
-                keys.refresh();
+                keysVm.refresh();
             }
         }, statusVm::connection, java.time.Duration.ofSeconds(1));
     }
@@ -211,10 +218,45 @@ public final class MainView extends BorderPane implements AutoCloseable {
         return commands;
     }
 
-    private static Tab tab(String title, javafx.scene.Node content) {
-        Tab t = new Tab(title, content);
+    /** A tab whose content is built when it is first selected (or first asked for by a command). */
+    private static Tab tab(String title, Lazy<? extends javafx.scene.Node> content) {
+        Tab t = new Tab(title);
         t.setClosable(false);
+        content.whenBuilt(t::setContent);
+        // Built once the selection has settled: a tab selected and left within one event is never built.
+        t.selectedProperty().addListener((o, was, selected) -> {
+            if (selected) {
+                javafx.application.Platform.runLater(() -> {
+                    if (t.isSelected()) {
+                        content.get();
+                    }
+                });
+            }
+        });
         return t;
+    }
+
+    /** A view built on first use, once. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> build;
+        private java.util.function.Consumer<? super T> built = v -> { };
+        private T value;
+
+        Lazy(java.util.function.Supplier<T> build) {
+            this.build = build;
+        }
+
+        void whenBuilt(java.util.function.Consumer<? super T> action) {
+            built = action;
+        }
+
+        T get() {
+            if (value == null) {
+                value = build.get();
+                built.accept(value);
+            }
+            return value;
+        }
     }
 
     @Override
