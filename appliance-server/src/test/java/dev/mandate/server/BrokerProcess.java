@@ -53,7 +53,7 @@ public final class BrokerProcess implements AutoCloseable {
      * The same, its command line prefixed by {@code wrapper} (e.g. {@code strace -f -o FILE}): the broker
      * runs under it, and what it records of the broker's system calls is the broker's own.
      */
-    static BrokerProcess start(Path data, Map<String, String> overrides, List<String> wrapper) throws java.io.IOException {
+    public static BrokerProcess start(Path data, Map<String, String> overrides, List<String> wrapper) throws java.io.IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));

@@ -35,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * machine and toolkit give), and loading every agent as the console did before it paged. Run with
  * {@code ./mvnw -Pbench exec:exec@console-bench}.
  *
+ * <p>The broker and the registration load run in processes of their own at nice 10, so that on one machine
+ * they do not take the cores the console needs, as on an operator's own machine.
+ *
  * <p>The 100,000 agents are copies, made in SQL, of one agent registered through the API (rows the broker
  * itself wrote, with new ids and staggered times); the broker then runs in a process of its own on them, its
  * live index loaded from them as after any restart. The 10,000 streamed in are real registrations.
@@ -44,6 +47,8 @@ public final class ConsoleBenchmark {
     private static int STORED = 100_000;
     private static final int STREAMED = 10_000;
     private static final long TARGET_MS = 50;
+    /** How the broker and the load are started: below the console's CPU priority. */
+    private static final List<String> NICE = List.of("nice", "-n", "10");
 
     public static void main(String[] args) throws Exception {
         boolean firstShowOnly = Boolean.getBoolean("bench.firstShow");   // a quick look at the first show alone
@@ -56,9 +61,12 @@ public final class ConsoleBenchmark {
             seed(seeder, STORED);
         }
         // The broker in a process of its own, as in production: its heap, threads and pauses are not the console's.
-        try (BrokerProcess process = BrokerProcess.start(dir, java.util.Map.of())) {
+        // Both at a lower CPU priority (nice 10): an operator's console runs on the operator's machine, not on the
+        // broker's, so the broker and the load must not take the cores the console needs (on this 2-core machine
+        // they otherwise starve the FX thread's render thread, which the FX thread waits for at each pulse).
+        try (BrokerProcess process = BrokerProcess.start(dir, java.util.Map.of(), NICE)) {
             TestBroker broker = TestBroker.remote(process.awaitListening());
-            System.out.printf("seeded %,d agents (SQL copies of a registered one) and started a broker process on them in %.1f s%n",
+            System.out.printf("seeded %,d agents (SQL copies of a registered one) and started a broker process (nice 10) on them in %.1f s%n",
                     STORED, (System.nanoTime() - t) / 1e9);
 
             CountDownLatch started = new CountDownLatch(1);
@@ -125,9 +133,11 @@ public final class ConsoleBenchmark {
             System.out.printf("baseline: worst FX-thread block with the console idle for 5 s: %d ms%n", idle);
 
             // 10,000 registrations streaming in from a process of their own, the agents tab on screen.
-            Process load = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(NICE);
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), RegistrationLoad.class.getName(), broker.url(),
-                    Integer.toString(STREAMED), "8").inheritIO().start();
+                    Integer.toString(STREAMED), "8"));
+            Process load = new ProcessBuilder(command).inheritIO().start();
             if (load.waitFor() != 0) {
                 throw new IllegalStateException("the registrations failed");
             }

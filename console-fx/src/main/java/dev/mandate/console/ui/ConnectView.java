@@ -33,6 +33,7 @@ public final class ConnectView extends GridPane {
     private final Button trust = new Button("Trust this certificate and connect");
 
     public ConnectView(String url, String secret, Tasks tasks, KnownBrokers known, Consumer<BrokerClient> connected) {
+        Warmup.start();      // while the operator types: the main view's classes, loaded off the FX thread
         TextField urlField = new TextField(url);
         urlField.setId("connect-url");
         PasswordField secretField = new PasswordField();
