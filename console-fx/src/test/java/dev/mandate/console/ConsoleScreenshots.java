@@ -71,8 +71,9 @@ public final class ConsoleScreenshots {
                         selectAnAgent(main);
                     }
                     if (name.equals("Audit")) {
+                        javafx.scene.control.Button verify = shown(main, "#verify-chain");
                         fx(() -> {
-                            ((javafx.scene.control.Button) main.lookup("#verify-chain")).fire();
+                            verify.fire();
                             return null;
                         });
                     }
@@ -155,10 +156,22 @@ public final class ConsoleScreenshots {
                 r.json().getJsonNumber("expires_in").longValue(), keys);
     }
 
+    /** The node {@code id} once its tab has built it (a tab's controls are built when it is first shown). */
+    @SuppressWarnings("unchecked")
+    private static <N extends javafx.scene.Node> N shown(MainView main, String id) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            javafx.scene.Node node = fx(() -> main.lookup(id));
+            if (node != null) {
+                return (N) node;
+            }
+            pause(100);
+        }
+        throw new IllegalStateException(id + " is not shown");
+    }
+
     private static void selectAnAgent(MainView main) throws Exception {
+        TableView<AgentRow> table = shown(main, "#agents-table");
         fx(() -> {
-            @SuppressWarnings("unchecked")
-            TableView<AgentRow> table = (TableView<AgentRow>) main.lookup("#agents-table");
             table.getItems().stream().filter(r -> r.taskIdProperty().get().endsWith("-work")).findFirst()
                     .ifPresent(r -> table.getSelectionModel().select(r));
             return null;
