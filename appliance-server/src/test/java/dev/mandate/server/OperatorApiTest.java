@@ -181,12 +181,14 @@ class OperatorApiTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("sorted"))) {
             String admin = broker.adminToken();
             List<String> byTtl = new java.util.ArrayList<>();
+            List<String> tokens = new java.util.ArrayList<>();
             for (int ttl : new int[]{600, 60, 300}) {
                 String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":" + ttl);
                 var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(), "sort",
                         "ttl-" + ttl, "[\"read:data:x\"]"), null);
                 assertEquals(200, r.status(), r.toString());
                 byTtl.add(r.json().getString("agent_id"));
+                tokens.add(r.json().getString("access_token"));
                 broker.clock.advance(Duration.ofSeconds(1));   // registrations a second apart: a defined newest first
             }
             String a600 = byTtl.get(0);
@@ -198,11 +200,18 @@ class OperatorApiTest {
             assertEquals(List.of(a600, a300, a60), ids(broker, admin, "&sort=expires&order=desc"));
             assertEquals(byTtl.stream().sorted().toList(), ids(broker, admin, "&sort=agent"));
             assertEquals(List.of(a60), ids(broker, admin, "&sort=expires&limit=1"), "the database pages in that order");
-            broker.clock.advance(Duration.ofSeconds(70));   // a60's token has expired
+            assertEquals(204, broker.post("/v1/token/release", null, tokens.get(1)).status());
+            assertEquals(List.of(a300, a600, a60), ids(broker, admin, "&sort=expires"), "a released agent has no time left: last");
+            broker.clock.advance(Duration.ofSeconds(70));   // a60's token has expired too
             assertEquals(List.of(a300, a600, a60), ids(broker, admin, "&sort=expires"), "an expired agent has no time left: last");
             broker.revoke(admin, "agent", a300);
             assertEquals(List.of(a600, a60, a300), ids(broker, admin, "&sort=expires"), "a revoked agent has none either");
             assertProblem(broker.get("/v1/admin/agents?sort=ttl", admin), 400, "invalid_request", "/v1/admin/agents");
+            for (String state : List.of("", "&state=active")) {      // the last offset there is: an empty page, not a 500
+                var far = broker.get("/v1/admin/agents?offset=2147483647&limit=1000" + state, admin);
+                assertEquals(200, far.status(), far.toString());
+                assertEquals(0, far.json().getJsonArray("agents").size());
+            }
             assertProblem(broker.get("/v1/admin/agents?order=up", admin), 400, "invalid_request", "/v1/admin/agents");
         }
     }

@@ -188,6 +188,27 @@ class ConsoleViewTest {
     }
 
     @Test
+    void severalSelectedAgentsStaySelectedWhenANewPageReordersTheRows(FxRobot robot) {
+        TestBroker.Agent f = broker.registerAgent(admin, "view", "view-f", "[\"read:data:*\"]");
+        TestBroker.Agent g = broker.registerAgent(admin, "view", "view-g", "[\"read:data:*\"]");
+        robot.interact(vm::refresh);
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        robot.interact(() -> {
+            table.getSelectionModel().clearSelection();
+            table.getSelectionModel().select(rowIndex(robot, f.agentId()));
+            table.getSelectionModel().select(rowIndex(robot, g.agentId()));
+        });
+        List<AgentRow> before = List.copyOf(vm.rows());
+        broker.clock.advance(java.time.Duration.ofSeconds(1));
+        broker.registerAgent(admin, "view", "view-h", "[\"read:data:*\"]");   // newest first: every row moves down
+        robot.interact(vm::refresh);
+        assertTrue(!before.equals(vm.rows()), "the page was replaced");
+        assertEquals(java.util.Set.of(f.agentId(), g.agentId()), table.getSelectionModel().getSelectedItems().stream()
+                .map(AgentRow::agentId).collect(java.util.stream.Collectors.toSet()), "the operator's selection, whole");
+        robot.interact(() -> table.getSelectionModel().clearSelection());
+    }
+
+    @Test
     void sortingByTimeLeftPutsTheSoonestToExpireFirstAndTheDeadLast(FxRobot robot) {
         String shortLaunch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":30");
         var r = broker.post("/v1/register", TestBroker.registration(shortLaunch, broker.nonce(), TestBroker.ed25519(), "view",

@@ -9,7 +9,7 @@ public record AgentRecord(String agentId, String appId, String orchId, String ta
 
     /**
      * The order of the operator's agent list: {@code REGISTERED} (newest first by default), {@code AGENT} (by
-     * id), {@code EXPIRES} (by the expiry of the agent's latest own token: least time left first; agents with none left, revoked or expired, last).
+     * id), {@code EXPIRES} (by the expiry of the agent's latest own token: least time left first; agents with none left, revoked whole, released or expired, last).
      */
     public enum Sort {
         REGISTERED, AGENT, EXPIRES

@@ -74,9 +74,13 @@ final class JdbcAgentStore {
                         rs.getObject(6, Long.class) != null), args.toArray());
     }
 
-    /** The expiry of the agent's latest own token (delegated ones end no later than their delegator's); 0 for none. */
-    private static final String LATEST_OWN_EXPIRY =
-            "COALESCE((SELECT MAX(t.expires_at) FROM tokens t WHERE t.sub = a.agent_id AND t.depth = 0), 0)";
+    /**
+     * The expiry of the agent's own token still active in the database (delegated ones end no later than their
+     * delegator's); 0 when it was released, or renewed by nothing. Revocations of single tokens or tasks live in
+     * the revocation index, not here: such an agent sorts by its token's expiry, and its row says revoked.
+     */
+    private static final String LATEST_OWN_EXPIRY = "COALESCE((SELECT MAX(t.expires_at) FROM tokens t"
+            + " WHERE t.sub = a.agent_id AND t.depth = 0 AND t.state = 'active'), 0)";
 
     /**
      * The ORDER BY of {@code order}, made of fixed text only (never of request input); ties broken by id. By
@@ -85,7 +89,7 @@ final class JdbcAgentStore {
     private static String orderBy(AgentRecord.Order order) {
         String direction = order.ascending() ? " ASC" : " DESC";
         return switch (order.sort()) {
-            case REGISTERED -> "a.registered_at" + direction + ", a.agent_id";
+            case REGISTERED -> "a.registered_at" + direction + ", a.agent_id" + direction;   // as the index is read
             case AGENT -> "a.agent_id" + direction;
             case EXPIRES -> "CASE WHEN a.revoked_at IS NULL AND a.own_expiry > ? THEN 0 ELSE 1 END, a.own_expiry"
                     + direction + ", a.agent_id";
@@ -96,6 +100,11 @@ final class JdbcAgentStore {
         List<Object> args = new ArrayList<>();
         String where = where(tx, filter, args);
         return tx.first("SELECT COUNT(*) FROM agents a" + where, rs -> rs.getLong(1), args.toArray()).orElse(0L);
+    }
+
+    /** The holders of delegated tokens whose scope matches a search text, per transaction. */
+    private static final class Holders {
+        final java.util.Map<String, List<String>> byText = new java.util.HashMap<>();
     }
 
     /** Past this many agents holding a delegated token whose scope matches, the search asks per agent instead. */
@@ -119,8 +128,10 @@ final class JdbcAgentStore {
             for (int i = 0; i < 4; i++) {
                 args.add(like);
             }
-            List<String> holders = tx.list("SELECT DISTINCT sub FROM tokens WHERE depth > 0 AND LOWER(scope) LIKE ?"
-                    + " FETCH FIRST " + (DELEGATED_MATCHES + 1) + " ROWS ONLY", rs -> rs.getString(1), like);
+            // A page and its count search alike in one transaction: the delegated tokens are read once.
+            List<String> holders = tx.state(Holders.class, Holders::new).byText.computeIfAbsent(like, text ->
+                    tx.list("SELECT DISTINCT sub FROM tokens WHERE depth > 0 AND LOWER(scope) LIKE ?"
+                            + " FETCH FIRST " + (DELEGATED_MATCHES + 1) + " ROWS ONLY", rs -> rs.getString(1), text));
             if (holders.size() > DELEGATED_MATCHES) {
                 where.append(" OR EXISTS (SELECT 1 FROM tokens s WHERE s.sub = a.agent_id AND s.depth > 0 AND LOWER(s.scope) LIKE ?)");
                 args.add(like);

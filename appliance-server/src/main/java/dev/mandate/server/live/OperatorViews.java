@@ -91,7 +91,7 @@ public final class OperatorViews {
             }
             long total = pageInSql ? agents.count(tx, q.filter()) : matching.size();
             List<AgentView> page = pageInSql ? matching : matching.subList(Math.min(q.offset(), matching.size()),
-                    Math.min(q.offset() + q.limit(), matching.size()));
+                    (int) Math.min((long) q.offset() + q.limit(), matching.size()));
             Map<String, Long> expiries = history.expiries(tx, page.stream()
                     .flatMap(v -> tokens.getOrDefault(v.agent().agentId(), List.of()).stream())
                     .flatMap(t -> t.ancestorJtis().stream()).distinct().toList());

@@ -20,7 +20,6 @@ import java.util.List;
 /** The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}. */
 public final class AgentsView extends BorderPane {
 
-
     private final AgentsViewModel vm;
     private final TextField filter = new TextField();
     private final TableView<AgentRow> table;
@@ -57,6 +56,8 @@ public final class AgentsView extends BorderPane {
         HBox.setHgrow(filter, Priority.ALWAYS);
         top.setPadding(new Insets(6));
 
+        // Added before the table's own listener, so it runs first: a new page's selection changes are the table's, not the operator's.
+        vm.rows().addListener((javafx.collections.ListChangeListener<AgentRow>) c -> replacingRows = true);
         table = new TableView<>(vm.rows());
         table.setId("agents-table");
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
@@ -117,15 +118,14 @@ public final class AgentsView extends BorderPane {
      */
     private void keepSelectionAcrossPages() {
         java.util.Set<String> selected = new java.util.LinkedHashSet<>();
-        boolean[] restoring = {false};
         table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<AgentRow>) c -> {
-            if (!restoring[0]) {
+            if (!replacingRows) {
                 selected.clear();
                 table.getSelectionModel().getSelectedItems().forEach(r -> selected.add(r.agentId()));
             }
         });
+        // Added after the table's own listener, so it runs last: the agents the operator selected, selected again.
         vm.rows().addListener((javafx.collections.ListChangeListener<AgentRow>) c -> {
-            restoring[0] = true;
             try {
                 table.getSelectionModel().clearSelection();
                 for (int i = 0; i < vm.rows().size(); i++) {
@@ -134,10 +134,13 @@ public final class AgentsView extends BorderPane {
                     }
                 }
             } finally {
-                restoring[0] = false;
+                replacingRows = false;
             }
         });
     }
+
+    /** True while a new page replaces the rows (between the first and the last listener of that change). */
+    private boolean replacingRows;
 
     private static TableColumn<AgentRow, Object> text(String title, double width,
             java.util.function.Function<AgentRow, javafx.beans.value.ObservableValue<?>> value) {

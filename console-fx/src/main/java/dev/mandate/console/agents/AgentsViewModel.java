@@ -203,8 +203,10 @@ public final class AgentsViewModel {
             });
         } catch (BrokerException e) {
             tasks.fx(() -> {
-                message.set(e.getMessage());
-                loadFailed = true;
+                if (seq >= shown) {                   // a later answer is not undone by an earlier failure
+                    message.set(e.getMessage());
+                    loadFailed = true;
+                }
             });
         }
     }

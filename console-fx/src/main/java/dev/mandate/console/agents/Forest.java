@@ -55,16 +55,12 @@ public final class Forest {
         children.values().forEach(list -> list.sort(Comparator.comparing(n -> n.token().issuedAt())));
     }
 
-    public Optional<Node> token(String jti) {
-        return Optional.ofNullable(byJti.get(jti));
-    }
-
-    public List<Node> childrenOf(String jti) {
+    private List<Node> childrenOf(String jti) {
         return children.getOrDefault(jti, List.of());
     }
 
     /** The agent whose registration token started this token's tree. */
-    public String rootOf(String jti) {
+    private String rootOf(String jti) {
         Node n = byJti.get(jti);
         while (n != null && n.token().parentJti() != null && byJti.containsKey(n.token().parentJti())) {
             n = byJti.get(n.token().parentJti());
@@ -73,7 +69,7 @@ public final class Forest {
     }
 
     /** A token's task: that of its tree's root agent (delegated tokens inherit it). */
-    public String taskOf(String jti) {
+    private String taskOf(String jti) {
         Model.AgentView root = agents.get(rootOf(jti));
         return root == null ? "" : root.taskId();
     }

@@ -91,6 +91,8 @@ public final class TreesViewModel {
                         if (e.status() != 404) {          // 404: an agent without a token of its own has no tree
                             failure = "Trees: " + e.getMessage();
                         }
+                    } catch (RuntimeException e) {        // an answer the console cannot read: said, and the next load runs
+                        failure = "Trees: " + e.getMessage();
                     }
                 }
                 String why = failure;

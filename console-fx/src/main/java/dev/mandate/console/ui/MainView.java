@@ -164,10 +164,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
             } else if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.F) {
                 e.consume();
                 filterAgents.run();
-            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.RIGHT) {
+            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.RIGHT && !inText(e)) {
                 e.consume();
                 nextPage.run();
-            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.LEFT) {
+            } else if (e.isAltDown() && e.getCode() == javafx.scene.input.KeyCode.LEFT && !inText(e)) {
                 e.consume();
                 previousPage.run();
             } else if (e.getCode() == javafx.scene.input.KeyCode.F5) {
@@ -207,6 +207,11 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 keysVm.refresh();
             }
         }, statusVm::connection, java.time.Duration.ofSeconds(1));
+    }
+
+    /** Typed into a text field, where Alt+arrows move by words (macOS): paging is for everywhere else. */
+    private static boolean inText(javafx.scene.input.KeyEvent e) {
+        return e.getTarget() instanceof javafx.scene.control.TextInputControl;
     }
 
     public AgentsViewModel agents() {

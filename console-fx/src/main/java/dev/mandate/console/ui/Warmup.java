@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Loads the classes the main view needs while the connect window waits for the operator, on a background
- * thread: the first show of the main view then styles and lays out controls whose classes are already
- * loaded and initialised, instead of loading them on the FX thread.
+ * thread: the first show of the main view then finds their classes read and linked instead of reading them on
+ * the FX thread. They are not initialised here, so no static initialiser can deadlock with the FX thread's.
  */
 final class Warmup {
 
@@ -38,7 +38,7 @@ final class Warmup {
             ClassLoader loader = Warmup.class.getClassLoader();
             for (String name : CLASSES) {
                 try {
-                    Class.forName(name, true, loader);
+                    Class.forName(name, false, loader);   // loaded, not initialised: no initialiser runs beside the FX thread's
                 } catch (ClassNotFoundException | LinkageError e) {
                     // Nothing lost: the class loads when the view first needs it.
                 }
