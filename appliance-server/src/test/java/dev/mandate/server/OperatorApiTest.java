@@ -299,6 +299,26 @@ class OperatorApiTest {
 
             String bcJti = broker.validate(bc).getJsonObject("claims").getString("jti");
             assertEquals(root, broker.get("/v1/admin/chains/" + bcJti, admin).json().getJsonObject("root"));
+
+            // Several trees in one request, in order; a root without a tree is null, not a failure of the rest.
+            var several = broker.post("/v1/admin/chains", "{\"roots\":[\"" + a.agentId() + "\",\"" + bcJti
+                    + "\",\"spiffe://mandate.local/agent/none/none/0\",\"" + "0".repeat(32) + "\"]}", admin);
+            assertEquals(200, several.status(), several.toString());
+            var trees = several.json().getJsonArray("trees");
+            assertEquals(4, trees.size());
+            assertEquals(root, trees.getJsonObject(0));
+            assertEquals(root, trees.getJsonObject(1), "a jti names the tree it is in");
+            assertEquals(jakarta.json.JsonValue.NULL, trees.get(2));
+            assertEquals(jakarta.json.JsonValue.NULL, trees.get(3));
+            assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[]}", admin), 400, "invalid_request", "/v1/admin/chains");
+            assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[" + String.join(",",
+                    java.util.Collections.nCopies(201, "\"x\"")) + "]}", admin), 400, "invalid_request", "/v1/admin/chains");
+            assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[\"" + "x".repeat(601) + "\"]}", admin), 400,
+                    "invalid_request", "/v1/admin/chains");
+            assertProblem(broker.post("/v1/admin/chains", "{\"roots\":\"x\"}", admin), 400, "invalid_request", "/v1/admin/chains");
+            assertEquals(401, broker.post("/v1/admin/chains", "{\"roots\":[\"x\"]}", null).status());
+            assertEquals(403, broker.post("/v1/admin/chains", "{\"roots\":[\"" + a.agentId() + "\"]}", renewedA).status(),
+                    "operators only");
             broker.revoke(admin, "chain", a.agentId());
             JsonObject revoked = broker.get(path, admin).json().getJsonObject("root");
             assertEquals("revoked", revoked.getJsonArray("children").getJsonObject(0).getString("state"));

@@ -70,6 +70,11 @@ class StubBroker implements BrokerApi {
     }
 
     @Override
+    public List<Model.ChainNode> chains(List<String> roots) {
+        throw new UnsupportedOperationException("chains");
+    }
+
+    @Override
     public int previewRevocation(String level, List<String> targets) {
         throw new UnsupportedOperationException("previewRevocation");
     }

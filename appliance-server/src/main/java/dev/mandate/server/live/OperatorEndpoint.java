@@ -19,10 +19,11 @@ import jakarta.json.JsonValue;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code GET /v1/admin/agents}, {@code GET /v1/admin/chains/{root}} and {@code GET /v1/admin/overview}. */
+/** {@code GET /v1/admin/agents}, {@code GET /v1/admin/chains/{root}}, {@code POST /v1/admin/chains} and {@code GET /v1/admin/overview}. */
 public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer bearer) {
 
     private static final Scope AUDIT = Scope.parse("admin:audit:*");
@@ -34,6 +35,7 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
     public void routing(ApiRoutes routes) {
         routes.get("/v1/admin/agents", this::agents)
               .get("/v1/admin/chains/{+root}", this::chain)
+              .post("/v1/admin/chains", this::chains)
               .get("/v1/admin/overview", this::overview);
     }
 
@@ -114,6 +116,24 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
             throw Refusal.notFound("no such delegation tree");
         }
         Json.ok(res, Json.object().add("root", json(views.chain(root))).build());
+    }
+
+    /** At most this many trees in one {@code POST /v1/admin/chains}: a console page's worth, and then some. */
+    private static final int MAX_CHAINS = 200;
+
+    /** {@code {"roots":[…]}}: the tree of each, in order, read at one moment; null for a root with no tree. */
+    private void chains(ServerRequest req, ServerResponse res) {
+        bearer.require(req, AUDIT);
+        List<String> roots = dev.mandate.server.http.JsonBody.read(req).stringList("roots");
+        if (roots.isEmpty() || roots.size() > MAX_CHAINS) {
+            throw Refusal.badRequest("'roots' holds 1 to " + MAX_CHAINS + " agent ids or jtis");
+        }
+        if (roots.stream().anyMatch(r -> r.isBlank() || r.length() > 600)) {
+            throw Refusal.badRequest("each of 'roots' is an agent id or a jti");
+        }
+        JsonArrayBuilder trees = Json.array();
+        views.chains(roots).forEach(t -> trees.add(t.<JsonValue>map(OperatorEndpoint::json).orElse(JsonValue.NULL)));
+        Json.ok(res, Json.object().add("trees", trees).build());
     }
 
     private static String blankToNull(Optional<String> value) {

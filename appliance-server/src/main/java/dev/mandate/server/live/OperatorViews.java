@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operator's views (SPEC §2.4): agents with their tokens, and delegation trees, each read in one
@@ -128,27 +129,43 @@ public final class OperatorViews {
     /** The tree {@code root} (an agent id or a jti) belongs to; 404 when unknown. */
     public TreeNode chain(String root) {
         long now = clock.instant().getEpochSecond();
+        return db.read(tx -> tree(tx, root, now).orElseThrow(() -> Refusal.notFound("no delegation tree for " + root)));
+    }
+
+    /** The trees each of {@code roots} belongs to, in order, read in one transaction; empty for an unknown one. */
+    public List<Optional<TreeNode>> chains(List<String> roots) {
+        long now = clock.instant().getEpochSecond();
         return db.read(tx -> {
-            String rootAgent = Ids.isJti(root)
-                    ? history.rootOf(tx, root).orElseThrow(() -> Refusal.notFound("no token or agent " + root))
-                    : root;
-            List<TokenRecord> tree = history.tree(tx, rootAgent);
-            List<TokenRecord> own = tree.stream().filter(t -> t.depth() == 0 && t.subject().equals(rootAgent)).toList();
-            if (own.isEmpty()) {
-                throw Refusal.notFound("no delegation tree for " + root);
+            List<Optional<TreeNode>> trees = new ArrayList<>(roots.size());
+            for (String root : roots) {
+                trees.add(tree(tx, root, now));
             }
-            Map<String, List<TokenRecord>> children = new HashMap<>();
-            for (TokenRecord t : tree) {
-                if (t.parentJti() != null) {
-                    children.computeIfAbsent(t.parentJti(), k -> new ArrayList<>()).add(t);
-                }
-            }
-            TokenRecord latest = own.stream().max(LATEST).orElseThrow();
-            // Tokens delegated from any of the root's own tokens (earlier, renewed ones too) hang below it.
-            List<TokenRecord> rootChildren = new ArrayList<>();
-            own.forEach(t -> rootChildren.addAll(children.getOrDefault(t.jti(), List.of())));
-            return node(latest, rootChildren, children, now);
+            return trees;
         });
+    }
+
+    private Optional<TreeNode> tree(Database.Tx tx, String root, long now) {
+        Optional<String> found = Ids.isJti(root) ? history.rootOf(tx, root) : Optional.of(root);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        String rootAgent = found.get();
+        List<TokenRecord> tree = history.tree(tx, rootAgent);
+        List<TokenRecord> own = tree.stream().filter(t -> t.depth() == 0 && t.subject().equals(rootAgent)).toList();
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, List<TokenRecord>> children = new HashMap<>();
+        for (TokenRecord t : tree) {
+            if (t.parentJti() != null) {
+                children.computeIfAbsent(t.parentJti(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        TokenRecord latest = own.stream().max(LATEST).orElseThrow();
+        // Tokens delegated from any of the root's own tokens (earlier, renewed ones too) hang below it.
+        List<TokenRecord> rootChildren = new ArrayList<>();
+        own.forEach(t -> rootChildren.addAll(children.getOrDefault(t.jti(), List.of())));
+        return Optional.of(node(latest, rootChildren, children, now));
     }
 
     private TreeNode node(TokenRecord t, List<TokenRecord> kids, Map<String, List<TokenRecord>> children, long now) {

@@ -3,7 +3,6 @@ package dev.mandate.console.chains;
 import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.agents.AgentsViewModel;
 import dev.mandate.console.client.BrokerApi;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
 import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ObjectProperty;
@@ -20,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * The Trees tab without a toolkit: the delegation tree of each agent on the agents tab's page, as the
- * broker tells it ({@code GET /v1/admin/chains/{agent}}, however far the tree reaches beyond the page);
+ * broker tells it (one {@code POST /v1/admin/chains} for the page, however far each tree reaches beyond it);
  * each node's line (holder, scope, state, a countdown only while it is alive, the scope dropped at its
  * hop); and the two revocations a node offers, counted by the broker. The view turns {@link Branch}es
  * into tree items and asks for confirmation.
@@ -84,16 +83,16 @@ public final class TreesViewModel {
             tasks.background(() -> {
                 List<Branch> loaded = new ArrayList<>();
                 String failure = null;
-                for (String root : roots) {
-                    try {
-                        loaded.add(branch(broker.chain(root), null, null));
-                    } catch (BrokerException e) {
-                        if (e.status() != 404) {          // 404: an agent without a token of its own has no tree
-                            failure = "Trees: " + e.getMessage();
+                try {
+                    if (!roots.isEmpty()) {
+                        for (Model.ChainNode tree : broker.chains(roots)) {   // one request for the page
+                            if (tree != null) {                           // null: an agent without a tree
+                                loaded.add(branch(tree, null, null));
+                            }
                         }
-                    } catch (RuntimeException e) {        // an answer the console cannot read: said, and the next load runs
-                        failure = "Trees: " + e.getMessage();
                     }
+                } catch (RuntimeException e) {   // unreachable, or an answer it cannot read: said, and the next load runs
+                    failure = "Trees: " + e.getMessage();
                 }
                 String why = failure;
                 tasks.fx(() -> {

@@ -43,6 +43,9 @@ public interface BrokerApi {
     /** The delegation tree {@code root} (an agent id or a jti) belongs to. */
     Model.ChainNode chain(String root);
 
+    /** The trees of up to 200 {@code roots} in one request, in order; null for a root without a tree. */
+    List<Model.ChainNode> chains(List<String> roots);
+
     /** Every registered app. */
     List<Model.AppView> apps();
 

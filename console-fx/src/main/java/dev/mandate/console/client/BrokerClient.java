@@ -323,6 +323,16 @@ public final class BrokerClient implements BrokerApi {
                 .getJsonObject("root"));
     }
 
+    @Override
+    public List<Model.ChainNode> chains(List<String> roots) {
+        List<Model.ChainNode> trees = new ArrayList<>(roots.size());
+        for (JsonValue t : send("POST", "/v1/admin/chains", Json.createObjectBuilder()
+                .add("roots", Json.createArrayBuilder(roots)).build().toString(), true).getJsonArray("trees")) {
+            trees.add(t.getValueType() == JsonValue.ValueType.NULL ? null : chainNode(t.asJsonObject()));
+        }
+        return java.util.Collections.unmodifiableList(trees);
+    }
+
     private static Model.ChainNode chainNode(JsonObject n) {
         List<Model.ChainNode> children = new ArrayList<>();
         for (JsonValue c : n.getJsonArray("children")) {
