@@ -310,6 +310,11 @@ class OperatorApiTest {
             assertEquals(root, trees.getJsonObject(1), "a jti names the tree it is in");
             assertEquals(jakarta.json.JsonValue.NULL, trees.get(2));
             assertEquals(jakarta.json.JsonValue.NULL, trees.get(3));
+            var twice = broker.post("/v1/admin/chains", "{\"roots\":[\"" + a.agentId() + "\",\"" + a.agentId() + "\"]}", admin);
+            assertEquals(List.of(root, root), twice.json().getJsonArray("trees"), "a root named twice: its tree twice, read once");
+            assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[\"a\\u0000\"]}", admin), 400, "invalid_request",
+                    "/v1/admin/chains");
+            assertProblem(broker.get("/v1/admin/agents?q=a%00", admin), 400, "invalid_request", "/v1/admin/agents");
             assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[]}", admin), 400, "invalid_request", "/v1/admin/chains");
             assertProblem(broker.post("/v1/admin/chains", "{\"roots\":[" + String.join(",",
                     java.util.Collections.nCopies(201, "\"x\"")) + "]}", admin), 400, "invalid_request", "/v1/admin/chains");

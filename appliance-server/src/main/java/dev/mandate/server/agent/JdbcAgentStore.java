@@ -84,7 +84,7 @@ final class JdbcAgentStore {
 
     /**
      * The ORDER BY of {@code order}, made of fixed text only (never of request input); ties broken by id. By
-     * time left, agents with none (revoked, or their token expired at the {@code ?} it takes) come last.
+     * time left, agents with none (revoked whole, released, or their token expired at the {@code ?} it takes) come last.
      */
     private static String orderBy(AgentRecord.Order order) {
         String direction = order.ascending() ? " ASC" : " DESC";

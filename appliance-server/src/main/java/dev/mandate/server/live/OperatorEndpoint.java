@@ -78,6 +78,11 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
         var filter = new AgentRecord.Filter(blankToNull(q.first("app_id").asOptional()),
                 blankToNull(q.first("orch_id").asOptional()), blankToNull(q.first("task_id").asOptional()),
                 blankToNull(q.first("q").asOptional()));
+        for (String text : java.util.Arrays.asList(filter.appId(), filter.orchId(), filter.taskId(), filter.text())) {
+            if (text != null && (text.length() > 600 || !printable(text))) {
+                throw Refusal.badRequest("the filters are printable text of at most 600 characters");
+            }
+        }
         AgentRecord.Sort sort = q.first("sort").asOptional().map(OperatorEndpoint::sort).orElse(AgentRecord.Sort.REGISTERED);
         boolean ascending = q.first("order").asOptional().map(OperatorEndpoint::ascending)
                 .orElse(sort != AgentRecord.Sort.REGISTERED);   // newest first; by id and by time left ascending
@@ -112,7 +117,7 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
         // The raw path keeps an agent id's encoded slashes in one segment; decode it ourselves.
         String raw = req.path().rawPath();
         String root = URLDecoder.decode(raw.substring(raw.indexOf(CHAINS) + CHAINS.length()), StandardCharsets.UTF_8);
-        if (root.isBlank() || root.length() > 600) {
+        if (root.isBlank() || root.length() > 600 || !printable(root)) {
             throw Refusal.notFound("no such delegation tree");
         }
         Json.ok(res, Json.object().add("root", json(views.chain(root))).build());
@@ -121,19 +126,31 @@ public record OperatorEndpoint(OperatorViews views, Overview overview, Bearer be
     /** At most this many trees in one {@code POST /v1/admin/chains}: a console page's worth, and then some. */
     private static final int MAX_CHAINS = 200;
 
-    /** {@code {"roots":[…]}}: the tree of each, in order, read at one moment; null for a root with no tree. */
+    /** {@code {"roots":[…]}}: the tree of each, in order, in one request; null for a root with no tree. */
     private void chains(ServerRequest req, ServerResponse res) {
         bearer.require(req, AUDIT);
         List<String> roots = dev.mandate.server.http.JsonBody.read(req).stringList("roots");
         if (roots.isEmpty() || roots.size() > MAX_CHAINS) {
             throw Refusal.badRequest("'roots' holds 1 to " + MAX_CHAINS + " agent ids or jtis");
         }
-        if (roots.stream().anyMatch(r -> r.isBlank() || r.length() > 600)) {
+        if (roots.stream().anyMatch(r -> r.isBlank() || r.length() > 600 || !printable(r))) {
             throw Refusal.badRequest("each of 'roots' is an agent id or a jti");
         }
+        // Each distinct root is read once, however often it is named.
+        List<String> distinct = roots.stream().distinct().toList();
+        java.util.Map<String, Optional<OperatorViews.TreeNode>> read = new java.util.HashMap<>();
+        List<Optional<OperatorViews.TreeNode>> found = views.chains(distinct);
+        for (int i = 0; i < distinct.size(); i++) {
+            read.put(distinct.get(i), found.get(i));
+        }
         JsonArrayBuilder trees = Json.array();
-        views.chains(roots).forEach(t -> trees.add(t.<JsonValue>map(OperatorEndpoint::json).orElse(JsonValue.NULL)));
+        roots.forEach(r -> trees.add(read.get(r).<JsonValue>map(OperatorEndpoint::json).orElse(JsonValue.NULL)));
         Json.ok(res, Json.object().add("trees", trees).build());
+    }
+
+    /** No control characters: no id holds one, and PostgreSQL refuses a NUL in a bound string (a 503 before). */
+    private static boolean printable(String s) {
+        return s.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     private static String blankToNull(Optional<String> value) {

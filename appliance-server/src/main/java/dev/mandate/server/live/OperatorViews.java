@@ -132,7 +132,7 @@ public final class OperatorViews {
         return db.read(tx -> tree(tx, root, now).orElseThrow(() -> Refusal.notFound("no delegation tree for " + root)));
     }
 
-    /** The trees each of {@code roots} belongs to, in order, read in one transaction; empty for an unknown one. */
+    /** The trees each of {@code roots} belongs to, in order, on one connection; empty for an unknown one. */
     public List<Optional<TreeNode>> chains(List<String> roots) {
         long now = clock.instant().getEpochSecond();
         return db.read(tx -> {

@@ -96,7 +96,9 @@ public final class TreesViewModel {
                 }
                 String why = failure;
                 tasks.fx(() -> {
-                    trees.set(List.copyOf(loaded));
+                    if (why == null) {
+                        trees.set(List.copyOf(loaded));   // a failed load leaves the trees shown as they were
+                    }
                     message.set(why == null ? "" : why);
                     loading = false;
                     if (again) {

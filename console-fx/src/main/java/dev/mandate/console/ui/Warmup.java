@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Loads the classes the main view needs while the connect window waits for the operator, on a background
- * thread: the first show of the main view then finds their classes read and linked instead of reading them on
- * the FX thread. They are not initialised here, so no static initialiser can deadlock with the FX thread's.
+ * thread: the first show of the main view then finds their class files read and defined instead of reading
+ * them on the FX thread. They are not initialised here, so no static initialiser can deadlock with the FX thread's.
  */
 final class Warmup {
 
