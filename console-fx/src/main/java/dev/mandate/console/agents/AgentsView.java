@@ -95,12 +95,21 @@ public final class AgentsView extends BorderPane {
         if (detail == null) {
             setCenter(table);
         } else {
+            // The pane's controls are built at the first selection: until then a line says what it will show.
+            Label hint = new Label();
+            hint.textProperty().bind(detail.title());
+            hint.setPadding(new Insets(4, 6, 4, 6));
+            BorderPane pane = new BorderPane(null, hint, null, null, null);
             table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
                 if (row != null && table.getSelectionModel().getSelectedItems().size() == 1) {
+                    if (!(pane.getCenter() instanceof AgentDetailView)) {
+                        pane.setTop(null);
+                        pane.setCenter(new AgentDetailView(detail));
+                    }
                     detail.show(row.agentId());
                 }
             });
-            javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, new AgentDetailView(detail));
+            javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, pane);
             split.setOrientation(javafx.geometry.Orientation.VERTICAL);
             split.setDividerPositions(0.65);
             setCenter(split);
