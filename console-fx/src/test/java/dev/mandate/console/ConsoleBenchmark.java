@@ -89,7 +89,7 @@ public final class ConsoleBenchmark {
                 stage[0].setScene(scene);
                 stage[0].show();
             });
-            Thread.sleep(3000);      // the operator types the secret
+            observe(3, "the operator types the secret: Warmup loads the main view's classes meanwhile");
             System.out.printf("connect window shown: worst FX-thread block %d ms (start-up, not measured)%n", probe.worstAndReset());
             var client = Fixture.client(broker);
             client.token();          // connected (ConnectView logs in before it hands the client on)
@@ -118,7 +118,9 @@ public final class ConsoleBenchmark {
                 }
             });
             long firstPageMs = waitFor(() -> main[0] != null && main[0].agents().rows().size() == 100, shownAt);
-            Thread.sleep(3000);   // whatever else the first show does (the other tabs' first loads)
+            // The rest of the first show: the status bar's first counts (the overview's first answer).
+            waitFor(() -> main[0].lookup("#status-counts") instanceof javafx.scene.control.Label counts
+                    && !counts.getText().isEmpty(), shownAt);
             verdicts.add(report("first show (window built, first page of " + STORED / 1000 + "k drawn)", probe.worstAndReset()));
             AgentsViewModel agents = main[0].agents();
             if (firstShowOnly) {
@@ -128,7 +130,7 @@ public final class ConsoleBenchmark {
                 return;
             }
 
-            Thread.sleep(5000);
+            observe(5, "the console idle: the baseline");
             long idle = probe.worstAndReset();
             System.out.printf("baseline: worst FX-thread block with the console idle for 5 s: %d ms%n", idle);
 
@@ -162,11 +164,13 @@ public final class ConsoleBenchmark {
             long treesMs = waitFor(() -> main[0].lookup("#chains-tree") instanceof javafx.scene.control.TreeView<?> tree
                     && !tree.getRoot().getChildren().isEmpty(), treesAt);
             System.out.printf("delegation trees of the page shown in %d ms%n", treesMs);
+            long back = System.nanoTime();
             Platform.runLater(() -> ((TabPane) main[0].lookup("#tabs")).getSelectionModel().select(1));
-            Thread.sleep(1000);
+            waitFor(() -> dev.mandate.console.fx.OnScreen.test(main[0].lookup("#agents-table"))
+                    && !dev.mandate.console.fx.OnScreen.test(main[0].lookup("#chains-tree")), back);
             verdicts.add(report("showing the trees", probe.worstAndReset()));
 
-            Thread.sleep(60_000);      // a minute of countdowns (the timeline ticks every second)
+            observe(60, "a minute of countdowns (the timeline ticks every second)");
             verdicts.add(report("a minute of countdowns", probe.worstAndReset()));
             probe.stop();
             Platform.runLater(() -> main[0].close());
@@ -198,7 +202,7 @@ public final class ConsoleBenchmark {
     }
 
     /** Runs {@code action} on the FX thread and waits for the page it asks for; the milliseconds it took. */
-    private static long step(AgentsViewModel agents, Runnable action) throws InterruptedException {
+    private static long step(AgentsViewModel agents, Runnable action) throws Exception {
         String[] before = new String[1];
         onFx(() -> {
             before[0] = agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList();
@@ -209,16 +213,44 @@ public final class ConsoleBenchmark {
         return waitFor(() -> !(agents.pageProperty().get() + agents.rows().stream().map(r -> r.agentId()).toList()).equals(before[0]), at);
     }
 
-    /** Polls {@code done} (on the FX thread) every 2 ms for up to a minute; the milliseconds since {@code since} when it held. */
-    private static long waitFor(BooleanSupplier done, long since) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!onFx(done)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the console did not get there within a minute");
-            }
-            Thread.sleep(2);
+    /**
+     * Waits up to a minute for {@code done}, asked on the FX thread at every frame (where what it reads is
+     * changed); the milliseconds since {@code since} when it held, to the frame.
+     */
+    private static long waitFor(BooleanSupplier done, long since) throws Exception {
+        java.util.concurrent.CompletableFuture<Long> held = new java.util.concurrent.CompletableFuture<>();
+        javafx.animation.AnimationTimer[] frames = new javafx.animation.AnimationTimer[1];
+        Platform.runLater(() -> {
+            frames[0] = new javafx.animation.AnimationTimer() {
+                @Override
+                public void handle(long now) {
+                    try {
+                        if (done.getAsBoolean()) {
+                            stop();
+                            held.complete((System.nanoTime() - since) / 1_000_000);
+                        }
+                    } catch (RuntimeException e) {
+                        stop();
+                        held.completeExceptionally(e);
+                    }
+                }
+            };
+            frames[0].start();
+        });
+        try {
+            return held.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Platform.runLater(() -> frames[0].stop());
+            throw new IllegalStateException("the console did not get there within a minute");
         }
-        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** A measured interval: the probe records the FX thread's worst block while {@code seconds} pass. */
+    private static void observe(int seconds, String what) throws InterruptedException {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
+        if (Thread.interrupted()) {
+            throw new InterruptedException(what);
+        }
     }
 
     /** {@code check} asked on the FX thread, where what it reads is changed. */
