@@ -71,7 +71,7 @@ class ConsoleViewTest {
         stage.show();
     }
 
-    private int rowIndex(FxRobot robot, String agentId) {
+    private static int rowIndex(FxRobot robot, String agentId) {
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
         for (int i = 0; i < table.getItems().size(); i++) {
             if (table.getItems().get(i).agentId().equals(agentId)) {
@@ -170,11 +170,7 @@ class ConsoleViewTest {
         TestBroker.Agent e = broker.registerAgent(admin, "view", "view-e", "[\"read:data:*\"]");
         robot.interact(vm::refresh);
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
-        robot.interact(() -> {
-            table.getSelectionModel().clearSelection();
-            table.getSelectionModel().select(rowIndex(robot, d.agentId()));
-            table.getSelectionModel().select(rowIndex(robot, e.agentId()));
-        });
+        selectOnly(robot, table, d.agentId(), e.agentId());
         robot.clickOn("#revoke-selected");
         WaitForAsyncUtils.waitForFxEvents();
         String text = robot.lookup(".content").queryLabeled().getText();
@@ -193,11 +189,7 @@ class ConsoleViewTest {
         TestBroker.Agent g = broker.registerAgent(admin, "view", "view-g", "[\"read:data:*\"]");
         robot.interact(vm::refresh);
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
-        robot.interact(() -> {
-            table.getSelectionModel().clearSelection();
-            table.getSelectionModel().select(rowIndex(robot, f.agentId()));
-            table.getSelectionModel().select(rowIndex(robot, g.agentId()));
-        });
+        selectOnly(robot, table, f.agentId(), g.agentId());
         List<AgentRow> before = List.copyOf(vm.rows());
         broker.clock.advance(java.time.Duration.ofSeconds(1));
         broker.registerAgent(admin, "view", "view-h", "[\"read:data:*\"]");   // newest first: every row moves down
@@ -227,6 +219,16 @@ class ConsoleViewTest {
         assertTrue(table.getItems().stream().dropWhile(row -> "active".equals(row.state()))
                 .allMatch(row -> !"active".equals(row.state())), "every dead row after every live one");
         robot.interact(() -> table.getSortOrder().clear());
+    }
+
+    /** Selects exactly the rows of {@code agentIds}, as an operator's Ctrl+clicks would. */
+    private static void selectOnly(FxRobot robot, TableView<AgentRow> table, String... agentIds) {
+        robot.interact(() -> {
+            table.getSelectionModel().clearSelection();
+            for (String id : agentIds) {
+                table.getSelectionModel().select(rowIndex(robot, id));
+            }
+        });
     }
 
     /** The text a column's cell shows for row {@code index}. */

@@ -1,13 +1,12 @@
 package dev.mandate.console.agents;
 
+import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 
@@ -25,10 +24,10 @@ public final class AgentDetailView extends BorderPane {
         chain.setId("agent-detail-chain");
         TableView<Model.AuditRow> audit = new TableView<>(vm.audit());
         audit.setId("agent-detail-audit");
-        audit.getColumns().add(column("time", 170, Model.AuditRow::timestamp));
-        audit.getColumns().add(column("type", 170, Model.AuditRow::type));
-        audit.getColumns().add(column("outcome", 70, Model.AuditRow::outcome));
-        audit.getColumns().add(column("detail", 520, Model.AuditRow::detail));
+        audit.getColumns().add(Columns.text("time", 170, Model.AuditRow::timestamp));
+        audit.getColumns().add(Columns.text("type", 170, Model.AuditRow::type));
+        audit.getColumns().add(Columns.text("outcome", 70, Model.AuditRow::outcome));
+        audit.getColumns().add(Columns.text("detail", 520, Model.AuditRow::detail));
         TabPane parts = new TabPane(tab("Tokens", tokens), tab("Delegation chain", chain), tab("Audit trail", audit));
         setTop(title);
         setCenter(parts);
@@ -40,11 +39,4 @@ public final class AgentDetailView extends BorderPane {
         return t;
     }
 
-    private static TableColumn<Model.AuditRow, String> column(String title, double width,
-                                                             java.util.function.Function<Model.AuditRow, String> value) {
-        TableColumn<Model.AuditRow, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
-        return c;
-    }
 }

@@ -1,7 +1,6 @@
 package dev.mandate.console.agents;
 
 import dev.mandate.console.client.BrokerApi;
-import dev.mandate.console.client.BrokerException;
 import dev.mandate.console.client.Model;
 import dev.mandate.console.fx.Tasks;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -59,14 +58,15 @@ public final class AgentDetailViewModel {
         List<String> lines = new ArrayList<>();
         // The trees it takes part in: its own (named by its id), and each it received a delegation in (named by
         // that token: the broker finds the tree's root, wherever it is).
+        List<Forest.Node> held = forest.get().heldBy(agentId);
         java.util.Set<String> roots = new java.util.LinkedHashSet<>();
         roots.add(agentId);
-        for (Forest.Node n : forest.get().heldBy(agentId)) {
+        for (Forest.Node n : held) {
             if (n.token().parentJti() != null) {
                 roots.add(n.jti());
             }
         }
-        for (Forest.Node n : forest.get().heldBy(agentId).reversed()) {
+        for (Forest.Node n : held.reversed()) {
             var t = n.token();
             lines.add(t.jti() + "  " + t.state() + "  [" + String.join(" ", t.scope()) + "]  expires " + t.effectiveExpiresAt()
                     + (t.parentJti() == null ? "  (registration or renewal)" : "  (delegated from " + t.parentJti() + ")"));
@@ -76,18 +76,20 @@ public final class AgentDetailViewModel {
         audit.clear();
         tasks.background(() -> {
             List<String> tree = new ArrayList<>();
-            java.util.Set<String> shownTrees = new java.util.HashSet<>();
-            for (String root : roots) {
-                try {
-                    Model.ChainNode node = broker.chain(root);
-                    if (shownTrees.add(node.jti())) {      // two tokens in one tree: that tree once
+            List<String> asked = List.copyOf(roots).subList(0, Math.min(roots.size(), 200));   // the broker's limit
+            try {
+                List<Model.ChainNode> trees = broker.chains(asked);                          // one request for all
+                java.util.Set<String> shownTrees = new java.util.HashSet<>();
+                for (int i = 0; i < asked.size(); i++) {
+                    Model.ChainNode node = trees.get(i);
+                    if (node == null) {
+                        tree.add("no delegation tree rooted at " + asked.get(i));
+                    } else if (shownTrees.add(node.jti())) {      // two tokens in one tree: that tree once
                         lines(node, agentId, 0, tree);
                     }
-                } catch (BrokerException e) {
-                    tree.add(e.status() == 404 ? "no delegation tree rooted at " + root : "chain of " + root + ": " + e.getMessage());
-                } catch (RuntimeException e) {   // an answer the console cannot read
-                    tree.add("chain of " + root + ": " + e.getMessage());
                 }
+            } catch (RuntimeException e) {   // unreachable, or an answer the console cannot read
+                tree.add("delegation trees: " + e.getMessage());
             }
             List<Model.AuditRow> trail;
             String why = null;

@@ -239,14 +239,13 @@ public final class AgentsViewModel {
 
     /** An event from the stream: what it says is shown at once, then the page is asked for again (coalesced). */
     public void onEvent(Model.LiveEvent e) {
-        tasks.fx(() -> {
-            switch (e.type()) {
-                case "token_revoked" -> mark(forest.get().dying(e.level(), e.target()), "revoked");
-                case "token_released" -> mark(forest.get().dying("token", e.jti()), "released");
-                case "token_expired" -> mark(Set.of(e.jti()), "expired");
-                default -> { }
-            }
-        });
+        // Only what ends tokens is marked at once: a flood of registrations posts nothing to the FX thread.
+        switch (e.type()) {
+            case "token_revoked" -> tasks.fx(() -> mark(forest.get().dying(e.level(), e.target()), "revoked"));
+            case "token_released" -> tasks.fx(() -> mark(forest.get().dying("token", e.jti()), "released"));
+            case "token_expired" -> tasks.fx(() -> mark(Set.of(e.jti()), "expired"));
+            default -> { }
+        }
         if (refreshPending.compareAndSet(false, true)) {
             tasks.later(refreshDelay, () -> {
                 refreshPending.set(false);

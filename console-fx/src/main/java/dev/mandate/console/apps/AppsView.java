@@ -1,5 +1,6 @@
 package dev.mandate.console.apps;
 
+import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
@@ -16,7 +17,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
-import java.util.function.Function;
 
 /**
  * The apps tab: the registered apps; register one (its client secret shown once, with a copy button and a
@@ -34,12 +34,12 @@ public final class AppsView extends BorderPane {
         this.vm = vm;
         TableView<Model.AppView> table = new TableView<>(vm.apps());
         table.setId("apps-table");
-        table.getColumns().add(column("name", 150, Model.AppView::name));
-        table.getColumns().add(column("client id", 200, Model.AppView::clientId));
-        table.getColumns().add(column("scopes", 220, a -> String.join(" ", a.scopes())));
-        table.getColumns().add(column("token TTL (s)", 90, a -> Integer.toString(a.tokenTtl())));
-        table.getColumns().add(column("status", 70, Model.AppView::status));
-        table.getColumns().add(column("created", 170, a -> String.valueOf(a.createdAt())));
+        table.getColumns().add(Columns.text("name", 150, Model.AppView::name));
+        table.getColumns().add(Columns.text("client id", 200, Model.AppView::clientId));
+        table.getColumns().add(Columns.text("scopes", 220, a -> String.join(" ", a.scopes())));
+        table.getColumns().add(Columns.text("token TTL (s)", 90, a -> Integer.toString(a.tokenTtl())));
+        table.getColumns().add(Columns.text("status", 70, Model.AppView::status));
+        table.getColumns().add(Columns.text("created", 170, a -> String.valueOf(a.createdAt())));
         TableColumn<Model.AppView, Model.AppView> action = new TableColumn<>("");
         action.setPrefWidth(180);
         action.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
@@ -164,10 +164,4 @@ public final class AppsView extends BorderPane {
         return dialog.showAndWait().filter(DEACTIVATE::equals).map(b -> agents.isSelected());
     }
 
-    private static TableColumn<Model.AppView, String> column(String title, double width, Function<Model.AppView, String> value) {
-        TableColumn<Model.AppView, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
-        return c;
-    }
 }

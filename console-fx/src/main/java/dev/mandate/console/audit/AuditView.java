@@ -1,18 +1,16 @@
 package dev.mandate.console.audit;
 
+import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.FileChooser;
 
-import java.util.function.Function;
 
 /**
  * The audit tab: events filtered by type, agent, task and outcome, 200 a page newest first; the hash chain
@@ -56,13 +54,13 @@ public final class AuditView extends BorderPane {
         verify.setOnAction(e -> vm.verify());
         TableView<Model.AuditRow> table = new TableView<>(vm.rows());
         table.setId("audit-table");
-        table.getColumns().add(column("id", 60, r -> Long.toString(r.id())));
-        table.getColumns().add(column("time", 190, Model.AuditRow::timestamp));
-        table.getColumns().add(column("type", 170, Model.AuditRow::type));
-        table.getColumns().add(column("outcome", 70, Model.AuditRow::outcome));
-        table.getColumns().add(column("agent", 260, Model.AuditRow::agentId));
-        table.getColumns().add(column("task", 120, Model.AuditRow::taskId));
-        table.getColumns().add(column("detail", 400, Model.AuditRow::detail));
+        table.getColumns().add(Columns.text("id", 60, r -> Long.toString(r.id())));
+        table.getColumns().add(Columns.text("time", 190, Model.AuditRow::timestamp));
+        table.getColumns().add(Columns.text("type", 170, Model.AuditRow::type));
+        table.getColumns().add(Columns.text("outcome", 70, Model.AuditRow::outcome));
+        table.getColumns().add(Columns.text("agent", 260, Model.AuditRow::agentId));
+        table.getColumns().add(Columns.text("task", 120, Model.AuditRow::taskId));
+        table.getColumns().add(Columns.text("detail", 400, Model.AuditRow::detail));
         Button export = new Button("Export…");
         export.setId("audit-export");
         export.setOnAction(e -> export());
@@ -104,10 +102,4 @@ public final class AuditView extends BorderPane {
         vm.verify();
     }
 
-    private static TableColumn<Model.AuditRow, String> column(String title, double width, Function<Model.AuditRow, String> value) {
-        TableColumn<Model.AuditRow, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
-        return c;
-    }
 }

@@ -1,16 +1,14 @@
 package dev.mandate.console.keys;
 
+import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 
-import java.util.function.Function;
 
 /** The keys tab: each key with its live tokens and timeline; rotate now, revoke behind a confirmation. */
 public final class KeysView extends BorderPane {
@@ -22,11 +20,11 @@ public final class KeysView extends BorderPane {
         this.vm = vm;
         TableView<Model.KeyView> table = new TableView<>(vm.keys());
         table.setId("keys-table");
-        table.getColumns().add(column("kid", 330, Model.KeyView::kid));
-        table.getColumns().add(column("state", 80, Model.KeyView::state));
-        table.getColumns().add(column("label", 200, Model.KeyView::label));
-        table.getColumns().add(column("live tokens", 90, k -> Long.toString(k.liveTokens())));
-        table.getColumns().add(column("timeline (UTC)", 520, KeysViewModel::timeline));
+        table.getColumns().add(Columns.text("kid", 330, Model.KeyView::kid));
+        table.getColumns().add(Columns.text("state", 80, Model.KeyView::state));
+        table.getColumns().add(Columns.text("label", 200, Model.KeyView::label));
+        table.getColumns().add(Columns.text("live tokens", 90, k -> Long.toString(k.liveTokens())));
+        table.getColumns().add(Columns.text("timeline (UTC)", 520, KeysViewModel::timeline));
         this.table = table;
         Button rotate = new Button("Rotate now");
         rotate.setId("rotate-now");
@@ -74,10 +72,4 @@ public final class KeysView extends BorderPane {
         vm.rotateNow();
     }
 
-    private static TableColumn<Model.KeyView, String> column(String title, double width, Function<Model.KeyView, String> value) {
-        TableColumn<Model.KeyView, String> c = new TableColumn<>(title);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(value.apply(f.getValue())));
-        return c;
-    }
 }

@@ -120,14 +120,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
             overview.refresh();
             statusVm.refresh();
         };
-        Runnable nextPage = () -> {
-            tabs.getSelectionModel().select(agentsTab);
-            agents.nextPage();
-        };
-        Runnable previousPage = () -> {
-            tabs.getSelectionModel().select(agentsTab);
-            agents.previousPage();
-        };
+        Runnable nextPage = on(tabs, agentsTab, agents::nextPage);
+        Runnable previousPage = on(tabs, agentsTab, agents::previousPage);
         commands.add("Filter agents", "Ctrl+F", filterAgents)
                 .add("Next page of agents", "Alt+Right", nextPage)
                 .add("Previous page of agents", "Alt+Left", previousPage)
@@ -137,26 +131,11 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 .add("Revoke the selected agent's whole chain…", "", () -> agentsView.get().revokeSelected("chain"))
                 .add("Switch between the light and dark theme", "", appearance::toggle)
                 .add("Refresh every tab", "F5", refreshAll)
-                .add("Verify the audit chain", "", () -> {
-                    tabs.getSelectionModel().select(auditTab);
-                    audit.get().verify();
-                })
-                .add("Export the audit events shown…", "", () -> {
-                    tabs.getSelectionModel().select(auditTab);
-                    audit.get().export();
-                })
-                .add("Register a new app…", "", () -> {
-                    tabs.getSelectionModel().select(appsTab);
-                    appsView.get().create();
-                })
-                .add("Revoke the selected signing key…", "", () -> {
-                    tabs.getSelectionModel().select(keysTab);
-                    keys.get().revokeSelected();
-                })
-                .add("Rotate the signing key now", "", () -> {
-                    tabs.getSelectionModel().select(keysTab);
-                    keys.get().rotateNow();
-                });
+                .add("Verify the audit chain", "", on(tabs, auditTab, () -> audit.get().verify()))
+                .add("Export the audit events shown…", "", on(tabs, auditTab, () -> audit.get().export()))
+                .add("Register a new app…", "", on(tabs, appsTab, () -> appsView.get().create()))
+                .add("Revoke the selected signing key…", "", on(tabs, keysTab, () -> keys.get().revokeSelected()))
+                .add("Rotate the signing key now", "", on(tabs, keysTab, () -> keys.get().rotateNow()));
         addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.K) {
                 e.consume();
@@ -187,9 +166,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
         ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         ticker.play();
+        int[] polls = {0};
         healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
             statusVm.refresh();
-            overview.refresh();          // its counts are in the status bar too
+            if (polls[0]++ % 2 == 1) {
+                overview.refresh();      // every 10 s, as often as the broker samples its rates; its counts are in the status bar too
+            }
         }));
         healthPoll.setCycleCount(Timeline.INDEFINITE);
         healthPoll.play();
@@ -207,6 +189,14 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 keysVm.refresh();
             }
         }, statusVm::connection, java.time.Duration.ofSeconds(1));
+    }
+
+    /** {@code action} on {@code tab}: the tab is selected first, so the operator sees what the action does. */
+    private static Runnable on(TabPane tabs, Tab tab, Runnable action) {
+        return () -> {
+            tabs.getSelectionModel().select(tab);
+            action.run();
+        };
     }
 
     /** Typed into a text field, where Alt+arrows move by words (macOS): paging is for everywhere else. */
