@@ -201,6 +201,38 @@ class ConsoleViewTest {
     }
 
     @Test
+    void aFullPageReplacedReusesTheRowsControlsInsteadOfStylingThemAgain(FxRobot robot) {
+        // A page of 3 that stays full, as the 100-agent page does while registrations stream in, in a window of its own.
+        broker.registerAgent(admin, "view", "view-i", "[\"read:data:*\"]");
+        AgentsViewModel paged = new AgentsViewModel(Fixture.client(broker), Tasks.inline(), Duration.ZERO, 3);
+        AgentsView[] shown = new AgentsView[1];
+        robot.interact(() -> {
+            shown[0] = new AgentsView(paged);
+            paged.refresh();
+            Stage window = new Stage();
+            Scene scene = new Scene(shown[0], 1200, 300);
+            scene.getStylesheets().add(ConsoleApp.CSS);
+            window.setScene(scene);
+            window.show();
+        });
+        AgentsView view = shown[0];
+        // The TTL bars and revoke buttons on screen: each time one leaves the scene and comes back, JavaFX builds
+        // its styles again, which is what made each streamed page cost the FX thread tens of milliseconds.
+        List<javafx.scene.Node> controls = new java.util.ArrayList<>(robot.from(view).lookup("." + TtlBar.STYLE).queryAll());
+        controls.addAll(robot.from(view).lookup(".revoke").queryAll());
+        assertEquals(3 * 5, controls.stream().filter(ConsoleViewTest::shown).count(), "a bar and four buttons a row");
+        java.util.concurrent.atomic.AtomicInteger moves = new java.util.concurrent.atomic.AtomicInteger();
+        controls.forEach(n -> n.sceneProperty().addListener((o, was, now) -> moves.incrementAndGet()));
+        List<String> before = paged.rows().stream().map(AgentRow::agentId).toList();
+        broker.clock.advance(java.time.Duration.ofSeconds(1));
+        broker.registerAgent(admin, "view", "view-j", "[\"read:data:*\"]");   // newest first: every row moves down
+        robot.interact(paged::refresh);
+        assertEquals(before.subList(0, 2), paged.rows().stream().map(AgentRow::agentId).toList().subList(1, 3), "the page moved down one");
+        assertEquals(0, moves.get(), "bars and buttons taken out of the scene and put back");
+        robot.interact(() -> view.getScene().getWindow().hide());
+    }
+
+    @Test
     void sortingByTimeLeftPutsTheSoonestToExpireFirstAndTheDeadLast(FxRobot robot) {
         String shortLaunch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":30");
         var r = broker.post("/v1/register", TestBroker.registration(shortLaunch, broker.nonce(), TestBroker.ed25519(), "view",
@@ -219,6 +251,11 @@ class ConsoleViewTest {
         assertTrue(table.getItems().stream().dropWhile(row -> "active".equals(row.state()))
                 .allMatch(row -> !"active".equals(row.state())), "every dead row after every live one");
         robot.interact(() -> table.getSortOrder().clear());
+    }
+
+    /** Whether {@code node} and every parent it has are visible. */
+    private static boolean shown(javafx.scene.Node node) {
+        return node == null || node.isVisible() && shown(node.getParent());
     }
 
     /** Selects exactly the rows of {@code agentIds}, as an operator's Ctrl+clicks would. */

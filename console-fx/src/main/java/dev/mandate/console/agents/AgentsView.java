@@ -17,7 +17,13 @@ import javafx.scene.layout.Priority;
 import java.time.Instant;
 import java.util.List;
 
-/** The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}. */
+/**
+ * The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}.
+ *
+ * <p>A cell's controls (TTL bar, revoke buttons) are its graphic for good and hidden while the cell is empty:
+ * a new page empties and refills cells, and a control taken out of the scene and put back has its styles
+ * built again, which cost the FX thread tens of milliseconds for each page while registrations streamed in.
+ */
 public final class AgentsView extends BorderPane {
 
     private final AgentsViewModel vm;
@@ -185,11 +191,12 @@ public final class AgentsView extends BorderPane {
             {
                 bar.setMaxWidth(Double.MAX_VALUE);
                 bar.setPrefWidth(100);
+                setGraphic(bar);   // for good, hidden while the cell is empty: see the class comment
             }
 
             @Override
             void show(AgentRow row, Instant now) {
-                setGraphic(row == null ? null : bar);
+                bar.setVisible(row != null);
                 if (row != null) {
                     bar.show(row.remaining(now), row.ttlLevel(now));
                 }
@@ -273,12 +280,13 @@ public final class AgentsView extends BorderPane {
                     });
                     buttons.getChildren().add(b);
                 }
+                setGraphic(buttons);   // for good, hidden while the cell is empty: see the class comment
             }
 
             @Override
             protected void updateItem(AgentRow row, boolean empty) {
                 super.updateItem(row, empty);
-                setGraphic(empty || row == null ? null : buttons);
+                buttons.setVisible(!empty && row != null);
             }
         });
         return c;

@@ -121,6 +121,8 @@ public final class ChainsView extends BorderPane {
         BranchCell(TreesViewModel vm) {
             this.vm = vm;
             vm.nowProperty().addListener(new WeakChangeListener<>(tick));
+            // For good, hidden while the cell is empty: a bar taken out of the scene and put back is styled again.
+            setGraphic(bar);
         }
 
         @Override
@@ -130,14 +132,13 @@ public final class ChainsView extends BorderPane {
         }
 
         private void show(TreesViewModel.Branch node, Instant now) {
+            bar.setVisible(node != null);
             if (node == null) {
                 setText(null);
-                setGraphic(null);
                 return;
             }
             setText(TreesViewModel.line(node, now));
             bar.show(TreesViewModel.remaining(node, now), TreesViewModel.ttlLevel(node, now));
-            setGraphic(bar);
         }
     }
 }
