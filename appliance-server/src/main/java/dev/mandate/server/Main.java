@@ -36,6 +36,7 @@ import dev.mandate.server.keys.KeyLifecycle;
 import dev.mandate.server.journal.Event;
 import dev.mandate.server.journal.EventLog;
 import dev.mandate.server.journal.Journal;
+import dev.mandate.server.token.Proofs;
 import dev.mandate.server.token.TokenHistory;
 import dev.mandate.server.token.TokenRecord;
 import dev.mandate.server.live.EventStream;
@@ -220,7 +221,8 @@ public final class Main {
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters,
                     cluster.isPresent() ? cluster.get() : Currency.ALWAYS);
-            Bearer bearer = new Bearer(verifier::verify, (type, detail, caller, client) -> journal.refuseUnsolicited(
+            Proofs proofs = new Proofs(db, clock, java.time.Duration.ofSeconds(60));   // a DPoP proof's iat, either way of now
+            Bearer bearer = new Bearer(verifier::verify, proofs::accepts, (type, detail, caller, client) -> journal.refuseUnsolicited(
                     Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
                             ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
                     client));
@@ -310,6 +312,7 @@ public final class Main {
                 try {
                     revocations.prune();
                     nonces.prune(db);
+                    proofs.prune();
                     events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());

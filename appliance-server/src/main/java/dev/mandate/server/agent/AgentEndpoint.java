@@ -66,16 +66,21 @@ public record AgentEndpoint(Nonces nonces, Registration registration, LaunchToke
         String agentName = body.string("agent_name");
         Scopes allowed = Scopes.parse(body.stringList("allowed_scope"), "allowed_scope");
         return new LaunchTokens.Request(agentName, allowed, boxed(body.optionalLong("max_ttl")),
-                body.optionalBoolean("single_use"), boxed(body.optionalLong("ttl")));
+                body.optionalBoolean("single_use"), boxed(body.optionalLong("ttl")),
+                body.optionalBoolean("sender_constrained").orElse(false));
     }
 
     private static void created(ServerResponse res, LaunchTokens.Created created) {
+        var policy = Json.object()
+                .add("allowed_scope", Json.strings(created.allowedScope().strings()))
+                .add("max_ttl", created.maxTtl());
+        if (created.senderConstrained()) {
+            policy.add("sender_constrained", true);   // only when asked: AgentWrit's answer is unchanged
+        }
         Json.send(res, 201, Json.object()
                 .add("launch_token", created.launchToken())
                 .add("expires_at", Json.time(created.expiresAt()))
-                .add("policy", Json.object()
-                        .add("allowed_scope", Json.strings(created.allowedScope().strings()))
-                        .add("max_ttl", created.maxTtl()))
+                .add("policy", policy)
                 .build());
     }
 

@@ -24,6 +24,11 @@ public final class Agents implements Ledgers.Agents, Apps.Launched {
         return store.revoked(tx, agentId).map(revoked -> revoked ? Status.REVOKED : Status.ACTIVE);
     }
 
+    /** The raw 32 bytes of the Ed25519 public key the agent registered; empty for an unknown agent. It never changes. */
+    public Optional<byte[]> publicKey(Database.Tx tx, String agentId) {
+        return store.publicKey(tx, agentId).map(java.util.Base64.getDecoder()::decode);
+    }
+
     /** When the agent's absolute lifetime ends (token.max-lifetime after registration); empty if unknown. */
     public Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId) {
         return store.lifetimeEnd(tx, agentId);

@@ -38,6 +38,11 @@ final class JdbcAgentStore {
         return tx.list("SELECT agent_id FROM agents WHERE app_id = ?", rs -> rs.getString(1), appId);
     }
 
+    /** The agent's registered Ed25519 public key (standard base64 of its 32 bytes). */
+    Optional<String> publicKey(Database.Tx tx, String agentId) {
+        return tx.first("SELECT public_key FROM agents WHERE agent_id = ?", rs -> rs.getString(1), agentId);
+    }
+
     Optional<String> appIdOf(Database.Tx tx, String agentId) {
         return tx.first("SELECT app_id FROM agents WHERE agent_id = ?", rs -> Optional.ofNullable(rs.getString(1)),
                 agentId).flatMap(appId -> appId);

@@ -12,9 +12,9 @@ final class JdbcLaunchTokenStore {
     void insert(Database.Tx tx, String tokenHash, LaunchPolicy p, String createdBy, long createdAt, long expiresAt) {
         tx.update("""
                 INSERT INTO launch_tokens (token_hash, agent_name, allowed_scope, max_ttl, single_use, created_by, app_id,
-                                           created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", tokenHash, p.agentName(), String.join(" ", p.allowedScope().strings()),
-                p.maxTtl(), p.singleUse(), createdBy, p.appId(), createdAt, expiresAt);
+                                           created_at, expires_at, sender_constrained)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", tokenHash, p.agentName(), String.join(" ", p.allowedScope().strings()),
+                p.maxTtl(), p.singleUse(), createdBy, p.appId(), createdAt, expiresAt, p.senderConstrained());
     }
 
     /**
@@ -24,10 +24,10 @@ final class JdbcLaunchTokenStore {
      */
     Optional<LaunchPolicy> usable(Database.Tx tx, String tokenHash, long now, boolean lock) {
         return tx.first("""
-                SELECT agent_name, allowed_scope, max_ttl, single_use, app_id FROM launch_tokens
+                SELECT agent_name, allowed_scope, max_ttl, single_use, app_id, sender_constrained FROM launch_tokens
                 WHERE token_hash = ? AND expires_at > ? AND consumed_at IS NULL""" + (lock ? " FOR UPDATE" : ""), rs -> new LaunchPolicy(rs.getString(1),
                 Scopes.trusted(Arrays.asList(rs.getString(2).split(" "))), rs.getInt(3), rs.getBoolean(4),
-                rs.getString(5)), tokenHash, now);
+                rs.getString(5), rs.getBoolean(6)), tokenHash, now);
     }
 
     void consume(Database.Tx tx, String tokenHash, long now) {

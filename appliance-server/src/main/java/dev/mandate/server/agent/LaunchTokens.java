@@ -25,16 +25,16 @@ public final class LaunchTokens {
     static final int DEFAULT_MAX_TTL = 300;
 
     /** A new launch token; the token itself exists only in this answer. */
-    public record Created(String launchToken, Instant expiresAt, Scopes allowedScope, int maxTtl) {
+    public record Created(String launchToken, Instant expiresAt, Scopes allowedScope, int maxTtl, boolean senderConstrained) {
         @Override
         public String toString() {
             return "Created[expiresAt=" + expiresAt + "]";
         }
     }
 
-    /** The request, as parsed from the body. */
+    /** The request, as parsed from the body; {@code senderConstrained}: the agents' tokens bound to their keys. */
     public record Request(String agentName, Scopes allowedScope, Optional<Long> maxTtl, Optional<Boolean> singleUse,
-                          Optional<Long> ttl) {
+                          Optional<Long> ttl, boolean senderConstrained) {
     }
 
     private final Database db;
@@ -99,7 +99,7 @@ public final class LaunchTokens {
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(ttl);
         LaunchPolicy policy = new LaunchPolicy(r.agentName(), r.allowedScope(), (int) maxTtl,
-                r.singleUse().orElse(true), appId);
+                r.singleUse().orElse(true), appId, r.senderConstrained());
         long maxTtlFinal = maxTtl;
         db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
@@ -118,7 +118,7 @@ public final class LaunchTokens {
                     + " single_use=" + policy.singleUse()));
             return null;
         });
-        return new Created(token, expires, r.allowedScope(), (int) maxTtl);
+        return new Created(token, expires, r.allowedScope(), (int) maxTtl, r.senderConstrained());
     }
 
     static String hash(String launchToken) {

@@ -9,6 +9,7 @@ import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.storage.Database;
 import dev.mandate.server.claims.Ids;
 import dev.mandate.server.token.IssuedToken;
+import dev.mandate.server.token.Dpop;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -116,7 +117,7 @@ public final class Registration {
         Optional<LaunchPolicy> seen = db.read(tx -> usable(tx, tokenHash, now.getEpochSecond(), false));
         IssuedToken signed = seen.filter(p -> requested.within(p.allowedScope()))
                 .map(p -> tokens.sign(new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime(p)),
-                        r.taskId(), r.orchId(), List.of())))
+                        r.taskId(), r.orchId(), List.of(), p.senderConstrained() ? Dpop.thumbprint(publicKey) : "")))
                 .orElse(null);
         return db.write(tx -> {
             // Spent for every node and every later attempt; the refusals below that commit (commitThenThrow,

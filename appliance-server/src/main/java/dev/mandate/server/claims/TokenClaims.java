@@ -12,11 +12,12 @@ import java.util.Objects;
 
 /**
  * The claims of a token the broker signed (SPEC §3). {@code chain} holds the ancestors, root first;
- * {@code kid} is the key that signed it.
+ * {@code kid} is the key that signed it; {@code cnfJkt} the RFC 7638 thumbprint of the key its holder must
+ * prove with each use (RFC 9449 {@code cnf.jkt}), empty for a bearer token.
  */
 public record TokenClaims(String issuer, String subject, List<String> audience, Instant expiresAt, Instant notBefore,
                           Instant issuedAt, String jti, Scopes scope, String taskId, String orchId,
-                          List<ChainLink> chain, String kid) implements Lineage {
+                          List<ChainLink> chain, String kid, String cnfJkt) implements Lineage {
 
 
     public static final String ADMIN = "admin";
@@ -37,6 +38,12 @@ public record TokenClaims(String issuer, String subject, List<String> audience, 
         orchId = Objects.requireNonNullElse(orchId, "");
         chain = List.copyOf(chain);
         Objects.requireNonNull(kid, "kid");
+        cnfJkt = Objects.requireNonNullElse(cnfJkt, "");
+    }
+
+    /** Whether the holder must prove its key with each use (RFC 9449). */
+    public boolean bound() {
+        return !cnfJkt.isEmpty();
     }
 
     public Kind kind() {

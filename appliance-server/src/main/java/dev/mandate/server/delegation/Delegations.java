@@ -11,6 +11,7 @@ import dev.mandate.server.storage.Database;
 import dev.mandate.server.claims.ChainLink;
 import dev.mandate.server.token.IssuedToken;
 import dev.mandate.server.claims.TokenClaims;
+import dev.mandate.server.token.Dpop;
 import dev.mandate.server.token.TokenIssuer;
 import dev.mandate.server.token.Tokens;
 
@@ -72,9 +73,14 @@ public final class Delegations {
         // The delegate read ahead of the writer first, so that a delegation to an unknown or revoked agent costs
         // no signature (the caller's token was verified moments ago); then signed before the transaction,
         // which decides on both parties again and whether the token is ever returned.
-        db.read(tx -> checkDelegate(tx, delegateTo));
+        // A bound delegator's delegate gets a token bound to its own registered key, never the delegator's
+        // (keys never change once registered, so the one read here is the one the transaction would read).
+        byte[] delegateKey = db.read(tx -> {
+            checkDelegate(tx, delegateTo);
+            return agents.publicKey(tx, delegateTo).orElseThrow(() -> Refusal.notFound("no registered agent"));
+        });
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
-                caller.orchId(), chain));
+                caller.orchId(), chain, caller.bound() ? Dpop.thumbprint(delegateKey) : ""));
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
                 throw Refusal.tokenVerificationFailed();

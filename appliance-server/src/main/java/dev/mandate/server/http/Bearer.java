@@ -23,6 +23,16 @@ public final class Bearer {
         Optional<TokenClaims> verify(String token);
     }
 
+    /**
+     * Whether a request proves, with its {@code DPoP} header {@code proof}, that it comes from the holder of
+     * the key {@code claims} are bound to (RFC 9449), for {@code method} {@code uri} and {@code token}; each
+     * proof once.
+     */
+    @FunctionalInterface
+    public interface Proofs {
+        boolean accepts(String proof, String method, java.net.URI uri, String token, TokenClaims claims);
+    }
+
     /** Hears each refusal: its audit event type, detail, the caller when known (else null) and the client address. */
     @FunctionalInterface
     public interface Refusals {
@@ -30,23 +40,35 @@ public final class Bearer {
     }
 
     private static final String PREFIX = "Bearer ";
+    private static final String DPOP_PREFIX = "DPoP ";
+    private static final io.helidon.http.HeaderName DPOP = io.helidon.http.HeaderNames.create("DPoP");
+
+    /** The token of an {@code Authorization} header, and whether it came under the DPoP scheme. */
+    private record Presented(String token, boolean dpop) {
+    }
 
     /** The verdict on a request's bearer token, kept in its context: the claims, or empty when refused. */
     private record Verdict(Optional<TokenClaims> claims) {
     }
 
     private final Verifier verifier;
+    private final Proofs proofs;
     private final Refusals refusals;
 
-    public Bearer(Verifier verifier, Refusals refusals) {
+    public Bearer(Verifier verifier, Proofs proofs, Refusals refusals) {
         this.verifier = verifier;
+        this.proofs = proofs;
         this.refusals = refusals;
     }
 
-    /** The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked token. */
+    /**
+     * The caller's claims; 401 {@code token verification failed} for a missing, invalid, expired or revoked
+     * token, and for a token bound to a key (RFC 9449) that comes without a fresh proof of that key under the
+     * {@code DPoP} scheme, or an unbound one under that scheme.
+     */
     public TokenClaims require(ServerRequest req) {
         Verdict verdict = req.context().get(Verdict.class).orElseGet(() -> {
-            Verdict v = new Verdict(verifier.verify(presented(req)));
+            Verdict v = new Verdict(authenticate(req));
             if (v.claims().isEmpty()) {
                 refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
             }
@@ -56,13 +78,41 @@ public final class Bearer {
         return verdict.claims().orElseThrow(Refusal::tokenVerificationFailed);
     }
 
+    private Optional<TokenClaims> authenticate(ServerRequest req) {
+        Presented presented = presentation(req);
+        Optional<TokenClaims> claims = verifier.verify(presented.token());
+        if (claims.isEmpty() || claims.get().bound() != presented.dpop()) {
+            return Optional.empty();   // a bound token used as a bearer token, or a bearer token under DPoP
+        }
+        if (!claims.get().bound()) {
+            return claims;
+        }
+        var proof = req.headers().all(DPOP, java.util.List::of);
+        if (proof.size() != 1 || !proofs.accepts(proof.getFirst(), req.prologue().method().text(),
+                req.requestedUri().toUri(), presented.token(), claims.get())) {
+            return Optional.empty();
+        }
+        return claims;
+    }
+
     /** The token of the request's {@code Authorization: Bearer} header; 401 when there is none. */
     public String presented(ServerRequest req) {
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+        Presented presented = presentation(req);
+        if (presented.dpop()) {
             throw Refusal.tokenVerificationFailed();
         }
-        return header.substring(PREFIX.length()).strip();
+        return presented.token();
+    }
+
+    /** The token of the request's {@code Authorization} header, under the Bearer or DPoP scheme; 401 for anything else. */
+    private static Presented presentation(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        for (String scheme : new String[] {PREFIX, DPOP_PREFIX}) {
+            if (header.length() > scheme.length() && header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                return new Presented(header.substring(scheme.length()).strip(), scheme.equals(DPOP_PREFIX));
+            }
+        }
+        throw Refusal.tokenVerificationFailed();
     }
 
     /** The token's claims if it is still valid now (for a long request that must stop when its token dies). */

@@ -55,7 +55,11 @@ public final class OAuthEndpoint {
             return;
         }
         TokenClaims c = claims.get();
-        Json.ok(res, Json.object()
+        var answer = Json.object();
+        if (c.bound()) {
+            answer.add("token_type", "DPoP").add("cnf", Json.object().add("jkt", c.cnfJkt()));   // RFC 9449 §6.2
+        }
+        Json.ok(res, answer
                 .add("active", true)
                 .add("scope", String.join(" ", c.scope().strings()))
                 .add("sub", c.subject())

@@ -49,7 +49,10 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
         res.status(Status.NO_CONTENT_204).send();
     }
 
-    /** The claims as validate shows them: every documented field present, empty where not applicable. */
+    /**
+     * The claims as validate shows them: every documented field present, empty where not applicable; and
+     * {@code cnf} for a token bound to its holder's key (RFC 9449), only then.
+     */
     public static JsonObject claims(TokenClaims c) {
         JsonObjectBuilder chain = Json.object();
         var links = Json.array();
@@ -57,7 +60,7 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
             links.add(Json.object().add("agent", link.agent()).add("jti", link.jti())
                     .add("scope", Json.strings(link.scope())).add("delegated_at", link.delegatedAt()));
         }
-        return chain
+        chain
                 .add("iss", c.issuer())
                 .add("sub", c.subject())
                 .add("aud", Json.strings(c.audience()))
@@ -69,7 +72,10 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
                 .add("task_id", c.taskId())
                 .add("orch_id", c.orchId())
                 .add("delegation_chain", links)
-                .add("chain_hash", c.chainHash())
-                .build();
+                .add("chain_hash", c.chainHash());
+        if (c.bound()) {
+            chain.add("cnf", Json.object().add("jkt", c.cnfJkt()));
+        }
+        return chain.build();
     }
 }

@@ -21,11 +21,20 @@ public final class TokenIssuer {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** What to issue: who, what scope, until when, in which task, below which ancestors. */
+    /**
+     * What to issue: who, what scope, until when, in which task, below which ancestors, bound to which key
+     * ({@code cnfJkt}, its RFC 7638 thumbprint; empty for a bearer token).
+     */
     public record Request(String subject, Scopes scope, Instant expiresAt, String taskId, String orchId,
-                          List<ChainLink> chain) {
+                          List<ChainLink> chain, String cnfJkt) {
         public Request {
             chain = List.copyOf(chain);
+            cnfJkt = cnfJkt == null ? "" : cnfJkt;
+        }
+
+        /** A bearer token. */
+        public Request(String subject, Scopes scope, Instant expiresAt, String taskId, String orchId, List<ChainLink> chain) {
+            this(subject, scope, expiresAt, taskId, orchId, chain, "");
         }
     }
 
@@ -70,9 +79,12 @@ public final class TokenIssuer {
             builder.claim("delegation_chain", r.chain().stream().map(TokenIssuer::link).toList());
             builder.claim("chain_hash", TokenClaims.chainHash(r.chain()));
         }
+        if (!r.cnfJkt().isEmpty()) {
+            builder.claim("cnf", Map.of("jkt", r.cnfJkt()));
+        }
         TokenSigner.Signed signed = signer.sign(builder.build());
         return new IssuedToken(signed.jwt(), new TokenClaims(issuer, r.subject(), audience, expires, now, now, jti,
-                r.scope(), r.taskId(), r.orchId(), r.chain(), signed.kid()));
+                r.scope(), r.taskId(), r.orchId(), r.chain(), signed.kid(), r.cnfJkt()));
     }
 
     private static Map<String, Object> link(ChainLink link) {

@@ -171,11 +171,19 @@ public final class TokenVerifier {
                 chain.add(new ChainLink(agent, jti, linkScope.stream().map(String::valueOf).toList(), at));
             }
         }
+        String jkt = "";
+        Object cnf = c.getClaim("cnf");
+        if (cnf != null) {
+            if (!(cnf instanceof Map<?, ?> m) || !(m.get("jkt") instanceof String boundTo) || boundTo.isEmpty()) {
+                return Optional.empty();   // a confirmation this broker cannot check is no bearer token either
+            }
+            jkt = boundTo;
+        }
         try {
             return Optional.of(new TokenClaims(c.getIssuer(), c.getSubject(),
                     c.getAudience() == null ? List.of() : c.getAudience(), exp.toInstant(), nbf.toInstant(),
                     iat.toInstant(), c.getJWTID(), Scopes.trusted(scope), c.getStringClaim("task_id"),
-                    c.getStringClaim("orch_id"), chain, kid));
+                    c.getStringClaim("orch_id"), chain, kid, jkt));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -141,7 +141,8 @@ public final class Tokens {
             return cap.isPresent() && cap.get() < end.getEpochSecond() ? Instant.ofEpochSecond(cap.get()) : end;
         });
         IssuedToken renewed = expires == null || !expires.isAfter(now) ? null : sign(new TokenIssuer.Request(
-                current.subject(), current.scope(), expires, current.taskId(), current.orchId(), current.chain()));
+                current.subject(), current.scope(), expires, current.taskId(), current.orchId(), current.chain(),
+                current.cnfJkt()));
         return db.write(tx -> {
             if (!isLive(tx, current)) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")

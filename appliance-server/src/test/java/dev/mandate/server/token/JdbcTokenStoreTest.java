@@ -38,11 +38,15 @@ class JdbcTokenStoreTest extends WithDatabase {
         assertFalse(row.describes(root), "another token's claims");
         TokenClaims forged = new TokenClaims(child.issuer(), child.subject(), child.audience(), child.expiresAt(),
                 child.notBefore(), child.issuedAt(), child.jti(), Scopes.trusted(List.of("files:read:*")), child.taskId(),
-                child.orchId(), child.chain(), child.kid());
+                child.orchId(), child.chain(), child.kid(), "");
         assertFalse(row.describes(forged), "the same jti with a wider scope");
+        TokenClaims rebound = new TokenClaims(child.issuer(), child.subject(), child.audience(), child.expiresAt(),
+                child.notBefore(), child.issuedAt(), child.jti(), child.scope(), child.taskId(), child.orchId(),
+                child.chain(), child.kid(), "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+        assertFalse(row.describes(rebound), "the same jti bound to a key the recorded token is not bound to");
         TokenClaims reparented = new TokenClaims(child.issuer(), child.subject(), child.audience(), child.expiresAt(),
                 child.notBefore(), child.issuedAt(), child.jti(), child.scope(), child.taskId(), child.orchId(),
-                List.of(ChainLink.delegated("spiffe://t/agent/o/k/z", jti("z0"), List.of("files:read:x"), T0)), child.kid());
+                List.of(ChainLink.delegated("spiffe://t/agent/o/k/z", jti("z0"), List.of("files:read:x"), T0)), child.kid(), "");
         assertFalse(row.describes(reparented), "the same jti under another delegator");
     }
 
@@ -114,6 +118,6 @@ class JdbcTokenStoreTest extends WithDatabase {
     private static TokenClaims claims(String subject, String jti, List<ChainLink> chain, long ttl) {
         return new TokenClaims("https://mandate.test", subject, List.of("mandate"), T0.plusSeconds(ttl),
                 T0.minusSeconds(1), T0.minusSeconds(1), jti, Scopes.trusted(List.of("files:read:x")), "k", "o", chain,
-                "kid-1");
+                "kid-1", "");
     }
 }

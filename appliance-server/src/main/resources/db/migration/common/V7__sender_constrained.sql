@@ -1,0 +1,15 @@
+-- Tokens bound to their holder's key (RFC 9449 DPoP, issue 16), opt-in per launch token.
+
+-- A launch token whose agents' tokens are bound to the key each agent registered.
+ALTER TABLE launch_tokens ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
+
+-- The RFC 7638 thumbprint (base64url, 43 characters) of the key a token is bound to; null when unbound.
+ALTER TABLE tokens ADD COLUMN cnf_jkt VARCHAR(43);
+
+-- DPoP proofs already presented, until they expire (epoch millis) and would be refused as too old anyway:
+-- a proof is accepted once across every node. Keyed by the SHA-256 (hex) of the key thumbprint and the proof's jti.
+CREATE TABLE spent_proofs (
+  proof_id   CHAR(64) PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX spent_proofs_expiry ON spent_proofs (expires_at);

@@ -1,0 +1,225 @@
+package dev.mandate.server;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
+import dev.mandate.server.token.Dpop;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tokens bound to their holder's registered key (RFC 9449 DPoP, issue 16), against the real broker: what a
+ * bound token carries, how it is used, and every way around the binding that an attacker holding a stolen
+ * token, a delegator or a replayer would try.
+ */
+class SenderConstrainedTest extends WithBroker {
+
+    private static final String SCOPE = "[\"read:data:*\"]";
+
+    /** A registered agent whose tokens are bound to its key. */
+    private TestBroker.Agent boundAgent(String task) {
+        String launch = broker.launchToken(admin, SCOPE, "\"sender_constrained\":true");
+        KeyPair keys = TestBroker.ed25519();
+        var r = broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), keys, "dpop", task, SCOPE), null);
+        assertEquals(200, r.status(), r.toString());
+        return new TestBroker.Agent(r.json().getString("agent_id"), r.json().getString("access_token"),
+                r.json().getJsonNumber("expires_in").longValue(), keys);
+    }
+
+    @Test
+    void aBoundTokenCarriesTheThumbprintOfTheKeyItsAgentRegisteredAndSaysSo() throws Exception {
+        TestBroker.Agent a = boundAgent("carries");
+        String jkt = Dpop.thumbprint(raw(a.keys()));
+        assertEquals(Map.of("jkt", jkt), SignedJWT.parse(a.token()).getJWTClaimsSet().getJSONObjectClaim("cnf"));
+        assertEquals(jkt, broker.validate(a.token()).getJsonObject("claims").getJsonObject("cnf").getString("jkt"));
+        JsonObject introspected = broker.introspect(admin, a.token());
+        assertEquals("DPoP", introspected.getString("token_type"));
+        assertEquals(jkt, introspected.getJsonObject("cnf").getString("jkt"));
+        // RFC 7638 by hand: the members crv, kty, x in that order, no spaces, SHA-256, base64url.
+        String members = "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + Base64URL.encode(raw(a.keys())) + "\"}";
+        assertEquals(Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(members.getBytes(StandardCharsets.UTF_8))).toString(), jkt);
+    }
+
+    @Test
+    void unboundTokensStayBearerTokensAndAreRefusedUnderTheDpopScheme() throws Exception {
+        TestBroker.Agent plain = broker.registerAgent(admin, "dpop", "plain", SCOPE);
+        assertEquals(null, SignedJWT.parse(plain.token()).getJWTClaimsSet().getClaim("cnf"));
+        assertFalse(broker.validate(plain.token()).getJsonObject("claims").containsKey("cnf"));
+        assertEquals(401, dpop("/v1/token/renew", plain.token(), proof(plain.keys(), "POST", "/v1/token/renew", plain.token())).status(),
+                "an unbound token under the DPoP scheme, even with a proof of its agent's key");
+        assertEquals(200, broker.post("/v1/token/renew", null, plain.token()).status(), "AgentWrit's flow, unchanged");
+    }
+
+    @Test
+    void theHolderRenewsWithAProofAndTheRenewedTokenIsBoundToTheSameKey() throws Exception {
+        TestBroker.Agent a = boundAgent("renews");
+        var renewed = dpop("/v1/token/renew", a.token(), proof(a.keys(), "POST", "/v1/token/renew", a.token()));
+        assertEquals(200, renewed.status(), renewed.toString());
+        String next = renewed.json().getString("access_token");
+        assertEquals(Map.of("jkt", Dpop.thumbprint(raw(a.keys()))), SignedJWT.parse(next).getJWTClaimsSet().getJSONObjectClaim("cnf"));
+        assertEquals(204, dpop("/v1/token/release", next, proof(a.keys(), "POST", "/v1/token/release", next)).status());
+        assertFalse(broker.valid(next), "released");
+    }
+
+    @Test
+    void aBoundTokenPresentedAsABearerTokenIsRefused() {
+        TestBroker.Agent a = boundAgent("as-bearer");
+        assertEquals(401, broker.post("/v1/token/renew", null, a.token()).status());
+        assertEquals(401, broker.post("/v1/token/release", null, a.token()).status());
+        assertEquals(401, broker.delegate(a.token(), a.agentId(), SCOPE, 60L).status());
+        assertTrue(broker.valid(a.token()), "nothing happened to it");
+    }
+
+    @Test
+    void aStolenBoundTokenIsUselessWithoutItsKey() {
+        TestBroker.Agent a = boundAgent("stolen");
+        KeyPair thief = TestBroker.ed25519();
+        assertEquals(401, dpop("/v1/token/renew", a.token(), proof(thief, "POST", "/v1/token/renew", a.token())).status(),
+                "a proof signed with the thief's own key");
+        assertEquals(401, dpop("/v1/token/renew", a.token(), null).status(), "no proof at all");
+        assertEquals(401, dpop("/v1/token/renew", a.token(), proofSignedBy(thief, a.keys(), "POST", "/v1/token/renew", a.token(),
+                now(), UUID.randomUUID().toString())).status(), "the holder's public key in the header, signed by the thief");
+        assertTrue(broker.valid(a.token()));
+    }
+
+    @Test
+    void aProofIsForOneMethodOneUrlOneTokenAndAShortWhile() {
+        TestBroker.Agent a = boundAgent("narrow");
+        String path = "/v1/token/renew";
+        assertEquals(401, dpop(path, a.token(), proof(a.keys(), "GET", path, a.token())).status(), "another method");
+        assertEquals(401, dpop(path, a.token(), proof(a.keys(), "POST", "/v1/token/release", a.token())).status(), "another URL");
+        assertEquals(401, dpop(path, a.token(), proofSignedBy(a.keys(), a.keys(), "POST", path, boundAgent("other").token(), now(),
+                UUID.randomUUID().toString())).status(), "the ath of another token");
+        assertEquals(401, dpop(path, a.token(), proofSignedBy(a.keys(), a.keys(), "POST", path, a.token(),
+                now().minusSeconds(300), UUID.randomUUID().toString())).status(), "made five minutes ago");
+        assertEquals(401, dpop(path, a.token(), proofSignedBy(a.keys(), a.keys(), "POST", path, a.token(),
+                now().plusSeconds(300), UUID.randomUUID().toString())).status(), "dated five minutes ahead");
+        assertEquals(200, dpop(path, a.token(), proof(a.keys(), "POST", path, a.token())).status(), "and the right one works");
+    }
+
+    @Test
+    void aProofIsAcceptedOnceEvenWhenReplayedConcurrently() throws Exception {
+        TestBroker.Agent a = boundAgent("replay");
+        TestBroker.Agent b = broker.registerAgent(admin, "dpop", "replay-b", SCOPE);
+        String proof = proof(a.keys(), "POST", "/v1/delegate", a.token());
+        int racers = 8;
+        CyclicBarrier start = new CyclicBarrier(racers);
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            List<Callable<Integer>> calls = java.util.Collections.nCopies(racers, () -> {
+                start.await();
+                return dpopPost("/v1/delegate", "{\"delegate_to\":\"" + b.agentId() + "\",\"scope\":" + SCOPE + "}",
+                        a.token(), proof).status();
+            });
+            List<Integer> statuses = pool.invokeAll(calls).stream().map(SenderConstrainedTest::get).toList();
+            assertEquals(1, statuses.stream().filter(s -> s == 200).count(), "one delegation: " + statuses);
+            assertEquals(racers - 1, statuses.stream().filter(s -> s == 401).count(), "the replays refused: " + statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDelegatedTokenIsBoundToTheDelegatesKeyAndTheDelegatorCannotProveIt() throws Exception {
+        TestBroker.Agent a = boundAgent("delegator");
+        TestBroker.Agent b = broker.registerAgent(admin, "dpop", "delegate", SCOPE);   // registered unbound: its key binds all the same
+        var r = dpopPost("/v1/delegate", "{\"delegate_to\":\"" + b.agentId() + "\",\"scope\":[\"read:data:x\"]}", a.token(),
+                proof(a.keys(), "POST", "/v1/delegate", a.token()));
+        assertEquals(200, r.status(), r.toString());
+        String ab = r.json().getString("access_token");
+        String jktB = Dpop.thumbprint(raw(b.keys()));
+        assertEquals(Map.of("jkt", jktB), SignedJWT.parse(ab).getJWTClaimsSet().getJSONObjectClaim("cnf"));
+        assertNotEquals(Dpop.thumbprint(raw(a.keys())), jktB);
+        assertEquals(401, dpop("/v1/token/renew", ab, proof(a.keys(), "POST", "/v1/token/renew", ab)).status(),
+                "the delegator's proof for the delegate's token");
+        assertEquals(401, broker.post("/v1/token/renew", null, ab).status(), "as a bearer token");
+        assertEquals(200, dpop("/v1/token/renew", ab, proof(b.keys(), "POST", "/v1/token/renew", ab)).status(), "the delegate's own proof");
+    }
+
+    // --- a holder's side of RFC 9449, written here from the RFC (the broker's checks are not reused) ---
+
+    private static Instant now() {
+        return broker.clock.instant();
+    }
+
+    private static String proof(KeyPair keys, String method, String path, String token) {
+        return proofSignedBy(keys, keys, method, path, token, now(), UUID.randomUUID().toString());
+    }
+
+    /** A proof whose header carries {@code named}'s public key, signed with {@code signer}'s private key. */
+    private static String proofSignedBy(KeyPair signer, KeyPair named, String method, String path, String token, Instant iat,
+                                        String jti) {
+        OctetKeyPair jwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw(named))).build();
+        String header = Json.createObjectBuilder().add("typ", "dpop+jwt").add("alg", "EdDSA")
+                .add("jwk", Json.createReader(new java.io.StringReader(jwk.toJSONString())).readObject()).build().toString();
+        String claims = Json.createObjectBuilder().add("jti", jti).add("htm", method).add("htu", broker.url() + path)
+                .add("iat", iat.getEpochSecond()).add("ath", sha256(token)).build().toString();
+        String input = Base64URL.encode(header) + "." + Base64URL.encode(claims);
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(signer.getPrivate());
+            s.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + Base64URL.encode(s.sign());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.US_ASCII))).toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] raw(KeyPair keys) {
+        byte[] x509 = keys.getPublic().getEncoded();
+        return Arrays.copyOfRange(x509, x509.length - 32, x509.length);
+    }
+
+    private static TestBroker.Response dpop(String path, String token, String proof) {
+        return dpopPost(path, null, token, proof);
+    }
+
+    private static TestBroker.Response dpopPost(String path, String json, String token, String proof) {
+        var request = HttpRequest.newBuilder(URI.create(broker.url() + path)).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        Map<String, String> headers = proof == null ? Map.of("Authorization", "DPoP " + token)
+                : Map.of("Authorization", "DPoP " + token, "DPoP", proof);
+        return broker.send(request, null, headers);
+    }
+
+    private static int get(Future<Integer> f) {
+        try {
+            return f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
