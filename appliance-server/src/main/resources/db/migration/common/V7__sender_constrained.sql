@@ -1,7 +1,10 @@
--- Tokens bound to their holder's key (RFC 9449 DPoP, issue 16), opt-in per launch token.
+-- Tokens bound to their holder's key (RFC 9449 DPoP, issue 16), opt-in per launch token and per app.
 
 -- A launch token whose agents' tokens are bound to the key each agent registered.
 ALTER TABLE launch_tokens ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
+
+-- An app whose agents' tokens are all bound, whatever their launch tokens say.
+ALTER TABLE apps ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
 
 -- The RFC 7638 thumbprint (base64url, 43 characters) of the key a token is bound to; null when unbound.
 ALTER TABLE tokens ADD COLUMN cnf_jkt VARCHAR(43);

@@ -160,6 +160,33 @@ class SenderConstrainedTest extends WithBroker {
         assertEquals(200, dpop("/v1/token/renew", ab, proof(b.keys(), "POST", "/v1/token/renew", ab)).status(), "the delegate's own proof");
     }
 
+    @Test
+    void anAppThatRequiresBindingBindsEveryAgentItLaunchesEvenThroughLaunchTokensMadeBefore() throws Exception {
+        JsonObject app = broker.post("/v1/admin/apps", "{\"name\":\"dpop-app\",\"scopes\":" + SCOPE + "}", admin).json();
+        assertFalse(app.containsKey("sender_constrained"), "an unbound app answers as AgentWrit's does");
+        String appToken = broker.post("/v1/app/auth", "{\"client_id\":\"" + app.getString("client_id")
+                + "\",\"client_secret\":\"" + app.getString("client_secret") + "\"}", null).json().getString("access_token");
+        String launchBefore = appLaunch(appToken);
+        var updated = broker.put("/v1/admin/apps/" + app.getString("app_id"), "{\"sender_constrained\":true}", admin);
+        assertEquals(200, updated.status(), updated.toString());
+        assertTrue(updated.json().getBoolean("sender_constrained"));
+        KeyPair keys = TestBroker.ed25519();
+        var r = broker.post("/v1/register", TestBroker.registration(launchBefore, broker.nonce(), keys, "dpop", "app-before", SCOPE), null);
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(Map.of("jkt", Dpop.thumbprint(raw(keys))),
+                SignedJWT.parse(r.json().getString("access_token")).getJWTClaimsSet().getJSONObjectClaim("cnf"),
+                "a launch token made before the app required binding binds all the same");
+        var launch = broker.post("/v1/app/launch-tokens", "{\"agent_name\":\"w\",\"allowed_scope\":" + SCOPE + "}", appToken);
+        assertTrue(launch.json().getJsonObject("policy").getBoolean("sender_constrained"), "the app's launch tokens say so");
+    }
+
+    private static String appLaunch(String appToken) {
+        var launch = broker.post("/v1/app/launch-tokens", "{\"agent_name\":\"w\",\"allowed_scope\":" + SCOPE + "}", appToken);
+        assertEquals(201, launch.status(), launch.toString());
+        assertFalse(launch.json().getJsonObject("policy").containsKey("sender_constrained"));
+        return launch.json().getString("launch_token");
+    }
+
     // --- a holder's side of RFC 9449, written here from the RFC (the broker's checks are not reused) ---
 
     private static Instant now() {

@@ -8,4 +8,9 @@ import dev.mandate.server.scope.Scopes;
  */
 record LaunchPolicy(String agentName, Scopes allowedScope, int maxTtl, boolean singleUse, String appId,
                     boolean senderConstrained) {
+
+    /** This policy, its agents' tokens bound to their keys (an app's ceiling may require it). */
+    LaunchPolicy bound() {
+        return new LaunchPolicy(agentName, allowedScope, maxTtl, singleUse, appId, true);
+    }
 }

@@ -48,7 +48,7 @@ public final class LaunchTokens {
     /** An app's scope ceiling as the transaction sees it; empty when the app is not active. */
     @FunctionalInterface
     public interface Ceilings {
-        Optional<Scopes> activeCeiling(Database.Tx tx, String appId);
+        Optional<dev.mandate.server.app.Ceiling> activeCeiling(Database.Tx tx, String appId);
     }
 
     public LaunchTokens(Database db, Journal journal, Duration maxTokenTtl, java.time.Clock clock, Tokens tokens,
@@ -98,27 +98,29 @@ public final class LaunchTokens {
         String token = HexFormat.of().formatHex(raw);
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(ttl);
-        LaunchPolicy policy = new LaunchPolicy(r.agentName(), r.allowedScope(), (int) maxTtl,
-                r.singleUse().orElse(true), appId, r.senderConstrained());
         long maxTtlFinal = maxTtl;
-        db.write(tx -> {
+        LaunchPolicy policy = db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
                 throw Refusal.tokenVerificationFailed();
             }
+            boolean bound = r.senderConstrained();
             if (appId != null) {
                 // The ceiling checked above may have been narrowed, or the app deactivated, since: decide here.
-                Scopes current = ceilings.activeCeiling(tx, appId).orElseThrow(Refusal::tokenVerificationFailed);
-                if (!r.allowedScope().within(current)) {
+                var current = ceilings.activeCeiling(tx, appId).orElseThrow(Refusal::tokenVerificationFailed);
+                if (!r.allowedScope().within(current.scopes())) {
                     throw Refusal.forbidden("'allowed_scope' exceeds the app's scope ceiling");
                 }
+                bound = bound || current.senderConstrained();
             }
-            store.insert(tx, hash(token), policy, createdBy, now.getEpochSecond(), expires.getEpochSecond());
+            LaunchPolicy p = new LaunchPolicy(r.agentName(), r.allowedScope(), (int) maxTtlFinal,
+                    r.singleUse().orElse(true), appId, bound);
+            store.insert(tx, hash(token), p, createdBy, now.getEpochSecond(), expires.getEpochSecond());
             journal.record(tx, Audit.success("launch_token_issued", "created_by=" + createdBy + " agent_name="
                     + r.agentName() + " allowed_scope=" + r.allowedScope().strings() + " max_ttl=" + maxTtlFinal
-                    + " single_use=" + policy.singleUse()));
-            return null;
+                    + " single_use=" + p.singleUse() + (p.senderConstrained() ? " sender_constrained=true" : "")));
+            return p;
         });
-        return new Created(token, expires, r.allowedScope(), (int) maxTtl, r.senderConstrained());
+        return new Created(token, expires, r.allowedScope(), (int) maxTtl, policy.senderConstrained());
     }
 
     static String hash(String launchToken) {

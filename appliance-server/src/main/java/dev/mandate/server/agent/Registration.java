@@ -158,8 +158,8 @@ public final class Registration {
 
     /** A launch token's policy while it is unexpired and unconsumed, and its app (if an app issued it) active. */
     private Optional<LaunchPolicy> usable(Database.Tx tx, String tokenHash, long now, boolean lock) {
-        return launchTokens.usable(tx, tokenHash, now, lock)
-                .filter(p -> p.appId() == null || ceilings.activeCeiling(tx, p.appId()).isPresent());
+        return launchTokens.usable(tx, tokenHash, now, lock).flatMap(p -> p.appId() == null ? Optional.of(p)
+                : ceilings.activeCeiling(tx, p.appId()).map(c -> c.senderConstrained() ? p.bound() : p));
     }
 
     /** How long the agent's first token lives: the launch token's max_ttl, within the broker's ceilings. */

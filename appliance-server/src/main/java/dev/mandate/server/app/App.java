@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /** A registered app, without its secret. */
 public record App(String appId, String name, String clientId, Scopes scopes, int tokenTtl, AppStatus status,
-                  Instant createdAt, Instant updatedAt, Instant deregisteredAt) {
+                  Instant createdAt, Instant updatedAt, Instant deregisteredAt, boolean senderConstrained) {
 
     public boolean active() {
         return status == AppStatus.ACTIVE;

@@ -34,7 +34,8 @@ public record AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, Rat
         JsonBody body = JsonBody.read(req);
         String name = body.string("name");
         Scopes scopes = Scopes.parse(body.stringList("scopes"), "scopes");
-        Apps.Created created = apps.create(name, scopes, boxed(body.optionalLong("token_ttl")));
+        Apps.Created created = apps.create(name, scopes, boxed(body.optionalLong("token_ttl")),
+                body.optionalBoolean("sender_constrained").orElse(false));
         Json.send(res, 201, json(created.app()).add("client_secret", created.clientSecret()).build());
     }
 
@@ -56,11 +57,12 @@ public record AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, Rat
         JsonBody body = JsonBody.read(req);
         var scopes = body.optionalStringList("scopes").map(s -> Scopes.parse(s, "scopes"));
         OptionalLong ttl = body.optionalLong("token_ttl");
-        if (scopes.isEmpty() && ttl.isEmpty()) {
+        var senderConstrained = body.optionalBoolean("sender_constrained");
+        if (scopes.isEmpty() && ttl.isEmpty() && senderConstrained.isEmpty()) {
             // As AgentWrit: an update names what it changes (status changes only through DELETE).
-            throw Refusal.badRequest("an update needs 'scopes' or 'token_ttl'");
+            throw Refusal.badRequest("an update needs 'scopes', 'token_ttl' or 'sender_constrained'");
         }
-        Json.ok(res, json(apps.update(id(req), scopes, boxed(ttl))).build());
+        Json.ok(res, json(apps.update(id(req), scopes, boxed(ttl), senderConstrained)).build());
     }
 
     private void deactivate(ServerRequest req, ServerResponse res) {
@@ -107,7 +109,11 @@ public record AppEndpoint(Apps apps, Bearer bearer, RateLimiter authLimiter, Rat
     }
 
     private static jakarta.json.JsonObjectBuilder json(App app) {
-        return Json.object()
+        var json = Json.object();
+        if (app.senderConstrained()) {
+            json.add("sender_constrained", true);   // only when set: AgentWrit's answer is unchanged
+        }
+        return json
                 .add("app_id", app.appId())
                 .add("name", app.name())
                 .add("client_id", app.clientId())

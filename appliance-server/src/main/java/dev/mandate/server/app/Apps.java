@@ -81,21 +81,23 @@ public final class Apps {
         return inactive.contains(appId);
     }
 
-    public Created create(String name, Scopes scopes, Optional<Long> tokenTtl) {
+    /** A new app; with {@code senderConstrained}, its agents' tokens are all bound to their keys (RFC 9449). */
+    public Created create(String name, Scopes scopes, Optional<Long> tokenTtl, boolean senderConstrained) {
         checkName(name);
         checkCeiling(scopes);
         int ttl = checkTtl(tokenTtl.orElse((long) DEFAULT_TTL));
         String secret = SecretHash.newSecret();
         String hash = hashes.hash(secret);
         Instant now = tokens.now();
-        App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, AppStatus.ACTIVE, now, now, null);
+        App app = new App(UUID.randomUUID().toString(), name, newClientId(), scopes, ttl, AppStatus.ACTIVE, now, now, null,
+                senderConstrained);
         db.write(tx -> {
             if (store.nameTaken(tx, name)) {
                 throw Refusal.conflict("an app named '" + name + "' exists");
             }
             store.insert(tx, app, hash);
             journal.record(tx, Audit.success("app_registered", "app_id=" + app.appId() + " name=" + name
-                    + " scopes=" + scopes.strings()));
+                    + " scopes=" + scopes.strings() + (senderConstrained ? " sender_constrained=true" : "")));
             return null;
         });
         return new Created(app, secret);
@@ -109,17 +111,21 @@ public final class Apps {
         return db.read(tx -> store.byId(tx, appId)).orElseThrow(() -> Refusal.notFound("no such app"));
     }
 
-    /** New ceiling and/or token TTL; status is not changed here. */
-    public App update(String appId, Optional<Scopes> scopes, Optional<Long> tokenTtl) {
+    /**
+     * New ceiling (scopes, whether its agents' tokens are bound to their keys) and/or token TTL; status is not
+     * changed here. Binding applies to registrations from now on, through launch tokens made before too.
+     */
+    public App update(String appId, Optional<Scopes> scopes, Optional<Long> tokenTtl, Optional<Boolean> senderConstrained) {
         scopes.ifPresent(Apps::checkCeiling);
         Optional<Integer> ttl = tokenTtl.map(Apps::checkTtl);
         return db.write(tx -> {
             App old = store.byId(tx, appId).orElseThrow(() -> Refusal.notFound("no such app"));
             App updated = new App(old.appId(), old.name(), old.clientId(), scopes.orElse(old.scopes()),
-                    ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt());
+                    ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt(),
+                    senderConstrained.orElse(old.senderConstrained()));
             store.update(tx, updated);
             journal.record(tx, Audit.success("app_updated", "app_id=" + appId + " scopes=" + updated.scopes().strings()
-                    + " token_ttl=" + updated.tokenTtl()));
+                    + " token_ttl=" + updated.tokenTtl() + " sender_constrained=" + updated.senderConstrained()));
             return updated;
         });
     }
@@ -149,7 +155,7 @@ public final class Apps {
             }
             Instant now = tokens.now();
             App gone = new App(old.appId(), old.name(), old.clientId(), old.scopes(), old.tokenTtl(), AppStatus.INACTIVE,
-                    old.createdAt(), now, now);
+                    old.createdAt(), now, now, old.senderConstrained());
             store.update(tx, gone);
             journal.record(tx, Audit.success("app_deregistered", "app_id=" + appId
                     + (revokeAgents ? " revoked_agents=" + agents + " count=" + count : "")));
@@ -204,9 +210,9 @@ public final class Apps {
         });
     }
 
-    /** In {@code tx}: the scope ceiling of the app if it is active. */
-    public Optional<Scopes> activeCeiling(Database.Tx tx, String appId) {
-        return store.activeScopes(tx, appId);
+    /** In {@code tx}: the ceiling of the app if it is active. */
+    public Optional<Ceiling> activeCeiling(Database.Tx tx, String appId) {
+        return store.activeCeiling(tx, appId);
     }
 
     /** The scope ceiling of an active app (for its launch tokens). */

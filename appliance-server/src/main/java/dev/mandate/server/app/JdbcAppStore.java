@@ -14,12 +14,13 @@ import java.util.Optional;
 final class JdbcAppStore {
 
     private static final String COLUMNS =
-            "app_id, name, client_id, scopes, token_ttl, status, created_at, updated_at, deregistered_at";
+            "app_id, name, client_id, scopes, token_ttl, status, created_at, updated_at, deregistered_at, sender_constrained";
 
     void insert(Database.Tx tx, App app, String secretHash) {
-        tx.update("INSERT INTO apps (" + COLUMNS + ", client_secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tx.update("INSERT INTO apps (" + COLUMNS + ", client_secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 app.appId(), app.name(), app.clientId(), String.join(" ", app.scopes().strings()), app.tokenTtl(),
-                app.status().wire(), app.createdAt().getEpochSecond(), app.updatedAt().getEpochSecond(), null, secretHash);
+                app.status().wire(), app.createdAt().getEpochSecond(), app.updatedAt().getEpochSecond(), null,
+                app.senderConstrained(), secretHash);
     }
 
     boolean nameTaken(Database.Tx tx, String name) {
@@ -27,15 +28,18 @@ final class JdbcAppStore {
     }
 
     void update(Database.Tx tx, App app) {
-        tx.update("UPDATE apps SET scopes = ?, token_ttl = ?, status = ?, updated_at = ?, deregistered_at = ? WHERE app_id = ?",
+        tx.update("""
+                UPDATE apps SET scopes = ?, token_ttl = ?, status = ?, updated_at = ?, deregistered_at = ?,
+                                sender_constrained = ? WHERE app_id = ?""",
                 String.join(" ", app.scopes().strings()), app.tokenTtl(), app.status().wire(),
                 app.updatedAt().getEpochSecond(),
-                app.deregisteredAt() == null ? null : app.deregisteredAt().getEpochSecond(), app.appId());
+                app.deregisteredAt() == null ? null : app.deregisteredAt().getEpochSecond(), app.senderConstrained(),
+                app.appId());
     }
 
-    /** The scope ceiling of the app if it is active (for an issuing transaction). */
-    Optional<Scopes> activeScopes(Database.Tx tx, String appId) {
-        return byId(tx, appId).filter(App::active).map(App::scopes);
+    /** The ceiling of the app if it is active (for an issuing transaction). */
+    Optional<Ceiling> activeCeiling(Database.Tx tx, String appId) {
+        return byId(tx, appId).filter(App::active).map(a -> new Ceiling(a.scopes(), a.senderConstrained()));
     }
 
     Optional<App> byId(Database.Tx tx, String appId) {
@@ -59,6 +63,6 @@ final class JdbcAppStore {
         return new App(rs.getString(1), rs.getString(2), rs.getString(3),
                 Scopes.trusted(Arrays.asList(rs.getString(4).split(" "))), rs.getInt(5), AppStatus.ofWire(rs.getString(6)),
                 Instant.ofEpochSecond(rs.getLong(7)), Instant.ofEpochSecond(rs.getLong(8)),
-                deregistered == null ? null : Instant.ofEpochSecond(deregistered));
+                deregistered == null ? null : Instant.ofEpochSecond(deregistered), rs.getBoolean(10));
     }
 }
