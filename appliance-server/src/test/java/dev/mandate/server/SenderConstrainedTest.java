@@ -161,6 +161,47 @@ class SenderConstrainedTest extends WithBroker {
     }
 
     @Test
+    void aResourceServerAsksTheBrokerWhetherAProofMatchesOnceByValidateOrIntrospection() {
+        TestBroker.Agent a = boundAgent("resource");
+        String rs = "https://rs.example/files/report?x=1";   // the query is not part of htu (RFC 9449 §4.3)
+        String proof = proofFor(a.keys(), "GET", "https://rs.example/files/report", a.token());
+        JsonObject first = validateWith(a.token(), proof, "GET", rs);
+        assertTrue(first.getBoolean("valid"));
+        assertTrue(first.getBoolean("proof_matches"), first.toString());
+        assertFalse(validateWith(a.token(), proof, "GET", rs).getBoolean("proof_matches"), "the same proof again");
+        assertFalse(validateWith(a.token(), proofFor(a.keys(), "GET", "https://rs.example/files/report", a.token()), "GET",
+                "https://rs.example/files/other").getBoolean("proof_matches"), "another URL");
+        assertFalse(validateWith(a.token(), proofFor(TestBroker.ed25519(), "GET", "https://rs.example/files/report", a.token()),
+                "GET", rs).getBoolean("proof_matches"), "a thief's key");
+        TestBroker.Agent plain = broker.registerAgent(admin, "dpop", "resource-plain", SCOPE);
+        assertFalse(validateWith(plain.token(), proofFor(plain.keys(), "GET", rs, plain.token()), "GET", rs)
+                .getBoolean("proof_matches"), "an unbound token matches no proof");
+        assertFalse(broker.validate(a.token()).containsKey("proof_matches"), "no proof asked about, none answered");
+        Problem.assertProblem(broker.post("/v1/token/validate", "{\"token\":\"" + a.token() + "\",\"dpop_proof\":\"" + proof
+                + "\"}", null), 400, "invalid_request", "/v1/token/validate");
+        Problem.assertProblem(broker.post("/v1/token/validate", "{\"token\":\"" + a.token() + "\",\"dpop_proof\":\"" + proof
+                + "\",\"htm\":\"GET\",\"htu\":\"/files/report\"}", null), 400, "invalid_request", "/v1/token/validate");
+
+        String second = proofFor(a.keys(), "POST", "https://rs.example/files", a.token());
+        var introspected = broker.send(HttpRequest.newBuilder(URI.create(broker.url() + "/v1/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + a.token() + "&dpop_proof=" + second
+                        + "&htm=POST&htu=" + java.net.URLEncoder.encode("https://rs.example/files", StandardCharsets.UTF_8))),
+                admin, Map.of());
+        assertEquals(200, introspected.status(), introspected.toString());
+        assertTrue(introspected.json().getBoolean("proof_matches"), introspected.toString());
+        assertTrue(broker.get("/.well-known/oauth-authorization-server", null).json()
+                .getJsonArray("dpop_signing_alg_values_supported").getValuesAs(jakarta.json.JsonString::getString).contains("EdDSA"));
+    }
+
+    private static JsonObject validateWith(String token, String proof, String htm, String htu) {
+        var r = broker.post("/v1/token/validate", Json.createObjectBuilder().add("token", token).add("dpop_proof", proof)
+                .add("htm", htm).add("htu", htu).build().toString(), null);
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    @Test
     void anAppThatRequiresBindingBindsEveryAgentItLaunchesEvenThroughLaunchTokensMadeBefore() throws Exception {
         JsonObject app = broker.post("/v1/admin/apps", "{\"name\":\"dpop-app\",\"scopes\":" + SCOPE + "}", admin).json();
         assertFalse(app.containsKey("sender_constrained"), "an unbound app answers as AgentWrit's does");
@@ -194,16 +235,25 @@ class SenderConstrainedTest extends WithBroker {
     }
 
     private static String proof(KeyPair keys, String method, String path, String token) {
-        return proofSignedBy(keys, keys, method, path, token, now(), UUID.randomUUID().toString());
+        return proofFor(keys, method, broker.url() + path, token);
+    }
+
+    private static String proofFor(KeyPair keys, String method, String url, String token) {
+        return signedProof(keys, keys, method, url, token, now(), UUID.randomUUID().toString());
     }
 
     /** A proof whose header carries {@code named}'s public key, signed with {@code signer}'s private key. */
     private static String proofSignedBy(KeyPair signer, KeyPair named, String method, String path, String token, Instant iat,
                                         String jti) {
+        return signedProof(signer, named, method, broker.url() + path, token, iat, jti);
+    }
+
+    private static String signedProof(KeyPair signer, KeyPair named, String method, String url, String token, Instant iat,
+                                      String jti) {
         OctetKeyPair jwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw(named))).build();
         String header = Json.createObjectBuilder().add("typ", "dpop+jwt").add("alg", "EdDSA")
                 .add("jwk", Json.createReader(new java.io.StringReader(jwk.toJSONString())).readObject()).build().toString();
-        String claims = Json.createObjectBuilder().add("jti", jti).add("htm", method).add("htu", broker.url() + path)
+        String claims = Json.createObjectBuilder().add("jti", jti).add("htm", method).add("htu", url)
                 .add("iat", iat.getEpochSecond()).add("ath", sha256(token)).build().toString();
         String input = Base64URL.encode(header) + "." + Base64URL.encode(claims);
         try {

@@ -9,6 +9,7 @@ import dev.mandate.server.revocation.Revocations;
 import dev.mandate.server.revocation.Revoker;
 import dev.mandate.server.http.Bearer;
 import dev.mandate.server.claims.TokenClaims;
+import dev.mandate.server.token.Proofs;
 import dev.mandate.server.token.TokenVerifier;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,6 +23,7 @@ public final class OAuthEndpoint {
     private static final byte[] INACTIVE = Json.bytes(Json.object().add("active", false).build());
 
     private final TokenVerifier verifier;
+    private final Proofs proofs;
     private final Revoker revoker;
     private final Apps apps;
     private final Clients clients;
@@ -29,9 +31,10 @@ public final class OAuthEndpoint {
     private final dev.mandate.server.http.RateLimiter credentialLimiter;
     private final String issuer;
 
-    public OAuthEndpoint(TokenVerifier verifier, Revoker revoker, Apps apps, Bearer bearer,
+    public OAuthEndpoint(TokenVerifier verifier, Proofs proofs, Revoker revoker, Apps apps, Bearer bearer,
                          dev.mandate.server.http.RateLimiter credentialLimiter, String issuer) {
         this.verifier = verifier;
+        this.proofs = proofs;
         this.revoker = revoker;
         this.apps = apps;
         this.clients = new Clients(apps);
@@ -48,7 +51,9 @@ public final class OAuthEndpoint {
 
     private void introspect(ServerRequest req, ServerResponse res) {
         client(req);
-        Optional<TokenClaims> claims = FormBody.read(req).field("token").flatMap(verifier::verify);
+        FormBody form = FormBody.read(req);
+        Optional<String> token = form.field("token");
+        Optional<TokenClaims> claims = token.flatMap(verifier::verify);
         if (claims.isEmpty()) {
             res.header(HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
             res.send(INACTIVE);
@@ -59,6 +64,9 @@ public final class OAuthEndpoint {
         if (c.bound()) {
             answer.add("token_type", "DPoP").add("cnf", Json.object().add("jkt", c.cnfJkt()));   // RFC 9449 §6.2
         }
+        // A resource server may pass the DPoP proof it received, and that request's method and URL.
+        proofs.matches(form.field("dpop_proof"), form.field("htm"), form.field("htu"), token.get(), c)
+                .ifPresent(matches -> answer.add("proof_matches", matches));
         Json.ok(res, answer
                 .add("active", true)
                 .add("scope", String.join(" ", c.scope().strings()))
@@ -93,6 +101,7 @@ public final class OAuthEndpoint {
                 .add("introspection_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))
                 .add("revocation_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))
                 .add("token_signing_alg_values_supported", Json.strings(java.util.List.of("ES256")))
+                .add("dpop_signing_alg_values_supported", Json.strings(java.util.List.of("EdDSA", "Ed25519")))
                 .add("response_types_supported", Json.array())
                 .add("scopes_supported", Json.array())
                 .build());

@@ -3,11 +3,15 @@ package dev.mandate.server.token;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.storage.Database;
 
+import dev.mandate.server.error.Refusal;
+
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Whether a request proves possession of the key its bound token names (RFC 9449): a {@link Dpop#check valid}
@@ -38,6 +42,31 @@ public final class Proofs {
         return Dpop.check(proof, method, uri, token, claims.cnfJkt(), clock.instant(), window)
                 .map(p -> db.write(tx -> STORE.spend(tx, id(p), p.usableUntil().plus(window).toEpochMilli())))
                 .orElse(false);
+    }
+
+    /**
+     * For a resource server that asks the broker (validate, introspection): whether {@code proof}, the DPoP
+     * header it received with a request of {@code htm} to {@code htu}, proves {@code token}'s key, once;
+     * empty when no proof is given. A proof without the method and URL it came with is a 400.
+     */
+    public Optional<Boolean> matches(Optional<String> proof, Optional<String> htm, Optional<String> htu, String token,
+                                     TokenClaims claims) {
+        if (proof.isEmpty()) {
+            return Optional.empty();
+        }
+        if (htm.isEmpty() || htu.isEmpty()) {
+            throw Refusal.badRequest("'dpop_proof' needs 'htm' and 'htu': the method and URL of the request it came with");
+        }
+        URI uri;
+        try {
+            uri = new URI(htu.get());
+        } catch (URISyntaxException e) {
+            throw Refusal.badRequest("'htu' must be an absolute http or https URL");
+        }
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw Refusal.badRequest("'htu' must be an absolute http or https URL");
+        }
+        return Optional.of(accepts(proof.get(), htm.get(), uri, token, claims));
     }
 
     /** Forgets proofs too old to be accepted again. */

@@ -13,7 +13,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 /** {@code /v1/token/validate}, {@code /v1/token/renew}, {@code /v1/token/release}. */
-public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer) {
+public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer, Proofs proofs) {
 
     private static final byte[] INVALID = Json.bytes(Json.object()
             .add("valid", false).add("error", "token is invalid or expired").build());
@@ -24,15 +24,24 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
               .post("/v1/token/release", this::release);
     }
 
+    /**
+     * Whether a token is valid. A resource server that received a bound token may pass the DPoP proof that
+     * came with it ({@code dpop_proof}) and that request's method and URL ({@code htm}, {@code htu}): the
+     * answer then says whether the proof matches ({@code proof_matches}), and the proof is spent.
+     */
     private void validate(ServerRequest req, ServerResponse res) {
-        String token = JsonBody.read(req).string("token");
+        JsonBody body = JsonBody.read(req);
+        String token = body.string("token");
         var claims = verifier.verify(token);
         if (claims.isEmpty()) {
             res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
             res.send(INVALID);
             return;
         }
-        Json.ok(res, Json.object().add("valid", true).add("claims", claims(claims.get())).build());
+        var answer = Json.object().add("valid", true).add("claims", claims(claims.get()));
+        proofs.matches(body.optionalString("dpop_proof"), body.optionalString("htm"), body.optionalString("htu"), token,
+                claims.get()).ifPresent(matches -> answer.add("proof_matches", matches));
+        Json.ok(res, answer.build());
     }
 
     private void renew(ServerRequest req, ServerResponse res) {
