@@ -221,8 +221,9 @@ public final class Main {
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
                     settings.clockLeeway(), clock, settings.verifiedCacheSize(), meters,
                     cluster.isPresent() ? cluster.get() : Currency.ALWAYS);
-            Proofs proofs = new Proofs(db, clock, java.time.Duration.ofSeconds(60));   // a DPoP proof's iat, either way of now
-            Bearer bearer = new Bearer(verifier::verify, proofs::accepts, (type, detail, caller, client) -> journal.refuseUnsolicited(
+            // A DPoP proof's iat within 60 s of now, either way; its htu at the broker's public URL, the issuer's.
+            Proofs proofs = new Proofs(db, clock, java.time.Duration.ofSeconds(60), settings.issuer());
+            Bearer bearer = new Bearer(verifier::verify, proofs::acceptsHere, (type, detail, caller, client) -> journal.refuseUnsolicited(
                     Audit.denied(type, detail).agent(caller != null && caller.kind() == TokenClaims.Kind.AGENT
                             ? caller.subject() : "", caller == null ? "" : caller.taskId(), caller == null ? "" : caller.orchId()),
                     client));

@@ -122,6 +122,25 @@ class SenderConstrainedTest extends WithBroker {
     }
 
     @Test
+    void aProofMadeForAnotherServerIsRefusedWhateverHostTheRequestNames() throws Exception {
+        TestBroker.Agent a = boundAgent("other-host");
+        String path = "/v1/token/renew";
+        // A proof the holder made for a request to evil.example (a service it called), replayed to the broker
+        // with that host in the Host header: the broker's own URL is its issuer's, not whatever the request says.
+        String elsewhere = proofFor(a.keys(), "POST", "http://evil.example" + path, a.token());
+        try (LoopbackClient client = new LoopbackClient(java.net.InetAddress.getLoopbackAddress(),
+                URI.create(broker.url()).getPort())) {
+            String request = "POST " + path + " HTTP/1.1\r\nHost: evil.example\r\nAuthorization: DPoP " + a.token()
+                    + "\r\nDPoP: " + elsewhere + "\r\nContent-Length: 0\r\n\r\n";
+            assertEquals(401, client.exchange(request));
+            String here = proof(a.keys(), "POST", path, a.token());
+            assertEquals(200, client.exchange("POST " + path + " HTTP/1.1\r\nHost: evil.example\r\nAuthorization: DPoP "
+                    + a.token() + "\r\nDPoP: " + here + "\r\nContent-Length: 0\r\n\r\n"),
+                    "a proof for the broker's own URL, whatever the Host header says");
+        }
+    }
+
+    @Test
     void aProofIsAcceptedOnceEvenWhenReplayedConcurrently() throws Exception {
         TestBroker.Agent a = boundAgent("replay");
         TestBroker.Agent b = broker.registerAgent(admin, "dpop", "replay-b", SCOPE);
@@ -234,8 +253,13 @@ class SenderConstrainedTest extends WithBroker {
         return broker.clock.instant();
     }
 
+    /** A proof for the broker's {@code path}: at its public URL, its issuer's (RFC 8414 metadata), as a client finds it. */
     private static String proof(KeyPair keys, String method, String path, String token) {
-        return proofFor(keys, method, broker.url() + path, token);
+        return proofFor(keys, method, issuer() + path, token);
+    }
+
+    private static String issuer() {
+        return broker.get("/.well-known/oauth-authorization-server", null).json().getString("issuer");
     }
 
     private static String proofFor(KeyPair keys, String method, String url, String token) {
@@ -245,7 +269,7 @@ class SenderConstrainedTest extends WithBroker {
     /** A proof whose header carries {@code named}'s public key, signed with {@code signer}'s private key. */
     private static String proofSignedBy(KeyPair signer, KeyPair named, String method, String path, String token, Instant iat,
                                         String jti) {
-        return signedProof(signer, named, method, broker.url() + path, token, iat, jti);
+        return signedProof(signer, named, method, issuer() + path, token, iat, jti);
     }
 
     private static String signedProof(KeyPair signer, KeyPair named, String method, String url, String token, Instant iat,

@@ -25,12 +25,12 @@ public final class Bearer {
 
     /**
      * Whether a request proves, with its {@code DPoP} header {@code proof}, that it comes from the holder of
-     * the key {@code claims} are bound to (RFC 9449), for {@code method} {@code uri} and {@code token}; each
-     * proof once.
+     * the key {@code claims} are bound to (RFC 9449), for {@code method} to the broker's {@code rawPath} and
+     * {@code token}; each proof once.
      */
     @FunctionalInterface
     public interface Proofs {
-        boolean accepts(String proof, String method, java.net.URI uri, String token, TokenClaims claims);
+        boolean accepts(String proof, String method, String rawPath, String token, TokenClaims claims);
     }
 
     /** Hears each refusal: its audit event type, detail, the caller when known (else null) and the client address. */
@@ -89,7 +89,7 @@ public final class Bearer {
         }
         var proof = req.headers().all(DPOP, java.util.List::of);
         if (proof.size() != 1 || !proofs.accepts(proof.getFirst(), req.prologue().method().text(),
-                req.requestedUri().toUri(), presented.token(), claims.get())) {
+                req.path().rawPath(), presented.token(), claims.get())) {
             return Optional.empty();
         }
         return claims;

@@ -26,12 +26,27 @@ public final class Proofs {
     private final Database db;
     private final Clock clock;
     private final Duration window;
+    private final String issuer;
 
-    /** {@code window}: how far a proof's {@code iat} may lie from the broker's clock, either way. */
-    public Proofs(Database db, Clock clock, Duration window) {
+    /**
+     * {@code window}: how far a proof's {@code iat} may lie from the broker's clock, either way;
+     * {@code issuer}: the broker's public URL, which a proof for one of its routes names (never what a
+     * request's Host header says: a proof the holder made for another server must not work here).
+     */
+    public Proofs(Database db, Clock clock, Duration window, String issuer) {
         this.db = db;
         this.clock = clock;
         this.window = window;
+        this.issuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    }
+
+    /** True when {@code proof} proves, once, that the sender of {@code method} to the broker's {@code rawPath} holds {@code token}'s key. */
+    public boolean acceptsHere(String proof, String method, String rawPath, String token, TokenClaims claims) {
+        try {
+            return accepts(proof, method, new URI(issuer + rawPath), token, claims);
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /** True when {@code proof} proves, once, that the sender of {@code method} {@code uri} holds {@code token}'s key. */
