@@ -215,7 +215,7 @@ public final class Main {
             TokenSigner signer = keys.signer();
             TokenIssuer issuer = new TokenIssuer(signer, settings.issuer(), settings.audience(), clock);
             Tokens tokens = new Tokens(db, issuer, revocations, live, journal,
-                    keyRing::trusts, meters, agents::lifetimeEnd);
+                    keyRing::trusts, meters, agents::lifetimeEnd, agents::requiredBinding);
             SecretHash hashes = new SecretHash(settings.bcryptCost());
             Apps apps = new Apps(db, journal, tokens, revoker, agents, hashes, settings.maxTtl());
             TokenVerifier verifier = new TokenVerifier(keyRing, revocations, apps::isInactive, settings.issuer(),
@@ -313,10 +313,16 @@ public final class Main {
                 try {
                     revocations.prune();
                     nonces.prune(db);
-                    proofs.prune();
                     events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
+                }
+            }, 60, 60, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    proofs.prune();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "pruning spent DPoP proofs failed: " + e.getMessage());
                 }
             }, 60, 60, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {

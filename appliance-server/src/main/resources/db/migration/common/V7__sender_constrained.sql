@@ -6,6 +6,10 @@ ALTER TABLE launch_tokens ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NO
 -- An app whose agents' tokens are all bound, whatever their launch tokens say.
 ALTER TABLE apps ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
 
+-- An agent every token of which is bound to its key: its launch token or its app said so, at registration or
+-- since (an app that starts to require binding marks the agents it launched). Never cleared.
+ALTER TABLE agents ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
+
 -- The RFC 7638 thumbprint (base64url, 43 characters) of the key a token is bound to; null when unbound.
 ALTER TABLE tokens ADD COLUMN cnf_jkt VARCHAR(43);
 

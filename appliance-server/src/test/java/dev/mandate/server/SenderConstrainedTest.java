@@ -97,6 +97,7 @@ class SenderConstrainedTest extends WithBroker {
     @Test
     void aStolenBoundTokenIsUselessWithoutItsKey() {
         TestBroker.Agent a = boundAgent("stolen");
+        broker.clock.advance(java.time.Duration.ofSeconds(1));   // a second of its own: the audit keeps 5 refusals a client a second
         KeyPair thief = TestBroker.ed25519();
         assertEquals(401, dpop("/v1/token/renew", a.token(), proof(thief, "POST", "/v1/token/renew", a.token())).status(),
                 "a proof signed with the thief's own key");
@@ -104,6 +105,22 @@ class SenderConstrainedTest extends WithBroker {
         assertEquals(401, dpop("/v1/token/renew", a.token(), proofSignedBy(thief, a.keys(), "POST", "/v1/token/renew", a.token(),
                 now(), UUID.randomUUID().toString())).status(), "the holder's public key in the header, signed by the thief");
         assertTrue(broker.valid(a.token()));
+        // Each attempt is audited as what it likely is, a stolen token, with the agent and jti (never the proof).
+        String jti = jti(a.token());
+        var events = broker.get("/v1/audit/events?limit=1000&event_type=dpop_proof_refused", admin).json().getJsonArray("events")
+                .stream().map(jakarta.json.JsonValue::asJsonObject).filter(e -> e.getString("detail").contains(jti)).toList();
+        assertEquals(3, events.size(), events.toString());
+        assertTrue(events.stream().allMatch(e -> a.agentId().equals(e.getString("agent_id"))), events.toString());
+        assertTrue(events.stream().noneMatch(e -> e.toString().contains(a.token().substring(a.token().lastIndexOf('.')))),
+                "no token in the audit");
+    }
+
+    private static String jti(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -238,6 +255,34 @@ class SenderConstrainedTest extends WithBroker {
                 "a launch token made before the app required binding binds all the same");
         var launch = broker.post("/v1/app/launch-tokens", "{\"agent_name\":\"w\",\"allowed_scope\":" + SCOPE + "}", appToken);
         assertTrue(launch.json().getJsonObject("policy").getBoolean("sender_constrained"), "the app's launch tokens say so");
+    }
+
+    @Test
+    void everyTokenOfAnAgentThatMustBeBoundIsBoundWhoeverDelegatesToItAndWhenItRenews() throws Exception {
+        // An agent whose launch token binds it, and an agent of an app that requires binding only from now on.
+        TestBroker.Agent bound = boundAgent("must-be-bound");
+        JsonObject app = broker.post("/v1/admin/apps", "{\"name\":\"later-app\",\"scopes\":" + SCOPE + "}", admin).json();
+        String appToken = broker.post("/v1/app/auth", "{\"client_id\":\"" + app.getString("client_id")
+                + "\",\"client_secret\":\"" + app.getString("client_secret") + "\"}", null).json().getString("access_token");
+        KeyPair laterKeys = TestBroker.ed25519();
+        var registered = broker.post("/v1/register", TestBroker.registration(appLaunch(appToken), broker.nonce(), laterKeys,
+                "dpop", "app-later", SCOPE), null);
+        String later = registered.json().getString("access_token");
+        String laterId = registered.json().getString("agent_id");
+        assertEquals(null, SignedJWT.parse(later).getJWTClaimsSet().getClaim("cnf"), "registered while its app did not bind");
+        assertEquals(200, broker.put("/v1/admin/apps/" + app.getString("app_id"), "{\"sender_constrained\":true}", admin).status());
+
+        TestBroker.Agent plain = broker.registerAgent(admin, "dpop", "plain-delegator", SCOPE);
+        String toBound = broker.delegated(plain.token(), bound.agentId(), "[\"read:data:x\"]");
+        assertEquals(Map.of("jkt", Dpop.thumbprint(raw(bound.keys()))), SignedJWT.parse(toBound).getJWTClaimsSet().getJSONObjectClaim("cnf"),
+                "an unbound delegator's token for an agent that registered bound");
+        String toLater = broker.delegated(plain.token(), laterId, "[\"read:data:x\"]");
+        assertEquals(Map.of("jkt", Dpop.thumbprint(raw(laterKeys))), SignedJWT.parse(toLater).getJWTClaimsSet().getJSONObjectClaim("cnf"),
+                "an unbound delegator's token for an agent of an app that now binds");
+        var renewed = broker.post("/v1/token/renew", null, later);
+        assertEquals(200, renewed.status(), "its last bearer token renews once more, into a bound one: " + renewed);
+        assertEquals(Map.of("jkt", Dpop.thumbprint(raw(laterKeys))),
+                SignedJWT.parse(renewed.json().getString("access_token")).getJWTClaimsSet().getJSONObjectClaim("cnf"));
     }
 
     private static String appLaunch(String appToken) {

@@ -3,6 +3,7 @@ package dev.mandate.server.agent;
 import dev.mandate.server.app.Apps;
 import dev.mandate.server.revocation.Ledgers;
 import dev.mandate.server.storage.Database;
+import dev.mandate.server.token.Dpop;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,19 @@ public final class Agents implements Ledgers.Agents, Apps.Launched {
     /** The raw 32 bytes of the Ed25519 public key the agent registered; empty for an unknown agent. It never changes. */
     public Optional<byte[]> publicKey(Database.Tx tx, String agentId) {
         return store.publicKey(tx, agentId).map(java.util.Base64.getDecoder()::decode);
+    }
+
+    /**
+     * The RFC 7638 thumbprint of the key every token of the agent must be bound to (its launch token or its
+     * app asked for it); empty when its tokens may be bearer tokens, or for an unknown agent.
+     */
+    public Optional<String> requiredBinding(Database.Tx tx, String agentId) {
+        return store.boundKey(tx, agentId).map(key -> Dpop.thumbprint(java.util.Base64.getDecoder().decode(key)));
+    }
+
+    @Override
+    public void requireBinding(Database.Tx tx, String appId) {
+        store.requireBinding(tx, appId);
     }
 
     /** When the agent's absolute lifetime ends (token.max-lifetime after registration); empty if unknown. */

@@ -12,15 +12,26 @@ import java.util.Optional;
 final class JdbcAgentStore {
 
     record Row(String agentId, String orchId, String taskId, String appId, String agentName, String publicKey,
-               String scope, long registeredAt, long lifetimeEndsAt) {
+               String scope, long registeredAt, long lifetimeEndsAt, boolean senderConstrained) {
     }
 
     void insert(Database.Tx tx, Row r) {
         tx.update("""
                 INSERT INTO agents (agent_id, orch_id, task_id, app_id, agent_name, public_key, scope, registered_at,
-                                    lifetime_ends_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.agentId(), r.orchId(), r.taskId(), r.appId(), r.agentName(),
-                r.publicKey(), r.scope(), r.registeredAt(), r.lifetimeEndsAt());
+                                    lifetime_ends_at, sender_constrained)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", r.agentId(), r.orchId(), r.taskId(), r.appId(), r.agentName(),
+                r.publicKey(), r.scope(), r.registeredAt(), r.lifetimeEndsAt(), r.senderConstrained());
+    }
+
+    /** The agent's registered key (standard base64) if every token of it must be bound to that key; else empty. */
+    Optional<String> boundKey(Database.Tx tx, String agentId) {
+        return tx.first("SELECT public_key, sender_constrained FROM agents WHERE agent_id = ?",
+                rs -> rs.getBoolean(2) ? Optional.of(rs.getString(1)) : Optional.<String>empty(), agentId).flatMap(k -> k);
+    }
+
+    /** From now on, every token of every agent the app launched is bound to that agent's key. */
+    void requireBinding(Database.Tx tx, String appId) {
+        tx.update("UPDATE agents SET sender_constrained = TRUE WHERE app_id = ? AND sender_constrained = FALSE", appId);
     }
 
     /** Empty for an unknown agent; else whether it was revoked. */

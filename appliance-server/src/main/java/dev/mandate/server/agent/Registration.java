@@ -145,7 +145,7 @@ public final class Registration {
             Instant lifetimeEnd = now.plus(maxLifetime);
             agents.insert(tx, new JdbcAgentStore.Row(agentId, r.orchId(), r.taskId(), p.appId(), p.agentName(),
                     Base64.getEncoder().encodeToString(publicKey), String.join(" ", requested.strings()),
-                    now.getEpochSecond(), lifetimeEnd.getEpochSecond()));
+                    now.getEpochSecond(), lifetimeEnd.getEpochSecond(), p.senderConstrained()));
             if (p.singleUse()) {
                 launchTokens.consume(tx, tokenHash, now.getEpochSecond());
             }

@@ -57,6 +57,9 @@ public final class Apps {
 
         /** The app whose launch token registered {@code agentId}, if any. */
         Optional<String> appIdOf(Database.Tx tx, String agentId);
+
+        /** From now on, every token of every agent the app launched is bound to that agent's key. */
+        void requireBinding(Database.Tx tx, String appId);
     }
 
     public Apps(Database db, Journal journal, Tokens tokens, Revoker revoker, Launched launched, SecretHash hashes,
@@ -124,6 +127,9 @@ public final class Apps {
                     ttl.orElse(old.tokenTtl()), old.status(), old.createdAt(), tokens.now(), old.deregisteredAt(),
                     senderConstrained.orElse(old.senderConstrained()));
             store.update(tx, updated);
+            if (updated.senderConstrained() && !old.senderConstrained()) {
+                launched.requireBinding(tx, appId);
+            }
             journal.record(tx, Audit.success("app_updated", "app_id=" + appId + " scopes=" + updated.scopes().strings()
                     + " token_ttl=" + updated.tokenTtl() + " sender_constrained=" + updated.senderConstrained()));
             return updated;

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code POST /v1/delegate}: scope attenuation, depth, expiry capped by the delegator. */
 public final class Delegations {
@@ -73,19 +74,20 @@ public final class Delegations {
         // The delegate read ahead of the writer first, so that a delegation to an unknown or revoked agent costs
         // no signature (the caller's token was verified moments ago); then signed before the transaction,
         // which decides on both parties again and whether the token is ever returned.
-        // A bound delegator's delegate gets a token bound to its own registered key, never the delegator's
-        // (keys never change once registered, so the one read here is the one the transaction would read).
-        byte[] delegateKey = db.read(tx -> {
+        String binding = db.read(tx -> {
             checkDelegate(tx, delegateTo);
-            return agents.publicKey(tx, delegateTo).orElseThrow(() -> Refusal.notFound("no registered agent"));
+            return binding(tx, caller, delegateTo);
         });
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
-                caller.orchId(), chain, caller.bound() ? Dpop.thumbprint(delegateKey) : ""));
+                caller.orchId(), chain, binding));
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
                 throw Refusal.tokenVerificationFailed();
             }
             checkDelegate(tx, delegateTo);
+            if (!binding(tx, caller, delegateTo).equals(binding)) {
+                throw Refusal.conflict("the delegate's agent now requires bound tokens; delegate again");
+            }
             IssuedToken token = tokens.record(tx, signed);
             journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
@@ -93,6 +95,18 @@ public final class Delegations {
                     new Event.DelegationCreated(delegateTo, caller.taskId(), caller.orchId(), token.claims().jti()));
             return token;
         });
+    }
+
+    /**
+     * The key the delegated token is bound to: the delegate's own registered key (never the delegator's) when
+     * the delegator's token is bound or every token of the delegate must be; else none (a bearer token).
+     */
+    private String binding(Database.Tx tx, TokenClaims caller, String delegateTo) {
+        Optional<String> required = agents.requiredBinding(tx, delegateTo);
+        if (required.isPresent() || !caller.bound()) {
+            return required.orElse("");
+        }
+        return Dpop.thumbprint(agents.publicKey(tx, delegateTo).orElseThrow(() -> Refusal.notFound("no registered agent")));
     }
 
     /** The delegate is a registered agent that is not revoked. */

@@ -69,27 +69,43 @@ public final class Bearer {
     public TokenClaims require(ServerRequest req) {
         Verdict verdict = req.context().get(Verdict.class).orElseGet(() -> {
             Verdict v = new Verdict(authenticate(req));
-            if (v.claims().isEmpty()) {
-                refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
-            }
             req.context().register(v);
             return v;
         });
         return verdict.claims().orElseThrow(Refusal::tokenVerificationFailed);
     }
 
+    /** The claims of the request's token when it may act; each refusal audited. */
     private Optional<TokenClaims> authenticate(ServerRequest req) {
-        Presented presented = presentation(req);
-        Optional<TokenClaims> claims = verifier.verify(presented.token());
-        if (claims.isEmpty() || claims.get().bound() != presented.dpop()) {
-            return Optional.empty();   // a bound token used as a bearer token, or a bearer token under DPoP
+        Presented presented;
+        try {
+            presented = presentation(req);
+        } catch (Refusal e) {
+            refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
+            throw e;
         }
-        if (!claims.get().bound()) {
+        Optional<TokenClaims> claims = verifier.verify(presented.token());
+        if (claims.isEmpty()) {
+            refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
             return claims;
         }
-        var proof = req.headers().all(DPOP, java.util.List::of);
-        if (proof.size() != 1 || !proofs.accepts(proof.getFirst(), req.prologue().method().text(),
-                req.path().rawPath(), presented.token(), claims.get())) {
+        TokenClaims c = claims.get();
+        String refused = null;
+        if (c.bound() != presented.dpop()) {
+            refused = c.bound() ? "bound token presented as a bearer token" : "unbound token presented under DPoP";
+        } else if (c.bound()) {
+            var proof = req.headers().all(DPOP, java.util.List::of);
+            if (proof.size() != 1) {
+                refused = proof.isEmpty() ? "no DPoP proof" : "several DPoP proofs";
+            } else if (!proofs.accepts(proof.getFirst(), req.prologue().method().text(), req.path().rawPath(),
+                    presented.token(), c)) {
+                refused = "DPoP proof refused";
+            }
+        }
+        if (refused != null) {
+            // A valid token without its holder's proof is likely a stolen one: said so, with the token's jti.
+            refusals.refused("dpop_proof_refused", "path=" + req.path().path() + " jti=" + c.jti() + " reason=" + refused,
+                    c, ClientAddress.of(req));
             return Optional.empty();
         }
         return claims;

@@ -25,12 +25,19 @@ public final class Tokens {
         Optional<Instant> lifetimeEnd(Database.Tx tx, String agentId);
     }
 
+    /** The thumbprint of the key every token of an agent must be bound to (RFC 9449); empty for bearer tokens. */
+    @FunctionalInterface
+    public interface AgentBindings {
+        Optional<String> requiredBinding(Database.Tx tx, String agentId);
+    }
+
     private final Database db;
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final LiveTokens live;
     private final Journal journal;
     private final AgentLifetimes lifetimes;
+    private final AgentBindings bindings;
     private final Predicate<String> trustedKey;
     private final JdbcTokenStore store = new JdbcTokenStore();
     private final Counter issuedToAgents;
@@ -40,7 +47,9 @@ public final class Tokens {
     private final Counter renewed;
     private final Counter released;
 
-    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, Journal journal, Predicate<String> trustedKey, MeterRegistry meters, AgentLifetimes lifetimes) {
+    public Tokens(Database db, TokenIssuer issuer, Revocations revocations, LiveTokens live, Journal journal, Predicate<String> trustedKey, MeterRegistry meters, AgentLifetimes lifetimes,
+                  AgentBindings bindings) {
+        this.bindings = bindings;
         this.trustedKey = trustedKey;
         String issuedHelp = "tokens issued at registration or authentication, by subject kind";
         this.issuedToAgents = Counter.builder("mandate.tokens.issued").description(issuedHelp).tag("kind", "agent").register(meters);
@@ -128,7 +137,9 @@ public final class Tokens {
             throw Refusal.forbidden("only agent tokens can be renewed; authenticate again");
         }
         Instant now = issuer.now();
+        String[] binding = {current.cnfJkt()};
         Instant expires = db.read(tx -> {
+            binding[0] = binding(tx, current);
             Optional<Instant> lifetimeEnd = lifetimes.lifetimeEnd(tx, current.subject());
             if (lifetimeEnd.isEmpty()) {
                 return null;
@@ -142,13 +153,15 @@ public final class Tokens {
         });
         IssuedToken renewed = expires == null || !expires.isAfter(now) ? null : sign(new TokenIssuer.Request(
                 current.subject(), current.scope(), expires, current.taskId(), current.orchId(), current.chain(),
-                current.cnfJkt()));
+                binding[0]));
         return db.write(tx -> {
             if (!isLive(tx, current)) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")
                         .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
             }
+            // A bearer token renews into a bound one once its agent must be bound (its app asked since); decided here.
             if (renewed == null || lifetimes.lifetimeEnd(tx, current.subject()).isEmpty()
+                    || !binding(tx, current).equals(renewed.claims().cnfJkt())
                     || !store.setState(tx, current.jti(), TokenState.SUPERSEDED, issuer.now().getEpochSecond())) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti())
                         .agent(current.subject(), current.taskId(), current.orchId()), Refusal.unauthorized("token renewal failed"));
@@ -167,6 +180,11 @@ public final class Tokens {
                             renewed.claims().jti()));
             return renewed;
         });
+    }
+
+    /** The key a renewal of {@code current} is bound to: its own, else the one its agent must now use, else none. */
+    private String binding(Database.Tx tx, TokenClaims current) {
+        return current.bound() ? current.cnfJkt() : bindings.requiredBinding(tx, current.subject()).orElse("");
     }
 
     /** Revokes the caller's token and everything delegated from it. */

@@ -102,6 +102,6 @@ class JdbcAgentStoreTest extends WithDatabase {
     }
 
     private static JdbcAgentStore.Row row(String id, String orch, String task, String app, String scope, long at) {
-        return new JdbcAgentStore.Row(id, orch, task, app, "agent", "cHVibGlj", scope, at, at + 3600);
+        return new JdbcAgentStore.Row(id, orch, task, app, "agent", "cHVibGlj", scope, at, at + 3600, false);
     }
 }
