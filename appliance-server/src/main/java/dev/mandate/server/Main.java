@@ -21,6 +21,7 @@ import dev.mandate.server.audit.AuditEndpoint;
 import dev.mandate.server.audit.AuditLog;
 import dev.mandate.server.delegation.DelegationEndpoint;
 import dev.mandate.server.delegation.Delegations;
+import dev.mandate.server.delegation.TokenExchangeEndpoint;
 import dev.mandate.server.keys.KeyEndpoint;
 import dev.mandate.server.oauth.OAuthEndpoint;
 import dev.mandate.server.revocation.LiveTokens;
@@ -285,6 +286,7 @@ public final class Main {
                             limiter("register", settings.registerLimit(), settings, journal, meters)),
                     new TokenEndpoint(verifier, tokens, bearer, proofs),
                     new DelegationEndpoint(delegations, bearer),
+                    new TokenExchangeEndpoint(delegations, verifier, proofs),
                     new RevocationEndpoint(revoker, bearer),
                     new OAuthEndpoint(verifier, proofs, revoker, apps, bearer, credentials, settings.issuer()),
                     new KeyEndpoint(keyRing, keys, bearer),
@@ -525,7 +527,8 @@ public final class Main {
 
     /** The endpoints the routing table is built from. */
     public record Endpoints(StatusEndpoint status, AdminEndpoint admin, AppEndpoint apps, AgentEndpoint agents,
-                            TokenEndpoint tokens, DelegationEndpoint delegation, RevocationEndpoint revocation,
+                            TokenEndpoint tokens, DelegationEndpoint delegation, TokenExchangeEndpoint exchange,
+                            RevocationEndpoint revocation,
                             OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit, EventStream events,
                             OperatorEndpoint operator) {
     }
@@ -548,6 +551,7 @@ public final class Main {
         e.agents().routing(routes);
         e.tokens().routing(routes);
         e.delegation().routing(routes);
+        e.exchange().routing(routes);
         e.revocation().routing(routes);
         e.oauth().routing(routes);
         e.keys().routing(routes);

@@ -20,11 +20,15 @@ class NoServerErrorTest {
     private static final List<String> BODIES = List.of("", "{", "[]", "null", "{\"a\":}", "{}{}", "\"x\"", "12",
             "{\"level\":\"chain\",\"target\":\"\"}", "{\"level\":7,\"target\":[]}", "{\"delegate_to\":{},\"scope\":\"x\"}",
             "{\"immediate\":\"yes\"}", "{\"token\":123}", "{\"scope\":[null]}", "{\"ttl\":1e400}", "{\"ttl\":-9223372036854775809}",
-            "token=%ZZ", "token=" + "a".repeat(20_000), "\u0000\u0001\u0002", "{\"roots\":[null,7,\"x\u0000\"]}");
+            "token=%ZZ", "token=" + "a".repeat(20_000), "\u0000\u0001\u0002", "{\"roots\":[null,7,\"x\u0000\"]}",
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=%00&subject_token_type=urn%3Aietf"
+                    + "%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=%00&scope=%20%20",
+            "{\"token\":\"x\",\"dpop_proof\":\"a.b.c\",\"htm\":\"\u0000\",\"htu\":\"::\"}");
     private static final List<String> POSTS = List.of("/v1/register", "/v1/token/validate", "/v1/token/renew",
             "/v1/token/release", "/v1/delegate", "/v1/revoke", "/v1/admin/auth", "/v1/admin/launch-tokens",
             "/v1/app/launch-tokens", "/v1/admin/apps", "/v1/app/auth", "/v1/introspect", "/v1/oauth/revoke",
-            "/v1/admin/keys/rotate", "/v1/admin/keys/nope/revoke", "/v1/admin/revocations/preview", "/v1/admin/chains");
+            "/v1/admin/keys/rotate", "/v1/admin/keys/nope/revoke", "/v1/admin/revocations/preview", "/v1/admin/chains",
+            "/v1/oauth/token");
     private static final List<String> GETS = List.of("/v1/audit/events?limit=-1&offset=x&since=bad", "/v1/audit/verify",
             "/v1/revocations?since=abc&limit=-5", "/v1/admin/agents?state=x&limit=abc", "/v1/admin/agents?q=%25%5F%5C", "/v1/admin/agents?sort=%00&order=x",
             "/v1/admin/chains/%00", "/v1/admin/chains/" + "x".repeat(700), "/v1/admin/keys", "/v1/admin/apps/%2e%2e",

@@ -319,34 +319,11 @@ class SenderConstrainedTest extends WithBroker {
 
     private static String signedProof(KeyPair signer, KeyPair named, String method, String url, String token, Instant iat,
                                       String jti) {
-        OctetKeyPair jwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw(named))).build();
-        String header = Json.createObjectBuilder().add("typ", "dpop+jwt").add("alg", "EdDSA")
-                .add("jwk", Json.createReader(new java.io.StringReader(jwk.toJSONString())).readObject()).build().toString();
-        String claims = Json.createObjectBuilder().add("jti", jti).add("htm", method).add("htu", url)
-                .add("iat", iat.getEpochSecond()).add("ath", sha256(token)).build().toString();
-        String input = Base64URL.encode(header) + "." + Base64URL.encode(claims);
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(signer.getPrivate());
-            s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + Base64URL.encode(s.sign());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(String token) {
-        try {
-            return Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.US_ASCII))).toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DpopProofs.proof(signer, named, method, url, token, iat, jti);
     }
 
     private static byte[] raw(KeyPair keys) {
-        byte[] x509 = keys.getPublic().getEncoded();
-        return Arrays.copyOfRange(x509, x509.length - 32, x509.length);
+        return DpopProofs.raw(keys);
     }
 
     private static TestBroker.Response dpop(String path, String token, String proof) {

@@ -22,6 +22,13 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /** An OAuth grant type the token endpoint does not serve (RFC 6749 §5.2 {@code unsupported_grant_type}). */
+    public static final class UnsupportedGrantType extends Refusal {
+        UnsupportedGrantType(String detail) {
+            super(detail);
+        }
+    }
+
     /** A lifetime that is zero, negative or out of range. */
     public static final class InvalidTtl extends Refusal {
         InvalidTtl(String detail) {
@@ -130,6 +137,10 @@ public abstract sealed class Refusal extends RuntimeException {
 
     public static Refusal badRequest(String detail) {
         return new InvalidRequest(detail);
+    }
+
+    public static Refusal unsupportedGrantType(String detail) {
+        return new UnsupportedGrantType(detail);
     }
 
     public static Refusal invalidTtl(String detail) {

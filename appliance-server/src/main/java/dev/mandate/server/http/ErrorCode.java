@@ -4,6 +4,7 @@ package dev.mandate.server.http;
 public enum ErrorCode {
     INVALID_REQUEST(400, "Bad Request"),
     INVALID_TTL(400, "Bad Request"),
+    UNSUPPORTED_GRANT_TYPE(400, "Bad Request"),
     UNAUTHORIZED(401, "Unauthorized"),
     INSUFFICIENT_SCOPE(403, "Forbidden"),
     SCOPE_VIOLATION(403, "Forbidden"),

@@ -25,6 +25,7 @@ public final class Problems {
         return switch (refusal) {
             case Refusal.InvalidRequest r -> ErrorCode.INVALID_REQUEST;
             case Refusal.InvalidTtl r -> ErrorCode.INVALID_TTL;
+            case Refusal.UnsupportedGrantType r -> ErrorCode.UNSUPPORTED_GRANT_TYPE;
             case Refusal.Unauthorized r -> ErrorCode.UNAUTHORIZED;
             case Refusal.InsufficientScope r -> ErrorCode.INSUFFICIENT_SCOPE;
             case Refusal.ScopeViolation r -> ErrorCode.SCOPE_VIOLATION;
@@ -37,6 +38,22 @@ public final class Problems {
             case Refusal.HsmUnavailable r -> ErrorCode.HSM_UNAVAILABLE;
             case Refusal.Overloaded r -> ErrorCode.OVERLOADED;
             case Refusal.Unavailable r -> ErrorCode.UNAVAILABLE;
+        };
+    }
+
+    /** The OAuth token endpoint (RFC 8693 token exchange), whose problems also carry RFC 6749's {@code error}. */
+    public static final String OAUTH_TOKEN_PATH = "/v1/oauth/token";
+
+    /** RFC 6749 §5.2 / RFC 8693 §2.2.2 / RFC 8707 §2 error codes for the token endpoint's refusals. */
+    private static String oauthError(ErrorCode code) {
+        return switch (code) {
+            case UNSUPPORTED_GRANT_TYPE -> "unsupported_grant_type";
+            case UNAUTHORIZED, FORBIDDEN -> "invalid_grant";
+            case SCOPE_VIOLATION, INSUFFICIENT_SCOPE -> "invalid_scope";
+            case NOT_FOUND -> "invalid_target";
+            case INTERNAL_ERROR -> "server_error";
+            case HSM_UNAVAILABLE, OVERLOADED, UNAVAILABLE, RATE_LIMITED -> "temporarily_unavailable";
+            default -> "invalid_request";
         };
     }
 
@@ -56,17 +73,19 @@ public final class Problems {
         if (retryAfter > 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfter));
         }
-        var body = Json.object()
-                .add("type", "urn:mandate:error:" + code.code())
+        var body = Json.object();
+        if (req.path().path().equals(OAUTH_TOKEN_PATH)) {
+            body.add("error", oauthError(code));   // RFC 6749 §5.2, for OAuth libraries, beside the problem's members
+        }
+        body.add("type", "urn:mandate:error:" + code.code())
                 .add("title", code.title())
                 .add("status", code.status())
                 .add("detail", detail)
                 .add("instance", req.path().path())
                 .add("error_code", code.code())
-                .add("request_id", SecurityHeaders.requestId(req))
-                .build();
+                .add("request_id", SecurityHeaders.requestId(req));
         res.status(Status.create(code.status()));
         res.header(HeaderNames.CONTENT_TYPE, Json.PROBLEM_JSON);
-        res.send(Json.bytes(body));
+        res.send(Json.bytes(body.build()));
     }
 }

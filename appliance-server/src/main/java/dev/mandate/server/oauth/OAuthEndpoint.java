@@ -96,6 +96,9 @@ public final class OAuthEndpoint {
         Json.ok(res, Json.object()
                 .add("issuer", issuer)
                 .add("jwks_uri", issuer + "/.well-known/jwks.json")
+                .add("token_endpoint", issuer + dev.mandate.server.http.Problems.OAUTH_TOKEN_PATH)
+                .add("grant_types_supported", Json.strings(java.util.List.of(
+                        "urn:ietf:params:oauth:grant-type:token-exchange")))
                 .add("introspection_endpoint", issuer + "/v1/introspect")
                 .add("revocation_endpoint", issuer + "/v1/oauth/revoke")
                 .add("introspection_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))

@@ -78,6 +78,7 @@ public final class TokenIssuer {
         if (!r.chain().isEmpty()) {
             builder.claim("delegation_chain", r.chain().stream().map(TokenIssuer::link).toList());
             builder.claim("chain_hash", TokenClaims.chainHash(r.chain()));
+            builder.claim("act", actors(r.chain()));
         }
         if (!r.cnfJkt().isEmpty()) {
             builder.claim("cnf", Map.of("jkt", r.cnfJkt()));
@@ -85,6 +86,23 @@ public final class TokenIssuer {
         TokenSigner.Signed signed = signer.sign(builder.build());
         return new IssuedToken(signed.jwt(), new TokenClaims(issuer, r.subject(), audience, expires, now, now, jti,
                 r.scope(), r.taskId(), r.orchId(), r.chain(), signed.kid(), r.cnfJkt()));
+    }
+
+    /**
+     * RFC 8693 §4.1: the current actor (the last delegator) with, nested in its own {@code act}, the one
+     * before it, back to the root agent. Derived from the delegation chain, which stays the record.
+     */
+    private static Map<String, Object> actors(List<ChainLink> chain) {
+        Map<String, Object> act = null;
+        for (ChainLink link : chain) {
+            Map<String, Object> actor = new LinkedHashMap<>();
+            actor.put("sub", link.agent());
+            if (act != null) {
+                actor.put("act", act);
+            }
+            act = actor;
+        }
+        return act;
     }
 
     private static Map<String, Object> link(ChainLink link) {
