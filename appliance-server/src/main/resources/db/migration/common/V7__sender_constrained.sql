@@ -13,6 +13,10 @@ ALTER TABLE agents ADD COLUMN sender_constrained BOOLEAN DEFAULT FALSE NOT NULL;
 -- The RFC 7638 thumbprint (base64url, 43 characters) of the key a token is bound to; null when unbound.
 ALTER TABLE tokens ADD COLUMN cnf_jkt VARCHAR(43);
 
+-- Whom a token is for (its aud, space-separated; RFC 8707 resource indicators are URIs, without spaces);
+-- null for a token recorded before this column.
+ALTER TABLE tokens ADD COLUMN aud VARCHAR(2048);
+
 -- DPoP proofs already presented, until they expire (epoch millis) and would be refused as too old anyway:
 -- a proof is accepted once across every node. Keyed by the SHA-256 (hex) of the key thumbprint and the proof's jti.
 CREATE TABLE spent_proofs (

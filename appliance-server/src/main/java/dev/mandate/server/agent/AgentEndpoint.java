@@ -39,7 +39,7 @@ public record AgentEndpoint(Nonces nonces, Registration registration, LaunchToke
         JsonBody body = JsonBody.read(req);
         var request = new Registration.Request(body.string("launch_token"), body.string("nonce"),
                 body.string("public_key"), body.string("signature"), body.string("orch_id"), body.string("task_id"),
-                body.stringList("requested_scope"));
+                body.stringList("requested_scope"), body.optionalString("resource"));
         Registration.Registered registered = registration.register(request);
         TokenClaims c = registered.token().claims();
         Json.ok(res, Json.object()

@@ -35,8 +35,9 @@ public final class Registration {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The request body of {@code POST /v1/register}. */
+    /** {@code resource}: the resource server the agent's token is for (RFC 8707), if one. */
     public record Request(String launchToken, String nonce, String publicKey, String signature, String orchId,
-                          String taskId, List<String> requestedScope) {
+                          String taskId, List<String> requestedScope, java.util.Optional<String> resource) {
         @Override
         public String toString() {
             return "Request[orch=" + orchId + ", task=" + taskId + "]";
@@ -114,10 +115,12 @@ public final class Registration {
         // for a registration it refuses is never returned.
         Instant now = tokens.now();
         String agentId = "spiffe://" + trustDomain + "/agent/" + r.orchId() + "/" + r.taskId() + "/" + instance();
+        List<String> audience = tokens.audiences().of(r.resource());
         Optional<LaunchPolicy> seen = db.read(tx -> usable(tx, tokenHash, now.getEpochSecond(), false));
         IssuedToken signed = seen.filter(p -> requested.within(p.allowedScope()))
                 .map(p -> tokens.sign(new TokenIssuer.Request(agentId, requested, now.plusSeconds(lifetime(p)),
-                        r.taskId(), r.orchId(), List.of(), p.senderConstrained() ? Dpop.thumbprint(publicKey) : "")))
+                        r.taskId(), r.orchId(), List.of(), p.senderConstrained() ? Dpop.thumbprint(publicKey) : "",
+                        audience)))
                 .orElse(null);
         return db.write(tx -> {
             // Spent for every node and every later attempt; the refusals below that commit (commitThenThrow,

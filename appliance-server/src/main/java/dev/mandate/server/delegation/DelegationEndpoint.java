@@ -24,7 +24,7 @@ public record DelegationEndpoint(Delegations delegations, Bearer bearer) {
         String delegateTo = body.string("delegate_to");
         Scopes scope = Scopes.parse(body.stringList("scope"), "scope");
         long ttl = body.optionalLong("ttl").orElse(Delegations.DEFAULT_TTL);
-        IssuedToken token = delegations.delegate(caller, delegateTo, scope, ttl);
+        IssuedToken token = delegations.delegate(caller, delegateTo, scope, ttl, body.optionalString("resource"));
         var chain = Json.array();
         for (ChainLink link : token.claims().chain()) {
             chain.add(Json.object().add("agent", link.agent()).add("jti", link.jti())

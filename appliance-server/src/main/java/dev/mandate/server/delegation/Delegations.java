@@ -43,7 +43,8 @@ public final class Delegations {
         this.maxTtl = maxTtl;
     }
 
-    public IssuedToken delegate(TokenClaims caller, String delegateTo, Scopes scope, long ttl) {
+    /** {@code resource}: the resource server the token is for (RFC 8707), if one. */
+    public IssuedToken delegate(TokenClaims caller, String delegateTo, Scopes scope, long ttl, Optional<String> resource) {
         if (caller.kind() != TokenClaims.Kind.AGENT) {
             throw Refusal.forbidden("only an agent token can delegate");
         }
@@ -78,8 +79,9 @@ public final class Delegations {
             checkDelegate(tx, delegateTo);
             return binding(tx, caller, delegateTo);
         });
+        List<String> audience = tokens.audiences().delegated(caller, resource);
         IssuedToken signed = tokens.sign(new TokenIssuer.Request(delegateTo, scope, expires, caller.taskId(),
-                caller.orchId(), chain, binding));
+                caller.orchId(), chain, binding, audience));
         return db.write(tx -> {
             if (!tokens.isLive(tx, caller)) {
                 throw Refusal.tokenVerificationFailed();

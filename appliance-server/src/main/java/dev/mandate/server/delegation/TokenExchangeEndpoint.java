@@ -63,7 +63,8 @@ public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verif
         }
         Scopes scope = form.field("scope").map(s -> Scopes.parse(Arrays.asList(s.strip().split(" +")), "scope"))
                 .orElse(subject.scope());
-        IssuedToken token = delegations.delegate(subject, audience, scope, Delegations.DEFAULT_TTL);
+        // One resource server per token (a repeated 'resource', as any repeated field, is refused by the form).
+        IssuedToken token = delegations.delegate(subject, audience, scope, Delegations.DEFAULT_TTL, form.field("resource"));
         TokenClaims c = token.claims();
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Json.ok(res, Json.object()

@@ -29,6 +29,13 @@ public abstract sealed class Refusal extends RuntimeException {
         }
     }
 
+    /** A resource indicator (RFC 8707) that is malformed or not one this token may be for ({@code invalid_target}). */
+    public static final class InvalidTarget extends Refusal {
+        InvalidTarget(String detail) {
+            super(detail);
+        }
+    }
+
     /** A lifetime that is zero, negative or out of range. */
     public static final class InvalidTtl extends Refusal {
         InvalidTtl(String detail) {
@@ -141,6 +148,10 @@ public abstract sealed class Refusal extends RuntimeException {
 
     public static Refusal unsupportedGrantType(String detail) {
         return new UnsupportedGrantType(detail);
+    }
+
+    public static Refusal invalidTarget(String detail) {
+        return new InvalidTarget(detail);
     }
 
     public static Refusal invalidTtl(String detail) {

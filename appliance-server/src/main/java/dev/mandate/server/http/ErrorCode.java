@@ -5,6 +5,7 @@ public enum ErrorCode {
     INVALID_REQUEST(400, "Bad Request"),
     INVALID_TTL(400, "Bad Request"),
     UNSUPPORTED_GRANT_TYPE(400, "Bad Request"),
+    INVALID_TARGET(400, "Bad Request"),
     UNAUTHORIZED(401, "Unauthorized"),
     INSUFFICIENT_SCOPE(403, "Forbidden"),
     SCOPE_VIOLATION(403, "Forbidden"),

@@ -26,6 +26,7 @@ public final class Problems {
             case Refusal.InvalidRequest r -> ErrorCode.INVALID_REQUEST;
             case Refusal.InvalidTtl r -> ErrorCode.INVALID_TTL;
             case Refusal.UnsupportedGrantType r -> ErrorCode.UNSUPPORTED_GRANT_TYPE;
+            case Refusal.InvalidTarget r -> ErrorCode.INVALID_TARGET;
             case Refusal.Unauthorized r -> ErrorCode.UNAUTHORIZED;
             case Refusal.InsufficientScope r -> ErrorCode.INSUFFICIENT_SCOPE;
             case Refusal.ScopeViolation r -> ErrorCode.SCOPE_VIOLATION;
@@ -50,7 +51,7 @@ public final class Problems {
             case UNSUPPORTED_GRANT_TYPE -> "unsupported_grant_type";
             case UNAUTHORIZED, FORBIDDEN -> "invalid_grant";
             case SCOPE_VIOLATION, INSUFFICIENT_SCOPE -> "invalid_scope";
-            case NOT_FOUND -> "invalid_target";
+            case NOT_FOUND, INVALID_TARGET -> "invalid_target";
             case INTERNAL_ERROR -> "server_error";
             case HSM_UNAVAILABLE, OVERLOADED, UNAVAILABLE, RATE_LIMITED -> "temporarily_unavailable";
             default -> "invalid_request";

@@ -53,7 +53,10 @@ public final class OAuthEndpoint {
         client(req);
         FormBody form = FormBody.read(req);
         Optional<String> token = form.field("token");
-        Optional<TokenClaims> claims = token.flatMap(verifier::verify);
+        // A resource server that names itself (audience) hears "inactive" for a token that is for another (RFC 8707).
+        Optional<String> audience = form.field("audience");
+        Optional<TokenClaims> claims = token.flatMap(verifier::verify)
+                .filter(c -> audience.isEmpty() || dev.mandate.server.token.Audiences.accepts(c, audience.get()));
         if (claims.isEmpty()) {
             res.header(HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
             res.send(INACTIVE);
@@ -67,6 +70,9 @@ public final class OAuthEndpoint {
         // A resource server may pass the DPoP proof it received, and that request's method and URL.
         proofs.matches(form.field("dpop_proof"), form.field("htm"), form.field("htu"), token.get(), c)
                 .ifPresent(matches -> answer.add("proof_matches", matches));
+        if (!c.audience().isEmpty()) {
+            answer.add("aud", Json.strings(c.audience()));
+        }
         Json.ok(res, answer
                 .add("active", true)
                 .add("scope", String.join(" ", c.scope().strings()))
@@ -105,6 +111,9 @@ public final class OAuthEndpoint {
                 .add("revocation_endpoint_auth_methods_supported", Json.strings(java.util.List.of("client_secret_basic", "bearer")))
                 .add("token_signing_alg_values_supported", Json.strings(java.util.List.of("ES256")))
                 .add("dpop_signing_alg_values_supported", Json.strings(java.util.List.of("EdDSA", "Ed25519")))
+                // Not an IANA-registered name: says that 'resource' (RFC 8707) is honoured at registration,
+                // delegation and token exchange.
+                .add("resource_indicators_supported", true)
                 .add("response_types_supported", Json.array())
                 .add("scopes_supported", Json.array())
                 .build());

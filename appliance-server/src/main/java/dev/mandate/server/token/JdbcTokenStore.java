@@ -32,21 +32,22 @@ final class JdbcTokenStore implements TokenHistory {
             "jti, sub, task_id, scope, issued_at, expires_at, parent_jti, kid, state, root_agent, chain";
     private static final String INSERT = """
             INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
-                                chain, depth, kid, state, supersedes, cnf_jkt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)""";
+                                chain, depth, kid, state, supersedes, cnf_jkt, aud)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)""";
     private static final String ROW = """
-            SELECT state, kid, sub, expires_at, scope, task_id, orch_id, chain, depth, cnf_jkt FROM tokens WHERE jti = ?""";
+            SELECT state, kid, sub, expires_at, scope, task_id, orch_id, chain, depth, cnf_jkt, aud FROM tokens WHERE jti = ?""";
 
     /** What the database says of a token now: the facts an issuing transaction must find unchanged. */
     record Row(TokenState state, String kid, String subject, long expiresAt, String scope, String taskId, String orchId,
-               String chain, int depth, String cnfJkt) {
+               String chain, int depth, String cnfJkt, String aud) {
 
         /** True when {@code c} is exactly the token this row records (a forgery reusing its jti differs somewhere). */
         boolean describes(TokenClaims c) {
             return kid.equals(c.kid()) && subject.equals(c.subject()) && expiresAt == c.expiresAt().getEpochSecond()
                     && scope.equals(String.join(" ", c.scope().strings())) && taskId.equals(c.taskId())
                     && orchId.equals(c.orchId()) && chain.equals(chainColumn(c.chain())) && depth == c.depth()
-                    && java.util.Objects.requireNonNullElse(cnfJkt, "").equals(c.cnfJkt());
+                    && java.util.Objects.requireNonNullElse(cnfJkt, "").equals(c.cnfJkt())
+                    && (aud == null || aud.equals(String.join(" ", c.audience())));   // null: recorded before V7
         }
     }
 
@@ -54,7 +55,7 @@ final class JdbcTokenStore implements TokenHistory {
         tx.update(INSERT, c.jti(), c.kind().name().toLowerCase(Locale.ROOT), c.subject(), c.taskId(), c.orchId(),
                 String.join(" ", c.scope().strings()), c.issuedAt().getEpochSecond(), c.expiresAt().getEpochSecond(),
                 c.parentJti(), c.rootAgent(), chainColumn(c.chain()), c.depth(), c.kid(), supersedes,
-                c.bound() ? c.cnfJkt() : null);
+                c.bound() ? c.cnfJkt() : null, String.join(" ", c.audience()));
     }
 
     /** Moves an active token to {@code state}; false if it was not active. */
@@ -65,7 +66,7 @@ final class JdbcTokenStore implements TokenHistory {
 
     Optional<Row> row(Database.Tx tx, String jti) {
         return tx.first(ROW, rs -> new Row(TokenState.ofWire(rs.getString(1)), rs.getString(2), rs.getString(3),
-                rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10)), jti);
+                rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11)), jti);
     }
 
     @Override

@@ -17,6 +17,8 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
 
     private static final byte[] INVALID = Json.bytes(Json.object()
             .add("valid", false).add("error", "token is invalid or expired").build());
+    private static final byte[] NOT_FOR_AUDIENCE = Json.bytes(Json.object()
+            .add("valid", false).add("error", "token is not for this audience").build());
 
     public void routing(ApiRoutes routes) {
         routes.post("/v1/token/validate", this::validate)
@@ -27,7 +29,8 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
     /**
      * Whether a token is valid. A resource server that received a bound token may pass the DPoP proof that
      * came with it ({@code dpop_proof}) and that request's method and URL ({@code htm}, {@code htu}): the
-     * answer then says whether the proof matches ({@code proof_matches}), and the proof is spent.
+     * answer then says whether the proof matches ({@code proof_matches}), and the proof is spent. One that
+     * names itself ({@code audience}) gets {@code valid: false} for a token that is for another (RFC 8707).
      */
     private void validate(ServerRequest req, ServerResponse res) {
         JsonBody body = JsonBody.read(req);
@@ -36,6 +39,11 @@ public record TokenEndpoint(TokenVerifier verifier, Tokens tokens, Bearer bearer
         if (claims.isEmpty()) {
             res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
             res.send(INVALID);
+            return;
+        }
+        if (body.optionalString("audience").filter(a -> !Audiences.accepts(claims.get(), a)).isPresent()) {
+            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, Json.APPLICATION_JSON);
+            res.send(NOT_FOR_AUDIENCE);
             return;
         }
         var answer = Json.object().add("valid", true).add("claims", claims(claims.get()));

@@ -23,18 +23,20 @@ public final class TokenIssuer {
 
     /**
      * What to issue: who, what scope, until when, in which task, below which ancestors, bound to which key
-     * ({@code cnfJkt}, its RFC 7638 thumbprint; empty for a bearer token).
+     * ({@code cnfJkt}, its RFC 7638 thumbprint; empty for a bearer token), for whom ({@code audience}, null
+     * for the broker's configured audience).
      */
     public record Request(String subject, Scopes scope, Instant expiresAt, String taskId, String orchId,
-                          List<ChainLink> chain, String cnfJkt) {
+                          List<ChainLink> chain, String cnfJkt, List<String> audience) {
         public Request {
             chain = List.copyOf(chain);
             cnfJkt = cnfJkt == null ? "" : cnfJkt;
+            audience = audience == null ? null : List.copyOf(audience);
         }
 
-        /** A bearer token. */
+        /** A bearer token for the configured audience. */
         public Request(String subject, Scopes scope, Instant expiresAt, String taskId, String orchId, List<ChainLink> chain) {
-            this(subject, scope, expiresAt, taskId, orchId, chain, "");
+            this(subject, scope, expiresAt, taskId, orchId, chain, "", null);
         }
     }
 
@@ -54,9 +56,15 @@ public final class TokenIssuer {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** The audience of a token asked for no particular resource server. */
+    public List<String> audience() {
+        return audience;
+    }
+
     public IssuedToken issue(Request r) {
         Instant now = now();
         Instant expires = r.expiresAt().truncatedTo(ChronoUnit.SECONDS);
+        List<String> audience = r.audience() == null ? this.audience : r.audience();
         String jti = newJti();
         var builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)

@@ -70,6 +70,11 @@ public final class Tokens {
         return issuer.now();
     }
 
+    /** Whom tokens are for (RFC 8707). */
+    public Audiences audiences() {
+        return new Audiences(issuer.audience());
+    }
+
     /**
      * The decision that lets {@code presented} authorize an issuance, made inside the issuing transaction
      * {@code tx} (SPEC §4): unexpired, signed by a key still trusted, matched by no revocation entry, and
@@ -153,7 +158,7 @@ public final class Tokens {
         });
         IssuedToken renewed = expires == null || !expires.isAfter(now) ? null : sign(new TokenIssuer.Request(
                 current.subject(), current.scope(), expires, current.taskId(), current.orchId(), current.chain(),
-                binding[0]));
+                binding[0], current.audience()));
         return db.write(tx -> {
             if (!isLive(tx, current)) {
                 throw journal.refuse(tx, Audit.denied("token_renewal_failed", "jti=" + current.jti() + " no longer live")

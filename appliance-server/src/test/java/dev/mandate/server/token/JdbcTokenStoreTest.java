@@ -44,6 +44,10 @@ class JdbcTokenStoreTest extends WithDatabase {
                 child.notBefore(), child.issuedAt(), child.jti(), child.scope(), child.taskId(), child.orchId(),
                 child.chain(), child.kid(), "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
         assertFalse(row.describes(rebound), "the same jti bound to a key the recorded token is not bound to");
+        TokenClaims elsewhere = new TokenClaims(child.issuer(), child.subject(), List.of("https://other.example/"),
+                child.expiresAt(), child.notBefore(), child.issuedAt(), child.jti(), child.scope(), child.taskId(),
+                child.orchId(), child.chain(), child.kid(), "");
+        assertFalse(row.describes(elsewhere), "the same jti for another audience");
         TokenClaims reparented = new TokenClaims(child.issuer(), child.subject(), child.audience(), child.expiresAt(),
                 child.notBefore(), child.issuedAt(), child.jti(), child.scope(), child.taskId(), child.orchId(),
                 List.of(ChainLink.delegated("spiffe://t/agent/o/k/z", jti("z0"), List.of("files:read:x"), T0)), child.kid(), "");
