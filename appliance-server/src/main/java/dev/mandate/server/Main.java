@@ -46,6 +46,7 @@ import dev.mandate.server.live.OperatorViews;
 import dev.mandate.server.keys.TokenSigner;
 import dev.mandate.server.keys.KeyRing;
 import dev.mandate.server.revocation.Revocations;
+import dev.mandate.server.status.OpenApiEndpoint;
 import dev.mandate.server.status.PrometheusMetrics;
 import dev.mandate.server.status.StatusEndpoint;
 import dev.mandate.server.storage.Database;
@@ -68,6 +69,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -127,7 +129,8 @@ public final class Main {
     public record Broker(Settings settings, WebServer server, Database db, Hsm hsm, AuditLog audit,
                          Revocations revocations, TokenVerifier verifier, KeyLifecycle keys, EventLog events,
                          Optional<Path> generatedAdminSecret, PrometheusMetrics metrics, Nonces nonces,
-                         ScheduledExecutorService housekeeping, Optional<Cluster> cluster, Overview overview)
+                         ScheduledExecutorService housekeeping, Optional<Cluster> cluster, Overview overview,
+                         List<String> routes)
             implements AutoCloseable {
 
         public int port() {
@@ -292,15 +295,17 @@ public final class Main {
                     new KeyEndpoint(keyRing, keys, bearer),
                     new AuditEndpoint(audit, bearer),
                     new EventStream(events, bearer, settings.eventHeartbeat(), 10_000, clock),
-                    new OperatorEndpoint(views, overview, bearer));
+                    new OperatorEndpoint(views, overview, bearer),
+                    new OpenApiEndpoint());
 
+            List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
             var server = WebServer.builder()
                     .host(settings.bind())
                     .port(settings.port())
                     .shutdownHook(false)
                     .maxPayloadSize(2L * 1024 * 1024)
                     .directHandlers(TransportProblems.handlers())
-                    .routing(r -> routing(r, endpoints, meters));
+                    .routing(r -> served.addAll(routing(r, endpoints, meters)));
             if (tls != null) {
                 server.tls(tls);
             }
@@ -364,7 +369,7 @@ public final class Main {
                 }
             }, 60, 600, TimeUnit.SECONDS));
             return new Broker(settings, started, db, hsm, audit, revocations, verifier, keys, events, generated,
-                    metrics, nonces, housekeeping, node, overview);
+                    metrics, nonces, housekeeping, node, overview, List.copyOf(served));
         } catch (RuntimeException e) {
             cluster.ifPresent(Cluster::close);
             db.close();
@@ -530,11 +535,11 @@ public final class Main {
                             TokenEndpoint tokens, DelegationEndpoint delegation, TokenExchangeEndpoint exchange,
                             RevocationEndpoint revocation,
                             OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit, EventStream events,
-                            OperatorEndpoint operator) {
+                            OperatorEndpoint operator, OpenApiEndpoint openApi) {
     }
 
-    /** Every route of the broker, in one place. */
-    public static void routing(HttpRouting.Builder routing, Endpoints e, MeterRegistry meters) {
+    /** Every route of the broker, in one place; the route table, as {@code METHOD /path}. */
+    public static List<String> routing(HttpRouting.Builder routing, Endpoints e, MeterRegistry meters) {
         routing.addFilter(new SecurityHeaders())
                .error(Refusal.class, Problems::handle)
                // The database unreachable (a PostgreSQL restart or failover): 503, and the client tries again.
@@ -558,7 +563,9 @@ public final class Main {
         e.audit().routing(routes);
         e.events().routing(routes);
         e.operator().routing(routes);
+        e.openApi().routing(routes);
         routes.finish();
+        return routes.routes();
     }
 
     private static RateLimiter limiter(String name, Settings.RateLimit limit, Settings settings, Journal journal,

@@ -28,6 +28,7 @@ public final class ApiRoutes {
     private final HttpRouting.Builder routing;
     private final MeterRegistry meters;
     private final Set<String> paths = new LinkedHashSet<>();
+    private final java.util.List<String> routes = new java.util.ArrayList<>();
 
     public ApiRoutes(HttpRouting.Builder routing, MeterRegistry meters) {
         this.routing = routing;
@@ -35,27 +36,37 @@ public final class ApiRoutes {
     }
 
     public ApiRoutes get(String path, Handler handler) {
-        paths.add(path);
+        add("GET", path);
         routing.get(path, timed("GET", path, handler));
         return this;
     }
 
     public ApiRoutes post(String path, Handler handler) {
-        paths.add(path);
+        add("POST", path);
         routing.post(path, timed("POST", path, handler));
         return this;
     }
 
     public ApiRoutes put(String path, Handler handler) {
-        paths.add(path);
+        add("PUT", path);
         routing.put(path, timed("PUT", path, handler));
         return this;
     }
 
     public ApiRoutes delete(String path, Handler handler) {
-        paths.add(path);
+        add("DELETE", path);
         routing.delete(path, timed("DELETE", path, handler));
         return this;
+    }
+
+    private void add(String method, String path) {
+        paths.add(path);
+        routes.add(method + " " + path);
+    }
+
+    /** Every route added, as {@code METHOD /path/{template}}, in the order added. */
+    public java.util.List<String> routes() {
+        return java.util.List.copyOf(routes);
     }
 
     public void finish() {
