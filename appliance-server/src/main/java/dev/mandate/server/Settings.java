@@ -90,6 +90,9 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
         String issuer = env.getOrDefault("MANDATE_ISSUER", c.get("issuer").asString().orElse(defaultIssuer));
         String trustDomain = env.getOrDefault("MANDATE_TRUST_DOMAIN", text(c, "trust-domain"));
         List<String> audience = c.get("audience").asList(String.class).orElse(List.of());
+        if (String.join(" ", audience).length() > 4096 || audience.stream().anyMatch(a -> a.isEmpty() || a.contains(" "))) {
+            throw new IllegalArgumentException("'audience' must be non-empty values without spaces, 4096 characters in all");
+        }
 
         Duration maxTtl = env.containsKey("MANDATE_MAX_TTL")
                 ? Duration.ofSeconds(integer("MANDATE_MAX_TTL", env.get("MANDATE_MAX_TTL"), 1, Integer.MAX_VALUE))

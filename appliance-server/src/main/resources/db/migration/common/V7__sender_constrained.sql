@@ -15,7 +15,7 @@ ALTER TABLE tokens ADD COLUMN cnf_jkt VARCHAR(43);
 
 -- Whom a token is for (its aud, space-separated; RFC 8707 resource indicators are URIs, without spaces);
 -- null for a token recorded before this column.
-ALTER TABLE tokens ADD COLUMN aud VARCHAR(2048);
+ALTER TABLE tokens ADD COLUMN aud VARCHAR(4096);
 
 -- DPoP proofs already presented, until they expire (epoch millis) and would be refused as too old anyway:
 -- a proof is accepted once across every node. Keyed by the SHA-256 (hex) of the key thumbprint and the proof's jti.

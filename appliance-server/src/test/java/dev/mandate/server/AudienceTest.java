@@ -86,7 +86,8 @@ class AudienceTest extends WithBroker {
 
     @Test
     void aResourceIndicatorMustBeAnAbsoluteUriWithoutAFragment() {
-        for (String bad : List.of("files", "/api", "https://files.example/#x", "https://files .example/", "x".repeat(3000))) {
+        for (String bad : List.of("files", "/api", "https://files.example/#x", "https://files .example/", "x".repeat(3000),
+                "https://files.example/\u202e", "https://fi\u200bles.example/")) {
             String launch = broker.launchToken(admin, SCOPE, "");
             String body = TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(), "aud", "bad", SCOPE);
             body = body.substring(0, body.length() - 1) + ",\"resource\":" + Json.createValue(bad) + "}";

@@ -83,8 +83,11 @@ class TokenExchangeTest extends WithBroker {
         TestBroker.Agent b = broker.registerAgent(admin, "exchange", "refused-b", SCOPE);
         assertEquals("invalid_scope", error(exchange(a.token(), b.agentId(), "read:data:*")), "wider than the subject's scope");
         assertEquals("invalid_target", error(exchange(a.token(), "spiffe://mandate.test/agent/none/none/0", null)), "no such agent");
-        assertEquals("invalid_grant", error(exchange(a.token() + "x", b.agentId(), null)), "a forged subject token");
-        assertEquals("invalid_grant", error(exchange(admin, b.agentId(), null)), "an operator's token delegates nothing");
+        assertEquals("invalid_request", error(exchange(a.token() + "x", b.agentId(), null)), "a forged subject token (RFC 8693 §2.2.2)");
+        assertEquals(400, exchange(a.token() + "x", b.agentId(), null).status());
+        assertEquals("invalid_request", error(exchange(admin, b.agentId(), null)), "an operator's token delegates nothing");
+        assertEquals("invalid_request", error(post(form(a.token(), b.agentId(), null) + "&scope=")),
+                "an empty scope is not the whole scope");
         assertEquals("unsupported_grant_type", error(post("grant_type=client_credentials")));
         assertEquals("invalid_request", error(post("grant_type=" + enc(TokenExchangeGrant.GRANT_TYPE.getValue())
                 + "&subject_token=" + a.token() + "&audience=" + enc(b.agentId()))), "no subject_token_type");
@@ -123,7 +126,11 @@ class TokenExchangeTest extends WithBroker {
                 SCOPE), null).json();
         String bound = registered.getString("access_token");
         TestBroker.Agent b = broker.registerAgent(admin, "exchange", "bound-b", SCOPE);
-        assertEquals("invalid_grant", error(exchange(bound, b.agentId(), null)), "a stolen bound token, no proof");
+        broker.clock.advance(java.time.Duration.ofSeconds(1));   // a second of its own for the audit's budget
+        assertEquals("invalid_request", error(exchange(bound, b.agentId(), null)), "a stolen bound token, no proof");
+        String jti = SignedJWT.parse(bound).getJWTClaimsSet().getJWTID();
+        assertTrue(broker.get("/v1/audit/events?event_type=dpop_proof_refused", admin).json().getJsonArray("events").stream()
+                .anyMatch(e -> e.asJsonObject().getString("detail").contains(jti)), "audited as a likely stolen token");
         String issuer = broker.get("/.well-known/oauth-authorization-server", null).json().getString("issuer");
         String proof = DpopProofs.proof(keys, "POST", issuer + "/v1/oauth/token", bound, broker.clock.instant());
         var r = broker.send(HttpRequest.newBuilder(URI.create(broker.url() + "/v1/oauth/token"))

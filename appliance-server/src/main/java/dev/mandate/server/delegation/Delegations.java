@@ -56,7 +56,7 @@ public final class Delegations {
         }
         if (scope.anyReserved() || !scope.within(caller.scope())) {
             throw journal.refuse(Audit.denied("delegation_attenuation_violation", "from_jti=" + caller.jti() + " to="
-                    + delegateTo + " requested=" + scope.strings() + " held=" + caller.scope().strings())
+                    + abbreviate(delegateTo) + " requested=" + scope.strings() + " held=" + caller.scope().strings())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()),
                     Refusal.scopeViolation("'scope' exceeds the delegator's scope"));
         }
@@ -91,7 +91,7 @@ public final class Delegations {
                 throw Refusal.conflict("the delegate's agent now requires bound tokens; delegate again");
             }
             IssuedToken token = tokens.record(tx, signed);
-            journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + delegateTo
+            journal.record(tx, Audit.success("delegation_created", "from_jti=" + caller.jti() + " to=" + abbreviate(delegateTo)
                     + " jti=" + token.claims().jti() + " scope=" + scope.strings() + " depth=" + chain.size())
                     .agent(caller.subject(), caller.taskId(), caller.orchId()),
                     new Event.DelegationCreated(delegateTo, caller.taskId(), caller.orchId(), token.claims().jti()));

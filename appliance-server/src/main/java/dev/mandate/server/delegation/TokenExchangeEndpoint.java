@@ -3,6 +3,7 @@ package dev.mandate.server.delegation;
 import dev.mandate.server.claims.TokenClaims;
 import dev.mandate.server.error.Refusal;
 import dev.mandate.server.http.ApiRoutes;
+import dev.mandate.server.http.Bearer;
 import dev.mandate.server.http.FormBody;
 import dev.mandate.server.http.Json;
 import dev.mandate.server.http.Problems;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * subject token comes with a DPoP proof of its key for this request, whose {@code ath} is the hash of the
  * subject token.
  */
-public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verifier, Proofs proofs) {
+public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verifier, Proofs proofs, Bearer bearer) {
 
     public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
     public static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
@@ -54,12 +55,22 @@ public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verif
             throw Refusal.badRequest("'requested_token_type' must be " + ACCESS_TOKEN);
         });
         String audience = required(form, "audience");
-        TokenClaims subject = verifier.verify(subjectToken).orElseThrow(() -> Refusal.unauthorized("'subject_token' is invalid or expired"));
+        // RFC 8693 §2.2.2: an invalid or unacceptable subject token is invalid_request (400), audited as at Bearer routes.
+        Optional<TokenClaims> verified = verifier.verify(subjectToken);
+        if (verified.isEmpty()) {
+            bearer.refused(req, "token_auth_failed", "subject_token", null);
+            throw Refusal.badRequest("'subject_token' is invalid or expired");
+        }
+        TokenClaims subject = verified.get();
         if (subject.bound()) {
             List<String> proof = req.headers().all(io.helidon.http.HeaderNames.create("DPoP"), List::of);
             if (proof.size() != 1 || !proofs.acceptsHere(proof.getFirst(), "POST", req.path().rawPath(), subjectToken, subject)) {
-                throw Refusal.unauthorized("a bound 'subject_token' needs one DPoP proof of its key for this request");
+                bearer.refused(req, "dpop_proof_refused", "jti=" + subject.jti() + " reason=subject_token without its DPoP proof", subject);
+                throw Refusal.badRequest("a bound 'subject_token' needs one DPoP proof of its key for this request");
             }
+        }
+        if (form.has("scope") && form.field("scope").filter(s -> !s.isBlank()).isEmpty()) {
+            throw Refusal.badRequest("'scope' must not be empty; leave it out for the subject token's scope");
         }
         Scopes scope = form.field("scope").map(s -> Scopes.parse(Arrays.asList(s.strip().split(" +")), "scope"))
                 .orElse(subject.scope());

@@ -131,6 +131,14 @@ public final class Bearer {
         throw Refusal.tokenVerificationFailed();
     }
 
+    /**
+     * Audits a refusal of a token presented elsewhere than in the Authorization header (the token endpoint's
+     * subject token): {@code eventType}, {@code detail} (never the token), the caller when known.
+     */
+    public void refused(ServerRequest req, String eventType, String detail, TokenClaims caller) {
+        refusals.refused(eventType, "path=" + req.path().path() + " " + detail, caller, ClientAddress.of(req));
+    }
+
     /** The token's claims if it is still valid now (for a long request that must stop when its token dies). */
     public Optional<TokenClaims> verify(String token) {
         return verifier.verify(token);

@@ -44,6 +44,11 @@ public final class FormBody {
         return new FormBody(fields);
     }
 
+    /** Whether the body names {@code name}, even with an empty value. */
+    public boolean has(String name) {
+        return fields.containsKey(name);
+    }
+
     public Optional<String> field(String name) {
         return Optional.ofNullable(fields.get(name)).filter(v -> !v.isEmpty());
     }

@@ -45,11 +45,14 @@ public final class Problems {
     /** The OAuth token endpoint (RFC 8693 token exchange), whose problems also carry RFC 6749's {@code error}. */
     public static final String OAUTH_TOKEN_PATH = "/v1/oauth/token";
 
-    /** RFC 6749 §5.2 / RFC 8693 §2.2.2 / RFC 8707 §2 error codes for the token endpoint's refusals. */
+    /**
+     * RFC 6749 §5.2 / RFC 8693 §2.2.2 / RFC 8707 §2 error codes for the token endpoint's refusals: a subject
+     * token that is invalid or unacceptable by policy is {@code invalid_request} (RFC 8693), an audience or
+     * resource the broker will not issue for is {@code invalid_target}.
+     */
     private static String oauthError(ErrorCode code) {
         return switch (code) {
             case UNSUPPORTED_GRANT_TYPE -> "unsupported_grant_type";
-            case UNAUTHORIZED, FORBIDDEN -> "invalid_grant";
             case SCOPE_VIOLATION, INSUFFICIENT_SCOPE -> "invalid_scope";
             case NOT_FOUND, INVALID_TARGET -> "invalid_target";
             case INTERNAL_ERROR -> "server_error";

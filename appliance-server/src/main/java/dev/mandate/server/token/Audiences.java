@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Audience restriction (RFC 8707): a token requested for one resource server ({@code resource}) carries that
  * server alone as its {@code aud}; a token requested without one carries the broker's configured audience.
- * A delegated token is never for another resource server than its delegator's, once that is restricted.
+ * A delegated token keeps its delegator's audience, or narrows it to one server of it: never another
+ * (only a delegator with no audience at all may name any).
  */
 public final class Audiences {
 
@@ -29,12 +30,14 @@ public final class Audiences {
      * {@code invalid_target} for anything else.
      */
     public static String resource(String resource) {
-        if (resource.isEmpty() || resource.length() > MAX_RESOURCE_LENGTH) {
-            throw Refusal.invalidTarget("'resource' must be an absolute URI of at most " + MAX_RESOURCE_LENGTH + " characters");
+        // RFC 3986 URIs are printable ASCII: no controls, spaces, or invisible Unicode that looks like another server.
+        if (resource.isEmpty() || resource.length() > MAX_RESOURCE_LENGTH || resource.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+            throw Refusal.invalidTarget("'resource' must be an absolute URI of at most " + MAX_RESOURCE_LENGTH
+                    + " printable ASCII characters");
         }
         try {
             URI uri = new URI(resource);
-            if (!uri.isAbsolute() || uri.getRawFragment() != null || resource.chars().anyMatch(c -> c <= ' ')) {
+            if (!uri.isAbsolute() || uri.getRawFragment() != null) {
                 throw Refusal.invalidTarget("'resource' must be an absolute URI without a fragment (RFC 8707)");
             }
         } catch (URISyntaxException e) {
@@ -49,23 +52,18 @@ public final class Audiences {
     }
 
     /**
-     * The audience of a token delegated from {@code delegator}: its restriction carries over (asking for
-     * another resource server is 400 {@code invalid_target}); an unrestricted delegator may name one.
+     * The audience of a token delegated from {@code delegator}: the delegator's, or the one resource server
+     * asked for when the delegator's audience names it (or names none); any other is 400 {@code invalid_target}.
      */
     public List<String> delegated(TokenClaims delegator, Optional<String> resource) {
-        if (!restricted(delegator)) {
-            return of(resource);
+        if (resource.isEmpty()) {
+            return delegator.audience();
         }
-        if (resource.isPresent() && !delegator.audience().equals(List.of(Audiences.resource(resource.get())))) {
-            throw Refusal.invalidTarget("the delegator's token is for " + delegator.audience().getFirst()
-                    + " only: a token delegated from it cannot be for another resource server");
+        String asked = resource(resource.get());
+        if (!delegator.audience().isEmpty() && !delegator.audience().contains(asked)) {
+            throw Refusal.invalidTarget("a delegated token is for its delegator's audience or one server of it, not another");
         }
-        return delegator.audience();
-    }
-
-    /** Whether the token was asked for one resource server. */
-    public boolean restricted(TokenClaims claims) {
-        return !claims.audience().equals(unrestricted);
+        return List.of(asked);
     }
 
     /**

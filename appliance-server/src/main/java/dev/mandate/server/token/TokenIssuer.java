@@ -97,8 +97,11 @@ public final class TokenIssuer {
     }
 
     /**
-     * RFC 8693 §4.1: the current actor (the last delegator) with, nested in its own {@code act}, the one
-     * before it, back to the root agent. Derived from the delegation chain, which stays the record.
+     * {@code act} (RFC 8693 §4.1's nesting): the agent that delegated this token outermost, with, nested in
+     * its own {@code act}, the one that delegated to it, back to the root agent. Derived from the delegation
+     * chain, which stays the record. In Mandate's tokens {@code sub} is always the holder (as /v1/delegate's
+     * always were), so {@code act} names who passed the authority down to {@code sub}; in RFC 8693's reading
+     * of a token whose {@code sub} is the principal, the actor would be the holder instead.
      */
     private static Map<String, Object> actors(List<ChainLink> chain) {
         Map<String, Object> act = null;
