@@ -316,29 +316,14 @@ public final class Main {
             }
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    revocations.prune();
-                    nonces.prune(db);
-                    events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "pruning revocations failed: " + e.getMessage());
-                }
-            }, 60, 60, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    proofs.prune();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "pruning spent DPoP proofs failed: " + e.getMessage());
-                }
-            }, 60, 60, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    expire(db, live, journal, clock);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "expiring tokens failed: " + e.getMessage());
-                }
-            }, 1, 1, TimeUnit.SECONDS);
+            every(housekeeping, 60, "pruning revocations", () -> {
+                revocations.prune();
+                nonces.prune(db);
+                events.prune(clock.instant().minus(java.time.Duration.ofDays(1)));
+            });
+            every(housekeeping, 60, "pruning spent DPoP proofs", proofs::prune);
+            every(housekeeping, 1, "expiring tokens", () -> expire(db, live, journal, clock));
+            // At a fixed rate, not delay: the overview's rates are per sample of INTERVAL_SECONDS.
             housekeeping.scheduleAtFixedRate(() -> {
                 try {
                     overview.sample();
@@ -346,20 +331,8 @@ public final class Main {
                     LOG.log(Level.WARNING, "sampling the overview's rates failed: " + e.getMessage());
                 }
             }, Overview.INTERVAL_SECONDS, Overview.INTERVAL_SECONDS, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    audit.flushDropped();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "writing audit summaries failed: " + e.getMessage());
-                }
-            }, 10, 10, TimeUnit.SECONDS);
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    keys.tick();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "key lifecycle step failed: " + e.getMessage());
-                }
-            }, 1, 1, TimeUnit.SECONDS);
+            every(housekeeping, 10, "writing audit summaries", audit::flushDropped);
+            every(housekeeping, 1, "key lifecycle step", keys::tick);
             Optional<Cluster> node = cluster;
             node.ifPresent(c -> housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -536,6 +509,20 @@ public final class Main {
                             RevocationEndpoint revocation,
                             OAuthEndpoint oauth, KeyEndpoint keys, AuditEndpoint audit, EventStream events,
                             OperatorEndpoint operator, OpenApiEndpoint openApi) {
+    }
+
+    /**
+     * Runs {@code step} every {@code seconds} on the housekeeping thread, from a full period after start; a
+     * failed run is logged ({@code what} failed) and the next runs on time.
+     */
+    private static void every(ScheduledExecutorService housekeeping, long seconds, String what, Runnable step) {
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, what + " failed: " + e.getMessage());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
     }
 
     /** Every route of the broker, in one place; the route table, as {@code METHOD /path}. */
