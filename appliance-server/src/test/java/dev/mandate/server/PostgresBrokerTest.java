@@ -63,6 +63,25 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void aNulInAnyTextIsABadRequestNotAnOutage() throws Exception {
+        // PostgreSQL refuses U+0000 in text (SQLSTATE 22021), which the broker answered as an outage (503);
+        // H2 stores it. Bad input is a 400 on either, before anything is written.
+        try (TestBroker broker = TestBroker.start(data.resolve("nul"), env(server.url(), PASSWORD))) {
+            String admin = broker.adminToken();
+            Problem.assertProblem(broker.post("/v1/admin/launch-tokens",
+                    "{\"agent_name\":\"a\\u0000b\",\"allowed_scope\":[\"read:data:*\"]}", admin), 400, "invalid_request",
+                    "/v1/admin/launch-tokens");
+            Problem.assertProblem(broker.post("/v1/admin/apps", "{\"name\":\"nul-app\",\"scopes\":[\"read:data:\\u0000\"]}", admin),
+                    400, "invalid_request", "/v1/admin/apps");
+            Problem.assertProblem(broker.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(broker.url() + "/v1/oauth/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=x%00")), null, Map.of()),
+                    400, "invalid_request", "/v1/oauth/token");
+            assertEquals(200, broker.get("/v1/health", null).status(), "still healthy");
+        }
+    }
+
+    @Test
     void aRefusedPasswordEndsTheProcessWithStatus5AndNeverPrintsIt() throws Exception {
         String line = failsToStart(data, env(server.url(), "wrong-password-0b9e"), 5);
         assertContains(line, "refused user mandate", "password authentication failed", "MANDATE_DATABASE_PASSWORD_FILE");

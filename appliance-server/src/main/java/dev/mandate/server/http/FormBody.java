@@ -34,6 +34,9 @@ public final class FormBody {
                 int eq = pair.indexOf('=');
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                    throw Refusal.badRequest("text must not contain U+0000");   // PostgreSQL cannot store it (22021)
+                }
                 if (fields.putIfAbsent(name, value) != null) {
                     throw Refusal.badRequest("'" + name + "' is given more than once");
                 }

@@ -46,6 +46,9 @@ public final class JsonBody {
             if (parser.hasNext()) {
                 throw Refusal.badRequest("malformed JSON body: content after the object");
             }
+            if (holdsNul(object)) {
+                throw Refusal.badRequest("text must not contain U+0000");
+            }
             return new JsonBody(object);
         } catch (Refusal e) {
             throw e;
@@ -55,6 +58,19 @@ public final class JsonBody {
             // for a request body each of them is the client's malformed JSON.
             throw Refusal.badRequest("malformed JSON body");
         }
+    }
+
+    /**
+     * Whether any name or string in {@code value} holds U+0000: no field has a use for it, and PostgreSQL
+     * refuses it in text (SQLSTATE 22021), which would turn bad input into what looks like an outage.
+     */
+    private static boolean holdsNul(jakarta.json.JsonValue value) {
+        return switch (value) {
+            case jakarta.json.JsonString s -> s.getString().indexOf('\0') >= 0;
+            case JsonObject o -> o.entrySet().stream().anyMatch(e -> e.getKey().indexOf('\0') >= 0 || holdsNul(e.getValue()));
+            case jakarta.json.JsonArray a -> a.stream().anyMatch(JsonBody::holdsNul);
+            default -> false;
+        };
     }
 
     /** The raw body, at most {@link #MAX_BYTES}; more is a 413. */
