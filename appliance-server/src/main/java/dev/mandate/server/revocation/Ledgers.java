@@ -33,8 +33,18 @@ public final class Ledgers {
         /** {@code jti} and every token that renewed it, transitively, in order. */
         List<String> succession(Database.Tx tx, String jti);
 
-        /** Every token signed by {@code kid} that expires after {@code since}. */
-        List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since);
+        /** Every token signed by {@code kid} that expires after {@code since}, with its expiry (epoch seconds). */
+        java.util.Map<String, Long> unexpiredSignedBy(Database.Tx tx, String kid, long since);
+
+        /** A token that renewed another: its jti and its expiry (epoch seconds). */
+        record Renewal(String jti, long expiresAt) {
+        }
+
+        /**
+         * Every renewal issued after {@code since} (epoch seconds), by the token it renewed: the successions
+         * of many tokens, read at once (a key's revocation walks every token the key signed).
+         */
+        java.util.Map<String, Renewal> renewalsIssuedSince(Database.Tx tx, long since);
 
         /**
          * The latest expiry (epoch seconds) of any recorded token an entry at {@code level} for {@code target}

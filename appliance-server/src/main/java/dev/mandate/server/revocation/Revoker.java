@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public final class Revoker {
 
+    /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
+    private static final int MAX_SUCCESSION = 100_000;
+
     /** What a revocation did. */
     public record Result(Revocations.Level level, String target, int count) {
     }
@@ -113,17 +116,26 @@ public final class Revoker {
      */
     private KeyReach reachSignedBy(Database.Tx tx, String kid) {
         long now = clock.instant().getEpochSecond();
+        long since = now - maxLifetime.toSeconds();
         Map<String, Long> reachedTokens = new java.util.LinkedHashMap<>();
         Set<LiveTokens.Live> reached = new HashSet<>();
-        for (String signed : tokens.unexpiredSignedBy(tx, kid, now - maxLifetime.toSeconds())) {
-            if (reachedTokens.containsKey(signed)) {
-                continue;   // a renewal the key also signed, walked with the token it renewed
-            }
-            for (String jti : tokens.succession(tx, signed)) {
-                if (!reachedTokens.containsKey(jti)) {
-                    reachedTokens.put(jti, tokens.expiresAt(tx, jti).orElse(now));
+        // Two reads, whatever the number of tokens (one query per token made it seconds at 100,000): the key's
+        // tokens that may still have live renewals, and every renewal issued since the earliest of them can have
+        // been (a token lives at most token.max-lifetime), walked in memory.
+        Map<String, Long> signed = tokens.unexpiredSignedBy(tx, kid, since);
+        Map<String, Ledgers.Tokens.Renewal> renewals = signed.isEmpty() ? Map.of()
+                : tokens.renewalsIssuedSince(tx, since - maxLifetime.toSeconds());
+        for (Map.Entry<String, Long> token : signed.entrySet()) {
+            String jti = token.getKey();
+            long expires = token.getValue();
+            for (int step = 0; jti != null && step < MAX_SUCCESSION; step++) {
+                if (!reachedTokens.containsKey(jti)) {   // else a renewal the key also signed, walked already
+                    reachedTokens.put(jti, expires);
                     reached.addAll(live.fromToken(jti));
                 }
+                Ledgers.Tokens.Renewal next = renewals.get(jti);
+                jti = next == null ? null : next.jti();
+                expires = next == null ? 0 : next.expiresAt();
             }
         }
         return new KeyReach(reachedTokens, reached);

@@ -154,8 +154,19 @@ final class JdbcTokenStore implements TokenHistory {
     }
 
     @Override
-    public List<String> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
-        return tx.list("SELECT jti FROM tokens WHERE kid = ? AND expires_at > ?", rs -> rs.getString(1), kid, since);
+    public java.util.Map<String, Long> unexpiredSignedBy(Database.Tx tx, String kid, long since) {
+        java.util.Map<String, Long> signed = new java.util.LinkedHashMap<>();
+        tx.list("SELECT jti, expires_at FROM tokens WHERE kid = ? AND expires_at > ?",
+                rs -> signed.put(rs.getString(1), rs.getLong(2)), kid, since);
+        return signed;
+    }
+
+    @Override
+    public java.util.Map<String, Renewal> renewalsIssuedSince(Database.Tx tx, long since) {
+        java.util.Map<String, Renewal> renewals = new java.util.HashMap<>();
+        tx.list("SELECT supersedes, jti, expires_at FROM tokens WHERE supersedes IS NOT NULL AND issued_at > ?",
+                rs -> renewals.put(rs.getString(1), new Renewal(rs.getString(2), rs.getLong(3))), since);
+        return renewals;
     }
 
     @Override

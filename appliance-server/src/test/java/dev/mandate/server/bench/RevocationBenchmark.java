@@ -47,6 +47,7 @@ public final class RevocationBenchmark {
                     throw new IllegalStateException(r.body());
                 }
             };
+            double keysFew = keysListMillis(api, admin);   // the key list's baseline: a handful of live tokens
             run(CLIENTS, Long.MAX_VALUE, 8000, overHttp);   // warm the server's JIT before the baseline
             double[] httpEmpty = rounds(overHttp);
             double[] localEmpty = rounds(() -> broker.verifier().verify(deep).orElseThrow());
@@ -89,6 +90,11 @@ public final class RevocationBenchmark {
             long built = System.nanoTime();
             run(CLIENTS, 10_000, () -> descendants.add(api.delegated(root.token(), holder.agentId(), "[\"read:data:x\"]")));
             System.out.printf("delegated %d tokens from the root in %.1f s%n", descendants.size(), (System.nanoTime() - built) / 1e9);
+            // The operator's key list counts, for each key, the live tokens revoking it would kill: the walk a key
+            // revocation makes in its transaction. Against the same list with a handful of tokens, measured first.
+            double keysMany = keysListMillis(api, admin);
+            System.out.printf("GET /v1/admin/keys (what revoking each key kills), median of 5: %.1f ms with %,d live tokens, "
+                    + "%.1f ms with a handful (ratio %.1f)%n", keysMany, descendants.size(), keysFew, keysMany / keysFew);
 
             // Warm the revocation path (JIT) on small trees first: the figure is the steady state.
             for (int i = 0; i < 20; i++) {
@@ -108,6 +114,22 @@ public final class RevocationBenchmark {
                     + " (in process), %d of 200 validate over HTTP; target < 50 ms%n",
                     revokeMicros / 1000.0, count, stillValid, descendants.size(), httpValid);
         }
+    }
+
+    /** The median of 5 answers to GET /v1/admin/keys, after 2 unmeasured ones, in ms. */
+    private static double keysListMillis(TestBroker api, String admin) {
+        double[] ms = new double[5];
+        for (int i = -2; i < ms.length; i++) {
+            long t = System.nanoTime();
+            var r = api.get("/v1/admin/keys", admin);
+            if (r.status() != 200) {
+                throw new IllegalStateException("keys: " + r);
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        return median(ms);
     }
 
     private static double[] rounds(BenchSetup.Call call) throws Exception {
