@@ -68,6 +68,12 @@ final class JdbcAgentStore {
     /** Agents matching {@code filter} in {@code order} as of {@code now}; a page of them when {@code limit} is given. */
     List<AgentRecord> matching(Database.Tx tx, AgentRecord.Filter filter, AgentRecord.Order order, long now, Integer limit,
                                int offset) {
+        if (order.sort() == AgentRecord.Sort.EXPIRES && limit != null && unfiltered(filter)) {
+            List<AgentRecord> live = liveByTimeLeft(tx, order.ascending(), now, limit, offset);
+            if (live.size() == limit) {
+                return live;   // a page of live agents: the rest of the order (no time left) comes after them
+            }
+        }
         List<Object> args = new ArrayList<>();
         String where = where(tx, filter, args);
         String orderBy = orderBy(order);
@@ -91,6 +97,33 @@ final class JdbcAgentStore {
     }
 
     /**
+     * A page of the live agents by time left, read in index order ({@code tokens_live_own}) and stopped at the
+     * page: each not revoked, with its own token active (its latest, if it ever had two) and unexpired at
+     * {@code now}. The same order as the whole query's first part, which it stands in for when the page is
+     * full of live agents; fewer rows mean the page reaches the agents with no time left.
+     */
+    private static List<AgentRecord> liveByTimeLeft(Database.Tx tx, boolean ascending, long now, int limit, int offset) {
+        String direction = ascending ? " ASC" : " DESC";
+        return tx.list("""
+                SELECT a.agent_id, a.app_id, a.orch_id, a.task_id, a.registered_at, a.revoked_at
+                FROM tokens t JOIN agents a ON a.agent_id = t.sub
+                WHERE t.depth = 0 AND t.state = 'active' AND t.expires_at > ? AND a.revoked_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM tokens u WHERE u.sub = t.sub AND u.depth = 0 AND u.state = 'active'
+                                  AND (u.expires_at > t.expires_at OR u.expires_at = t.expires_at AND u.jti > t.jti))
+                ORDER BY t.depth""" + direction + ", t.state" + direction + ", t.expires_at" + direction + ", t.sub" + direction
+                        // depth and state are fixed here: named anyway, so that H2 sees the index's own order and stops
+                        // at the page (without them it read and sorted every live token: 2 s at 110,000 agents, 14-63 ms with)
+                        + " LIMIT ? OFFSET ?",
+                rs -> new AgentRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), false),
+                now, limit, offset);
+    }
+
+    /** No filter at all (as {@link #where} reads one: any value given, even empty, filters). */
+    private static boolean unfiltered(AgentRecord.Filter f) {
+        return f.appId() == null && f.orchId() == null && f.taskId() == null && f.text() == null;
+    }
+
+    /**
      * The expiry of the agent's own token still active in the database (delegated ones end no later than their
      * delegator's); 0 when it was released, or renewed by nothing. Revocations of single tokens or tasks live in
      * the revocation index, not here: such an agent sorts by its token's expiry, and its row says revoked.
@@ -108,7 +141,7 @@ final class JdbcAgentStore {
             case REGISTERED -> "a.registered_at" + direction + ", a.agent_id" + direction;   // as the index is read
             case AGENT -> "a.agent_id" + direction;
             case EXPIRES -> "CASE WHEN a.revoked_at IS NULL AND a.own_expiry > ? THEN 0 ELSE 1 END, a.own_expiry"
-                    + direction + ", a.agent_id";
+                    + direction + ", a.agent_id" + direction;   // ties as the index tokens_live_own is read
         };
     }
 

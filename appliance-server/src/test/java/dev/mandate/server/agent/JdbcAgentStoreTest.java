@@ -84,6 +84,63 @@ class JdbcAgentStoreTest extends WithDatabase {
     }
 
     @Test
+    void byTimeLeftEveryPageIsASliceOfTheWholeOrderInEitherDirection() {
+        // Agents 1-3 from open(), and ten more: own tokens with ties, expired, released, superseded, none, revoked.
+        long now = 1_000;
+        db.write(tx -> {
+            for (int i = 4; i <= 13; i++) {
+                store.insert(tx, row("spiffe://t/agent/o/k/" + i, "o", "k", null, "files:read:x", 400 + i));
+            }
+            return null;
+        });
+        own(1, 1500, "active");
+        own(2, 1200, "active");
+        own(3, 1200, "active");         // a tie with 2: broken by id
+        own(4, 1100, "active");
+        own(5, 900, "active");          // expired: no time left
+        own(6, 1800, "released");
+        own(7, 1300, "superseded");
+        own(7, 1700, "active");         // its renewal
+        own(8, 1600, "active");
+        own(9, 1400, "active");
+        own(10, 1900, "active");        // its agent is revoked below
+        own(11, 2000, "active");
+        own(12, 1050, "active");
+        // 13 has no own token at all
+        db.write(tx -> tx.update("UPDATE agents SET revoked_at = 5 WHERE agent_id = ?", "spiffe://t/agent/o/k/10"));
+        for (boolean ascending : new boolean[] {true, false}) {
+            var order = new AgentRecord.Order(AgentRecord.Sort.EXPIRES, ascending);
+            List<String> whole = ids(order, now, null, 0);
+            assertEquals(13, whole.size(), whole.toString());
+            List<String> live = ascending ? List.of("12", "4", "2", "3", "9", "1", "8", "7", "11")
+                    : List.of("11", "7", "8", "1", "9", "3", "2", "4", "12");
+            assertEquals(live, whole.subList(0, 9), "the live agents first, by time left (ties by id, the same way)");
+            for (int limit : new int[] {1, 2, 3, 4, 9, 10}) {
+                for (int offset = 0; offset <= 14; offset++) {
+                    assertEquals(whole.subList(Math.min(offset, 13), Math.min(offset + limit, 13)), ids(order, now, limit, offset),
+                            "limit " + limit + " offset " + offset + (ascending ? " ascending" : " descending"));
+                }
+            }
+        }
+    }
+
+    /** Agent {@code n}'s own token (depth 0) expiring at {@code expires}, in {@code state}. */
+    private void own(int n, long expires, String state) {
+        String agent = n <= 3 ? List.of("spiffe://t/agent/orch-1/task-a/1", "spiffe://t/agent/orch-1/task-b/2",
+                "spiffe://t/agent/orch-2/task-a/3").get(n - 1) : "spiffe://t/agent/o/k/" + n;
+        db.write(tx -> tx.update("""
+                INSERT INTO tokens (jti, kind, sub, task_id, orch_id, scope, issued_at, expires_at, parent_jti, root_agent,
+                                    chain, depth, kid, state)
+                VALUES (?, 'agent', ?, 't', 'o', 'files:read:x', 1, ?, NULL, ?, '', 0, 'k', ?)""",
+                String.format("%032x", 1_000_000L * n + expires), agent, expires, agent, state));
+    }
+
+    private List<String> ids(AgentRecord.Order order, long now, Integer limit, int offset) {
+        return db.read(tx -> store.matching(tx, ANY, order, now, limit, offset)).stream()
+                .map(a -> a.agentId().substring(a.agentId().lastIndexOf('/') + 1)).toList();
+    }
+
+    @Test
     void revokedAndLifetimeFollowTheRevocationMark() {
         String id = "spiffe://t/agent/orch-1/task-a/1";
         assertEquals(Optional.of(false), db.read(tx -> store.revoked(tx, id)));
