@@ -55,9 +55,20 @@ public final class MainView extends BorderPane implements AutoCloseable {
         Lazy<AgentsView> agentsView = new Lazy<>(() -> new AgentsView(agents,
                 new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
         Lazy<ChainsView> chains = new Lazy<>(() -> new ChainsView(trees));
-        Lazy<KeysView> keys = new Lazy<>(() -> new KeysView(keysVm));
-        Lazy<AuditView> audit = new Lazy<>(() -> new AuditView(auditVm));
-        Lazy<AppsView> appsView = new Lazy<>(() -> new AppsView(apps));
+        // The keys, the audit trail and the apps are first asked for when their tab is: at first show the broker
+        // answers the agents page and the status bar's counts, nothing else (the key list walks every token).
+        Lazy<KeysView> keys = new Lazy<>(() -> {
+            keysVm.refresh();
+            return new KeysView(keysVm);
+        });
+        Lazy<AuditView> audit = new Lazy<>(() -> {
+            auditVm.refresh();
+            return new AuditView(auditVm);
+        });
+        Lazy<AppsView> appsView = new Lazy<>(() -> {
+            apps.refresh();
+            return new AppsView(apps);
+        });
         Tab overviewTab = tab("Overview", overviewView);
         Tab agentsTab = tab("Agents", agentsView);
         Tab chainsTab = tab("Delegation trees", chains);
@@ -177,9 +188,6 @@ public final class MainView extends BorderPane implements AutoCloseable {
         healthPoll.play();
 
         agents.refresh();
-        keysVm.refresh();
-        auditVm.refresh();
-        apps.refresh();
         statusVm.refresh();
         overview.refresh();
         feed = new EventFeed(client, 0, e -> {
