@@ -77,6 +77,8 @@ class PostgresBrokerTest {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=x%00")), null, Map.of()),
                     400, "invalid_request", "/v1/oauth/token");
+            Problem.assertProblem(broker.get("/v1/audit/events?agent_id=%00", admin), 400, "invalid_request", "/v1/audit/events");
+            Problem.assertProblem(broker.get("/v1/admin/agents?orch_id=a%00", admin), 400, "invalid_request", "/v1/admin/agents");
             assertEquals(200, broker.get("/v1/health", null).status(), "still healthy");
         }
     }

@@ -81,6 +81,11 @@ public final class ApiRoutes {
         }));
     }
 
+    /** Whether raw URI text carries an encoded NUL ({@code %00}); a raw NUL never gets past the HTTP parser. */
+    private static boolean encodesNul(String raw) {
+        return raw != null && raw.toLowerCase(java.util.Locale.ROOT).contains("%00");
+    }
+
     /**
      * Records the handler's time and the status it answers; a thrown {@link Refusal} counts with its
      * own status, anything else as the 500 that {@link Problems} will send.
@@ -92,6 +97,10 @@ public final class ApiRoutes {
             long start = System.nanoTime();
             int status = 500;
             try {
+                if (encodesNul(req.query().rawValue()) || encodesNul(req.path().rawPath())) {
+                    // As in bodies (JsonBody, FormBody): PostgreSQL cannot store U+0000, and no parameter needs it.
+                    throw Refusal.badRequest("text must not contain U+0000");
+                }
                 handler.handle(req, res);
                 status = res.status().code();
             } catch (Refusal e) {

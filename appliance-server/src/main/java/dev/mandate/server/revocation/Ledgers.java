@@ -41,10 +41,11 @@ public final class Ledgers {
         }
 
         /**
-         * Every renewal issued after {@code since} (epoch seconds), by the token it renewed: the successions
-         * of many tokens, read at once (a key's revocation walks every token the key signed).
+         * Every renewal issued since the earliest of the tokens {@code kid} signed that expire after {@code since},
+         * by the token it renewed: their successions, read at once (a key's revocation walks every token the
+         * key signed). A renewal is issued after the token it renews, so none is missed, whatever the settings.
          */
-        java.util.Map<String, Renewal> renewalsIssuedSince(Database.Tx tx, long since);
+        java.util.Map<String, Renewal> renewalsSinceSignedBy(Database.Tx tx, String kid, long since);
 
         /**
          * The latest expiry (epoch seconds) of any recorded token an entry at {@code level} for {@code target}

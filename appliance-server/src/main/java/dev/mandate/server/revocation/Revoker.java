@@ -120,19 +120,19 @@ public final class Revoker {
         Map<String, Long> reachedTokens = new java.util.LinkedHashMap<>();
         Set<LiveTokens.Live> reached = new HashSet<>();
         // Two reads, whatever the number of tokens (one query per token made it seconds at 100,000): the key's
-        // tokens that may still have live renewals, and every renewal issued since the earliest of them can have
-        // been (a token lives at most token.max-lifetime), walked in memory.
+        // tokens that may still have live renewals, and every renewal issued since the earliest of them, walked
+        // in memory.
         Map<String, Long> signed = tokens.unexpiredSignedBy(tx, kid, since);
-        Map<String, Ledgers.Tokens.Renewal> renewals = signed.isEmpty() ? Map.of()
-                : tokens.renewalsIssuedSince(tx, since - maxLifetime.toSeconds());
+        Map<String, Ledgers.Tokens.Renewal> renewals = signed.isEmpty() ? Map.of() : tokens.renewalsSinceSignedBy(tx, kid, since);
         for (Map.Entry<String, Long> token : signed.entrySet()) {
             String jti = token.getKey();
             long expires = token.getValue();
             for (int step = 0; jti != null && step < MAX_SUCCESSION; step++) {
-                if (!reachedTokens.containsKey(jti)) {   // else a renewal the key also signed, walked already
-                    reachedTokens.put(jti, expires);
-                    reached.addAll(live.fromToken(jti));
+                if (reachedTokens.containsKey(jti)) {
+                    break;   // reached from a token before it in its succession: the rest of it was walked then
                 }
+                reachedTokens.put(jti, expires);
+                reached.addAll(live.fromToken(jti));
                 Ledgers.Tokens.Renewal next = renewals.get(jti);
                 jti = next == null ? null : next.jti();
                 expires = next == null ? 0 : next.expiresAt();

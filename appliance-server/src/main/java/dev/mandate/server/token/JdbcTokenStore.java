@@ -162,10 +162,12 @@ final class JdbcTokenStore implements TokenHistory {
     }
 
     @Override
-    public java.util.Map<String, Renewal> renewalsIssuedSince(Database.Tx tx, long since) {
+    public java.util.Map<String, Renewal> renewalsSinceSignedBy(Database.Tx tx, String kid, long since) {
         java.util.Map<String, Renewal> renewals = new java.util.HashMap<>();
-        tx.list("SELECT supersedes, jti, expires_at FROM tokens WHERE supersedes IS NOT NULL AND issued_at > ?",
-                rs -> renewals.put(rs.getString(1), new Renewal(rs.getString(2), rs.getLong(3))), since);
+        tx.list("""
+                SELECT supersedes, jti, expires_at FROM tokens WHERE supersedes IS NOT NULL
+                  AND issued_at >= (SELECT MIN(issued_at) FROM tokens WHERE kid = ? AND expires_at > ?)""",
+                rs -> renewals.put(rs.getString(1), new Renewal(rs.getString(2), rs.getLong(3))), kid, since);
         return renewals;
     }
 

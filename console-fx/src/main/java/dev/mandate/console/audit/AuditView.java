@@ -86,6 +86,10 @@ public final class AuditView extends BorderPane {
 
     /** Asks where, then writes the events shown: CSV, or JSON for a .json name. */
     public void export() {
+        if (!vm.loaded()) {
+            vm.export(null);   // says the events are still loading; no file is asked for
+            return;
+        }
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Export the events shown");
         chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("CSV", "*.csv"),

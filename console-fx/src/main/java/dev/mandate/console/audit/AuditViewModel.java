@@ -66,6 +66,14 @@ public final class AuditViewModel {
     }
 
     /** The chain check's result, or why a call failed. */
+    /** What an export asked before the first page is shown says. */
+    public static final String STILL_LOADING = "The events are still loading: export them once they are shown.";
+
+    /** Whether a page of events has been shown (what an export writes). */
+    public boolean loaded() {
+        return shownQuery != null;
+    }
+
     public ReadOnlyStringProperty verdict() {
         return verdict.getReadOnlyProperty();
     }
@@ -130,6 +138,10 @@ public final class AuditViewModel {
      * In the background; the verdict line says how many were written, or why not.
      */
     public void export(java.nio.file.Path file) {
+        if (!loaded()) {
+            verdict.set(STILL_LOADING);   // an empty file would read as "no events"
+            return;
+        }
         List<Model.AuditRow> shown = List.copyOf(rows);
         tasks.background(() -> {
             try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file)) {

@@ -193,8 +193,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
         feed = new EventFeed(client, 0, e -> {
             agents.onEvent(e);
             activity.offer(e);
-            if (e.type().startsWith("key_")) {
-                keysVm.refresh();
+            if (e.type().startsWith("key_") && keys.built()) {
+                keysVm.refresh();   // else the tab asks when first shown (the feed replays the last day's events)
             }
         }, statusVm::connection, java.time.Duration.ofSeconds(1));
     }
@@ -251,6 +251,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
         void whenBuilt(java.util.function.Consumer<? super T> action) {
             built = action;
+        }
+
+        boolean built() {
+            return value != null;
         }
 
         T get() {
