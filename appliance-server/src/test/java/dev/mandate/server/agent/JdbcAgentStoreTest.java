@@ -106,7 +106,9 @@ class JdbcAgentStoreTest extends WithDatabase {
         own(10, 1900, "active");        // its agent is revoked below
         own(11, 2000, "active");
         own(12, 1050, "active");
-        // 13 has no own token at all
+        own(8, 1250, "active");         // a second active own token: the agent sorts by its latest, 1600
+        own(13, 1150, "active");        // 13's only token is delegated to it (depth 1): it has no own token
+        db.write(tx -> tx.update("UPDATE tokens SET depth = 1 WHERE sub = ?", "spiffe://t/agent/o/k/13"));
         db.write(tx -> tx.update("UPDATE agents SET revoked_at = 5 WHERE agent_id = ?", "spiffe://t/agent/o/k/10"));
         for (boolean ascending : new boolean[] {true, false}) {
             var order = new AgentRecord.Order(AgentRecord.Sort.EXPIRES, ascending);
