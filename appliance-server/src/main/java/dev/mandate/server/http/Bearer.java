@@ -77,13 +77,7 @@ public final class Bearer {
 
     /** The claims of the request's token when it may act; each refusal audited. */
     private Optional<TokenClaims> authenticate(ServerRequest req) {
-        Presented presented;
-        try {
-            presented = presentation(req);
-        } catch (Refusal e) {
-            refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
-            throw e;
-        }
+        Presented presented = presentation(req);   // no token at all: a 401, and no event (as before binding)
         Optional<TokenClaims> claims = verifier.verify(presented.token());
         if (claims.isEmpty()) {
             refusals.refused("token_auth_failed", "path=" + req.path().path(), null, ClientAddress.of(req));
