@@ -84,6 +84,33 @@ class PostgresBrokerTest {
     }
 
     @Test
+    void agentsByTimeLeftArePagedFromTheIndexOnPostgresqlAsTheWholeOrderSays() throws Exception {
+        try (TestBroker broker = TestBroker.start(data.resolve("by-time-left"), env(server.url(), PASSWORD))) {
+            String admin = broker.adminToken();
+            for (int ttl : new int[]{600, 60, 300, 120}) {
+                String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":" + ttl);
+                assertEquals(200, broker.post("/v1/register", TestBroker.registration(launch, broker.nonce(), TestBroker.ed25519(),
+                        "pg", "ttl-" + ttl, "[\"read:data:x\"]"), null).status());
+            }
+            for (String order : new String[]{"asc", "desc"}) {
+                // Unfiltered and paged: the live agents are read from tokens_live_own; the whole list is the general query.
+                java.util.List<String> whole = agentIds(broker, admin, "sort=expires&order=" + order + "&limit=1000");
+                assertEquals(4, whole.size());
+                for (int offset = 0; offset < 4; offset++) {
+                    assertEquals(whole.subList(offset, Math.min(offset + 2, 4)),
+                            agentIds(broker, admin, "sort=expires&order=" + order + "&limit=2&offset=" + offset), order + " " + offset);
+                }
+            }
+        }
+    }
+
+    private static java.util.List<String> agentIds(TestBroker broker, String admin, String query) {
+        var r = broker.get("/v1/admin/agents?" + query, admin);
+        assertEquals(200, r.status(), r.toString());
+        return r.json().getJsonArray("agents").stream().map(v -> v.asJsonObject().getString("agent_id")).toList();
+    }
+
+    @Test
     void aRefusedPasswordEndsTheProcessWithStatus5AndNeverPrintsIt() throws Exception {
         String line = failsToStart(data, env(server.url(), "wrong-password-0b9e"), 5);
         assertContains(line, "refused user mandate", "password authentication failed", "MANDATE_DATABASE_PASSWORD_FILE");
