@@ -166,11 +166,9 @@ class ConsoleViewTest {
 
     @Test
     void severalRowsSelectedAreRevokedBehindOneConfirmation(FxRobot robot) {
-        TestBroker.Agent d = broker.registerAgent(admin, "view", "view-d", "[\"read:data:*\"]");
-        TestBroker.Agent e = broker.registerAgent(admin, "view", "view-e", "[\"read:data:*\"]");
-        robot.interact(vm::refresh);
-        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
-        selectOnly(robot, table, d.agentId(), e.agentId());
+        List<TestBroker.Agent> two = registerAndSelect(robot, "view-d", "view-e");
+        TestBroker.Agent d = two.get(0);
+        TestBroker.Agent e = two.get(1);
         robot.clickOn("#revoke-selected");
         WaitForAsyncUtils.waitForFxEvents();
         String text = robot.lookup(".content").queryLabeled().getText();
@@ -185,11 +183,10 @@ class ConsoleViewTest {
 
     @Test
     void severalSelectedAgentsStaySelectedWhenANewPageReordersTheRows(FxRobot robot) {
-        TestBroker.Agent f = broker.registerAgent(admin, "view", "view-f", "[\"read:data:*\"]");
-        TestBroker.Agent g = broker.registerAgent(admin, "view", "view-g", "[\"read:data:*\"]");
-        robot.interact(vm::refresh);
+        List<TestBroker.Agent> two = registerAndSelect(robot, "view-f", "view-g");
+        TestBroker.Agent f = two.get(0);
+        TestBroker.Agent g = two.get(1);
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
-        selectOnly(robot, table, f.agentId(), g.agentId());
         List<AgentRow> before = List.copyOf(vm.rows());
         broker.clock.advance(java.time.Duration.ofSeconds(1));
         broker.registerAgent(admin, "view", "view-h", "[\"read:data:*\"]");   // newest first: every row moves down
@@ -256,6 +253,16 @@ class ConsoleViewTest {
     /** Whether {@code node} and every parent it has are visible. */
     private static boolean shown(javafx.scene.Node node) {
         return node == null || node.isVisible() && shown(node.getParent());
+    }
+
+    /** Registers an agent for each task, shows the new page and selects exactly those agents' rows. */
+    private List<TestBroker.Agent> registerAndSelect(FxRobot robot, String... tasks) {
+        List<TestBroker.Agent> agents = java.util.Arrays.stream(tasks)
+                .map(task -> broker.registerAgent(admin, "view", task, "[\"read:data:*\"]")).toList();
+        robot.interact(vm::refresh);
+        selectOnly(robot, robot.lookup("#agents-table").queryTableView(),
+                agents.stream().map(TestBroker.Agent::agentId).toArray(String[]::new));
+        return agents;
     }
 
     /** Selects exactly the rows of {@code agentIds}, as an operator's Ctrl+clicks would. */
