@@ -289,7 +289,7 @@ public final class Main {
                             limiter("register", settings.registerLimit(), settings, journal, meters)),
                     new TokenEndpoint(verifier, tokens, bearer, proofs),
                     new DelegationEndpoint(delegations, bearer),
-                    new TokenExchangeEndpoint(delegations, verifier, proofs, bearer),
+                    new TokenExchangeEndpoint(delegations, verifier, bearer),
                     new RevocationEndpoint(revoker, bearer),
                     new OAuthEndpoint(verifier, proofs, revoker, apps, bearer, credentials, settings.issuer()),
                     new KeyEndpoint(keyRing, keys, bearer),

@@ -30,10 +30,6 @@ final class DpopProofs {
     }
 
     /** A proof whose header carries {@code named}'s public key, signed with {@code signer}'s private key. */
-    static String proof(KeyPair signer, KeyPair named, String method, String url, String token, Instant iat) {
-        return proof(signer, named, method, url, token, iat, UUID.randomUUID().toString());
-    }
-
     static String proof(KeyPair signer, KeyPair named, String method, String url, String token, Instant iat, String jti) {
         OctetKeyPair jwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw(named))).build();
         String header = Json.createObjectBuilder().add("typ", "dpop+jwt").add("alg", "EdDSA")

@@ -9,7 +9,6 @@ import dev.mandate.server.http.Json;
 import dev.mandate.server.http.Problems;
 import dev.mandate.server.scope.Scopes;
 import dev.mandate.server.token.IssuedToken;
-import dev.mandate.server.token.Proofs;
 import dev.mandate.server.token.TokenVerifier;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,7 +27,7 @@ import java.util.Optional;
  * subject token comes with a DPoP proof of its key for this request, whose {@code ath} is the hash of the
  * subject token.
  */
-public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verifier, Proofs proofs, Bearer bearer) {
+public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verifier, Bearer bearer) {
 
     public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
     public static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
@@ -62,12 +61,8 @@ public record TokenExchangeEndpoint(Delegations delegations, TokenVerifier verif
             throw Refusal.badRequest("'subject_token' is invalid or expired");
         }
         TokenClaims subject = verified.get();
-        if (subject.bound()) {
-            List<String> proof = req.headers().all(io.helidon.http.HeaderNames.create("DPoP"), List::of);
-            if (proof.size() != 1 || !proofs.acceptsHere(proof.getFirst(), "POST", req.path().rawPath(), subjectToken, subject)) {
-                bearer.refused(req, "dpop_proof_refused", "jti=" + subject.jti() + " reason=subject_token without its DPoP proof", subject);
-                throw Refusal.badRequest("a bound 'subject_token' needs one DPoP proof of its key for this request");
-            }
+        if (subject.bound() && !bearer.proves(req, subjectToken, subject)) {
+            throw Refusal.badRequest("a bound 'subject_token' needs one DPoP proof of its key for this request");
         }
         if (form.has("scope") && form.field("scope").filter(s -> !s.isBlank()).isEmpty()) {
             throw Refusal.badRequest("'scope' must not be empty; leave it out for the subject token's scope");

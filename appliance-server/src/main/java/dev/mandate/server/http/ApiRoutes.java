@@ -83,7 +83,7 @@ public final class ApiRoutes {
 
     /** Whether raw URI text carries an encoded NUL ({@code %00}); a raw NUL never gets past the HTTP parser. */
     private static boolean encodesNul(String raw) {
-        return raw != null && raw.toLowerCase(java.util.Locale.ROOT).contains("%00");
+        return raw != null && raw.contains("%00");   // no letter in it: no case to fold
     }
 
     /**

@@ -84,25 +84,32 @@ public final class Bearer {
             return claims;
         }
         TokenClaims c = claims.get();
-        String refused = null;
         if (c.bound() != presented.dpop()) {
-            refused = c.bound() ? "bound token presented as a bearer token" : "unbound token presented under DPoP";
-        } else if (c.bound()) {
-            var proof = req.headers().all(DPOP, java.util.List::of);
-            if (proof.size() != 1) {
-                refused = proof.isEmpty() ? "no DPoP proof" : "several DPoP proofs";
-            } else if (!proofs.accepts(proof.getFirst(), req.prologue().method().text(), req.path().rawPath(),
-                    presented.token(), c)) {
-                refused = "DPoP proof refused";
-            }
-        }
-        if (refused != null) {
-            // A valid token without its holder's proof is likely a stolen one: said so, with the token's jti.
-            refusals.refused("dpop_proof_refused", "path=" + req.path().path() + " jti=" + c.jti() + " reason=" + refused,
-                    c, ClientAddress.of(req));
+            refuseProof(req, c, c.bound() ? "bound token presented as a bearer token" : "unbound token presented under DPoP");
             return Optional.empty();
         }
-        return claims;
+        return !c.bound() || proves(req, presented.token(), c) ? claims : Optional.empty();
+    }
+
+    /**
+     * Whether the request carries exactly one DPoP proof, for itself and {@code token}, of the key {@code claims}
+     * are bound to; a refusal is audited as {@code dpop_proof_refused} (a valid token without its holder's
+     * proof is likely a stolen one), with the token's jti. Also for a token presented in a body (token exchange).
+     */
+    public boolean proves(ServerRequest req, String token, TokenClaims claims) {
+        var proof = req.headers().all(DPOP, java.util.List::of);
+        String refused = proof.size() != 1 ? (proof.isEmpty() ? "no DPoP proof" : "several DPoP proofs")
+                : proofs.accepts(proof.getFirst(), req.prologue().method().text(), req.path().rawPath(), token, claims)
+                ? null : "DPoP proof refused";
+        if (refused != null) {
+            refuseProof(req, claims, refused);
+        }
+        return refused == null;
+    }
+
+    private void refuseProof(ServerRequest req, TokenClaims claims, String reason) {
+        refusals.refused("dpop_proof_refused", "path=" + req.path().path() + " jti=" + claims.jti() + " reason=" + reason,
+                claims, ClientAddress.of(req));
     }
 
     /** The token of the request's {@code Authorization: Bearer} header; 401 when there is none. */

@@ -24,9 +24,6 @@ import java.util.Set;
  */
 public final class Revoker {
 
-    /** A renewal chain longer than this cannot exist within token.max-lifetime's renewals; a bound on the walk. */
-    private static final int MAX_SUCCESSION = 100_000;
-
     /** What a revocation did. */
     public record Result(Revocations.Level level, String target, int count) {
     }
@@ -127,7 +124,7 @@ public final class Revoker {
         for (Map.Entry<String, Long> token : signed.entrySet()) {
             String jti = token.getKey();
             long expires = token.getValue();
-            for (int step = 0; jti != null && step < MAX_SUCCESSION; step++) {
+            while (jti != null) {   // ends: a jti seen before stops it, and there are finitely many
                 if (reachedTokens.containsKey(jti)) {
                     break;   // reached from a token before it in its succession: the rest of it was walked then
                 }

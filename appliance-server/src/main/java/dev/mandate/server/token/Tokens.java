@@ -33,6 +33,7 @@ public final class Tokens {
 
     private final Database db;
     private final TokenIssuer issuer;
+    private final Audiences audiences;
     private final Revocations revocations;
     private final LiveTokens live;
     private final Journal journal;
@@ -61,6 +62,7 @@ public final class Tokens {
         this.db = db;
         this.live = live;
         this.issuer = issuer;
+        this.audiences = new Audiences(issuer.audience());
         this.revocations = revocations;
         this.journal = journal;
         this.lifetimes = lifetimes;
@@ -72,7 +74,7 @@ public final class Tokens {
 
     /** Whom tokens are for (RFC 8707). */
     public Audiences audiences() {
-        return new Audiences(issuer.audience());
+        return audiences;
     }
 
     /**

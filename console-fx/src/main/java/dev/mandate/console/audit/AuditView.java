@@ -86,9 +86,8 @@ public final class AuditView extends BorderPane {
 
     /** Asks where, then writes the events shown: CSV, or JSON for a .json name. */
     public void export() {
-        if (!vm.loaded()) {
-            vm.export(null);   // says the events are still loading; no file is asked for
-            return;
+        if (!vm.canExport()) {
+            return;   // no file asked for: the verdict line says the events are still loading
         }
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Export the events shown");

@@ -65,15 +65,21 @@ public final class AuditViewModel {
         return pageText.getReadOnlyProperty();
     }
 
-    /** The chain check's result, or why a call failed. */
     /** What an export asked before the first page is shown says. */
     public static final String STILL_LOADING = "The events are still loading: export them once they are shown.";
 
-    /** Whether a page of events has been shown (what an export writes). */
-    public boolean loaded() {
+    /**
+     * Whether there is something to export: a page of events shown. Else the verdict line says they are still
+     * loading (an empty file would read as "no events").
+     */
+    public boolean canExport() {
+        if (shownQuery == null) {
+            verdict.set(STILL_LOADING);
+        }
         return shownQuery != null;
     }
 
+    /** The chain check's result, or why a call failed. */
     public ReadOnlyStringProperty verdict() {
         return verdict.getReadOnlyProperty();
     }
@@ -138,8 +144,7 @@ public final class AuditViewModel {
      * In the background; the verdict line says how many were written, or why not.
      */
     public void export(java.nio.file.Path file) {
-        if (!loaded()) {
-            verdict.set(STILL_LOADING);   // an empty file would read as "no events"
+        if (!canExport()) {
             return;
         }
         List<Model.AuditRow> shown = List.copyOf(rows);
