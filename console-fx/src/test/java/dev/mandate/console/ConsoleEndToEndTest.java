@@ -4,7 +4,6 @@ import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.chains.TreesViewModel;
 import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
-import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.scene.Scene;
 import javafx.scene.control.TableView;
@@ -58,13 +57,19 @@ class ConsoleEndToEndTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        main = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(),
-                new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")));
-        Scene scene = new Scene(main, 1280, 720);
+        Scene scene = new Scene(new javafx.scene.layout.Pane(), 1280, 720);
         scene.getStylesheets().add(ConsoleApp.CSS);
         stage.setScene(scene);
         stage.setTitle("Mandate console");
         stage.show();
+    }
+
+    /** As the application does once connected: the view built off the FX thread, then shown and started. */
+    @org.junit.jupiter.api.BeforeEach
+    void open() throws Exception {
+        main = WaitForAsyncUtils.asyncFx(() -> MainView.open(stage, Fixture.client(broker), Clock.systemUTC(),
+                        new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")), MainView.OVERVIEW))
+                .get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
     }
 
     @Stop

@@ -45,13 +45,14 @@ public final class ConsoleScreenshots {
             started.get(30, TimeUnit.SECONDS);
             Appearance appearance = new Appearance(dir.resolve("console.properties"));
             MainView main = fx(() -> {
-                MainView m = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(), appearance);
+                MainView m = new MainView(Fixture.client(broker), Tasks.javafx(), Clock.systemUTC(), appearance, MainView.OVERVIEW);
                 Stage stage = new Stage();
                 Scene scene = new Scene(m, 1360, 820);
                 scene.getStylesheets().add(ConsoleApp.CSS);
                 stage.setScene(scene);
                 stage.setTitle("Mandate — " + broker.url());
                 stage.show();
+                m.start();
                 return m;
             });
             pause(4_000);   // the first loads, the event stream, an overview sample

@@ -12,6 +12,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -64,16 +65,36 @@ public final class Appearance {
         theme.set(theme.get().other());
     }
 
-    /** Applies the theme to the application now and whenever it changes; {@code root} carries its style class. */
+    /**
+     * Gives {@code root} the theme's style class, for a view built off the FX thread before it is shown; the
+     * view then {@link #follow}s the theme once the FX thread has it, without being styled again.
+     */
+    public void dress(Parent root) {
+        styleClass(root, theme.get());
+    }
+
+    /** Applies the theme to the application now and whenever it changes; {@code root} carries its style class. FX thread. */
     public void follow(Parent root) {
         apply(root, theme.get());
         theme.addListener((o, was, now) -> apply(root, now));
     }
 
     private static void apply(Parent root, Theme t) {
-        Application.setUserAgentStylesheet(t.stylesheet());
-        root.getStyleClass().removeAll("light", "dark");
-        root.getStyleClass().add(t.name().toLowerCase(java.util.Locale.ROOT));
+        if (!t.stylesheet().equals(Application.getUserAgentStylesheet())) {
+            Application.setUserAgentStylesheet(t.stylesheet());
+        }
+        styleClass(root, t);
+    }
+
+    /** Only a change of class restyles the tree, so a root that has the theme's class already is left alone. */
+    private static void styleClass(Parent root, Theme t) {
+        String wanted = t.name().toLowerCase(java.util.Locale.ROOT);
+        List<String> others = java.util.Arrays.stream(Theme.values()).filter(o -> o != t)
+                .map(o -> o.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        root.getStyleClass().removeAll(others);
+        if (!root.getStyleClass().contains(wanted)) {
+            root.getStyleClass().add(wanted);
+        }
     }
 
     private static Theme load(Path file) {

@@ -1,5 +1,6 @@
 package dev.mandate.console.ui;
 
+import dev.mandate.console.fx.Handover;
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.activity.ActivityViewModel;
@@ -11,6 +12,7 @@ import dev.mandate.console.audit.AuditView;
 import dev.mandate.console.audit.AuditViewModel;
 import dev.mandate.console.chains.ChainsView;
 import dev.mandate.console.chains.TreesViewModel;
+import dev.mandate.console.client.BrokerApi;
 import dev.mandate.console.client.BrokerClient;
 import dev.mandate.console.client.EventFeed;
 import dev.mandate.console.keys.KeysView;
@@ -33,31 +35,55 @@ import java.util.List;
 /** Tabs and status bar of a connected console. */
 public final class MainView extends BorderPane implements AutoCloseable {
 
+    /** The tabs, by index: the one a view opens on. */
+    public static final int OVERVIEW = 0;
+    public static final int AGENTS = 1;
+    private static final int CHAINS = 2;
+
+    private final BrokerApi client;
+    private final Appearance appearance;
     private final AgentsViewModel agents;
-    private final EventFeed feed;
+    private final ActivityViewModel activity;
+    private final KeysViewModel keysVm;
+    private final StatusViewModel statusVm;
+    private final OverviewViewModel overview;
+    private final TabPane tabs;
+    /** Each tab's content, built when first shown (or first asked for by a command). */
+    private final java.util.Map<Tab, Lazy<? extends javafx.scene.Node>> contents = new java.util.LinkedHashMap<>();
+    private final Lazy<AgentsView> agentsView;
+    private final Lazy<KeysView> keys;
+    private final Runnable onOverviewShown;
+    private final Runnable onChainsShown;
     private final Timeline ticker;
     private final Timeline healthPoll;
-    private final OverviewViewModel overview;
     private final Commands commands = new Commands();
+    private EventFeed feed;
 
-    public MainView(BrokerClient client, Tasks tasks, Clock clock, Appearance appearance) {
+    /**
+     * Builds the view open on tab {@code firstTab} and asks the broker for its first answers. It may be built on
+     * any thread while it is in no shown window; {@link #start} it on the FX thread once it is. With a
+     * {@link dev.mandate.console.fx.Handover}, answers that arrive meanwhile wait for the FX thread.
+     */
+    public MainView(BrokerApi client, Tasks tasks, Clock clock, Appearance appearance, int firstTab) {
+        this.client = client;
+        this.appearance = appearance;
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
-        ActivityViewModel activity = new ActivityViewModel(tasks);
+        activity = new ActivityViewModel(tasks);
         TreesViewModel trees = new TreesViewModel(agents, client, tasks);
-        KeysViewModel keysVm = new KeysViewModel(client, tasks);
+        keysVm = new KeysViewModel(client, tasks);
         AuditViewModel auditVm = new AuditViewModel(client, tasks);
         AppsViewModel apps = new AppsViewModel(client, tasks);
-        StatusViewModel statusVm = new StatusViewModel(client, tasks);
+        statusVm = new StatusViewModel(client, tasks);
         overview = new OverviewViewModel(client, tasks);
         // Each tab's controls are built when it is first shown: the first show styles and lays out one tab, not seven.
         Lazy<OverviewView> overviewView = new Lazy<>(() -> new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
-        Lazy<AgentsView> agentsView = new Lazy<>(() -> new AgentsView(agents,
+        agentsView = new Lazy<>(() -> new AgentsView(agents,
                 new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
         Lazy<ChainsView> chains = new Lazy<>(() -> new ChainsView(trees));
         // The keys, the audit trail and the apps are first asked for when their tab is: at first show the broker
         // answers the agents page and the status bar's counts, nothing else (the key list walks every token).
-        Lazy<KeysView> keys = new Lazy<>(() -> {
+        keys = new Lazy<>(() -> {
             keysVm.refresh();
             return new KeysView(keysVm);
         });
@@ -72,21 +98,16 @@ public final class MainView extends BorderPane implements AutoCloseable {
         Tab overviewTab = tab("Overview", overviewView);
         Tab agentsTab = tab("Agents", agentsView);
         Tab chainsTab = tab("Delegation trees", chains);
+        Tab activityTab = tab("Activity", new Lazy<>(() -> new ActivityView(activity)));
         Tab auditTab = tab("Audit", audit);
         Tab keysTab = tab("Keys", keys);
         Tab appsTab = tab("Apps", appsView);
-        TabPane tabs = new TabPane(overviewTab, agentsTab, chainsTab,
-                tab("Activity", new Lazy<>(() -> new ActivityView(activity))), auditTab, keysTab, appsTab);
+        tabs = new TabPane(overviewTab, agentsTab, chainsTab, activityTab, auditTab, keysTab, appsTab);
         tabs.setId("tabs");
-        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
-            if (tab == chainsTab) {
-                javafx.application.Platform.runLater(() -> chains.get().shown());   // after the tab's region is visible
-            }
-            if (tab == overviewTab) {
-                javafx.application.Platform.runLater(() -> overviewView.get().shown());
-                overview.refresh();
-            }
-        });
+        tabs.getSelectionModel().select(firstTab);
+        contents.get(tabs.getSelectionModel().getSelectedItem()).get();
+        onOverviewShown = () -> overviewView.get().shown();
+        onChainsShown = () -> chains.get().shown();
         Label broker = new Label();
         broker.textProperty().bind(statusVm.health());
         Label hsm = new Label();
@@ -110,7 +131,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         HBox status = new HBox(24, broker, hsm, connection, nodes, counts, gap, theme);
         status.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         status.getStyleClass().add("status-bar");
-        appearance.follow(this);
+        appearance.dress(this);
         setCenter(tabs);
         setBottom(status);
 
@@ -176,7 +197,6 @@ public final class MainView extends BorderPane implements AutoCloseable {
         agents.nowProperty().set(clock.instant());
         ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
-        ticker.play();
         int[] polls = {0};
         healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
             statusVm.refresh();
@@ -185,18 +205,152 @@ public final class MainView extends BorderPane implements AutoCloseable {
             }
         }));
         healthPoll.setCycleCount(Timeline.INDEFINITE);
-        healthPoll.play();
 
         agents.refresh();
         statusVm.refresh();
         overview.refresh();
-        feed = new EventFeed(client, 0, e -> {
-            agents.onEvent(e);
-            activity.offer(e);
-            if (e.type().startsWith("key_") && keys.built()) {
-                keysVm.refresh();   // else the tab asks when first shown (the feed replays the last day's events)
+    }
+
+    /**
+     * Starts what runs while the view is shown: the countdowns, the health poll, the event stream, the theme,
+     * each tab built when first selected. On the FX thread, once the view is in a shown window.
+     */
+    public void start() {
+        appearance.follow(this);
+        contents.forEach((t, content) -> t.selectedProperty().addListener((o, was, selected) -> {
+            // Built once the selection has settled: a tab selected and left within one event is never built.
+            if (selected) {
+                javafx.application.Platform.runLater(() -> {
+                    if (t.isSelected()) {
+                        content.get();
+                    }
+                });
             }
-        }, statusVm::connection, java.time.Duration.ofSeconds(1));
+        }));
+        // The TabPane selects the tab (whose listener above queues its build) before this listener hears of it, so
+        // the hooks below run after the build. (On the selected index, they ran first: the trees were never asked for.)
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
+            int index = tabs.getTabs().indexOf(tab);
+            shown(index);
+            if (index == OVERVIEW) {
+                overview.refresh();
+            }
+        });
+        shown(tabs.getSelectionModel().getSelectedIndex());   // the overview asked the broker as it was built
+        ticker.play();
+        healthPoll.play();
+        if (client instanceof BrokerClient broker) {     // a broker over HTTP: its events stream in
+            feed = new EventFeed(broker, 0, e -> {
+                agents.onEvent(e);
+                activity.offer(e);
+                if (e.type().startsWith("key_") && keys.built()) {
+                    keysVm.refresh();   // else the tab asks when first shown (the feed replays the last day's events)
+                }
+            }, statusVm::connection, java.time.Duration.ofSeconds(1));
+        }
+    }
+
+    /** Tab {@code index} is on screen: the overview redraws what changed meanwhile, the trees ask for the page's. */
+    private void shown(int index) {
+        if (index == OVERVIEW) {
+            javafx.application.Platform.runLater(onOverviewShown);
+        } else if (index == CHAINS) {
+            javafx.application.Platform.runLater(onChainsShown);   // after the tab's region is visible
+        }
+    }
+
+    /**
+     * Opens a view on tab {@code firstTab} in {@code stage}, in place of what it shows.
+     *
+     * <p>The view is built on a thread of its own, in a scene of its own at the stage's size, and styled and laid
+     * out there with the broker's first answers in it (see {@link #prepare}). The FX thread then puts that scene
+     * on the stage and starts the view. JavaFX restyles a scene put on a showing window, but from its style
+     * caches, which this build (and the {@link #rehearse rehearsal} before it) filled: tens of milliseconds on
+     * the FX thread, where building there took several hundred. Call on the FX thread; completes there, or with
+     * what went wrong.
+     */
+    public static java.util.concurrent.CompletableFuture<MainView> open(javafx.stage.Stage stage, BrokerClient client,
+                                                                       Clock clock, Appearance appearance, int firstTab) {
+        double width = stage.getScene().getWidth();
+        double height = stage.getScene().getHeight();
+        List<String> stylesheets = List.copyOf(stage.getScene().getStylesheets());
+        java.util.concurrent.CompletableFuture<MainView> opened = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().name("console-build").daemon(true).start(() -> {
+            try {
+                Rehearsal.awaitDone();
+                Handover tasks = new Handover(Tasks.javafx());
+                MainView view = new MainView(client, tasks, clock, appearance, firstTab);
+                javafx.scene.Scene scene = prepare(view, tasks, width, height, stylesheets);
+                javafx.application.Platform.runLater(() -> {
+                    try {
+                        stage.setScene(scene);
+                        tasks.handOver();
+                        view.start();
+                        opened.complete(view);
+                    } catch (RuntimeException | Error e) {
+                        opened.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                opened.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                opened.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            }
+        });
+        return opened;
+    }
+
+    /**
+     * Builds a main view like the one {@link #open} builds, off the FX thread and never shown, while the
+     * operator types the secret in {@code scene}: see {@link Rehearsal}. FX thread. Completes when it is done,
+     * or with what went wrong (which costs only time: {@link #open} works without it).
+     */
+    public static java.util.concurrent.CompletableFuture<Void> rehearse(javafx.scene.Scene scene, Appearance appearance) {
+        return Rehearsal.start(scene, appearance);
+    }
+
+    /**
+     * Puts {@code view} in a scene of its own and styles and lays it out there, on the thread that built it. The
+     * broker's first answers, which wait for up to {@link #FIRST_ANSWERS}, go into it there too, so that the
+     * first page's rows are made and styled off the FX thread; if they are slower, the agents tab gets a
+     * screenful of cells ahead, and the answers fill them on the FX thread when they come.
+     */
+    static javafx.scene.Scene prepare(MainView view, Handover tasks, double width, double height, List<String> stylesheets)
+            throws InterruptedException {
+        javafx.scene.Scene scene = new javafx.scene.Scene(view, width, height);
+        scene.getStylesheets().setAll(stylesheets);
+        view.resize(width, height);
+        view.layOut();           // the window, while the broker's first answers are on their way
+        view.fill(tasks.runWaitingUntil(view::answered, FIRST_ANSWERS));
+        return scene;
+    }
+
+    /** How long a new view waits for the broker's first answers before it shows without them. */
+    private static final java.time.Duration FIRST_ANSWERS = java.time.Duration.ofSeconds(2);
+
+    /** The broker has answered (or failed to answer) the first page of agents and the status bar's counts. */
+    private boolean answered() {
+        return (!agents.pageProperty().get().isEmpty() || !agents.messageProperty().get().isEmpty())
+                && (!overview.summary().get().isEmpty() || !overview.message().get().isEmpty());
+    }
+
+    /** Styles and lays out the view where it stands. */
+    private void layOut() {
+        applyCss();
+        layout();
+    }
+
+    /**
+     * With the broker's first answers in the view ({@code answered}), styles and lays out the first rows they
+     * made. Without them, gives the agents tab a screenful of cells ahead, for the first page to fill when it comes.
+     */
+    private void fill(boolean answered) {
+        if (answered) {
+            layOut();
+        } else if (agentsView.built()) {
+            agentsView.get().makeRowsAhead(this::layOut);
+        }
     }
 
     /** {@code action} on {@code tab}: the tab is selected first, so the operator sees what the action does. */
@@ -222,20 +376,11 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /** A tab whose content is built when it is first selected (or first asked for by a command). */
-    private static Tab tab(String title, Lazy<? extends javafx.scene.Node> content) {
+    private Tab tab(String title, Lazy<? extends javafx.scene.Node> content) {
         Tab t = new Tab(title);
         t.setClosable(false);
         content.whenBuilt(t::setContent);
-        // Built once the selection has settled: a tab selected and left within one event is never built.
-        t.selectedProperty().addListener((o, was, selected) -> {
-            if (selected) {
-                javafx.application.Platform.runLater(() -> {
-                    if (t.isSelected()) {
-                        content.get();
-                    }
-                });
-            }
-        });
+        contents.put(t, content);
         return t;
     }
 
@@ -270,6 +415,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
     public void close() {
         ticker.stop();
         healthPoll.stop();
-        feed.close();
+        if (feed != null) {
+            feed.close();
+        }
     }
 }

@@ -1,0 +1,101 @@
+package dev.mandate.console.ui;
+
+import dev.mandate.console.client.BrokerApi;
+import dev.mandate.console.client.BrokerException;
+import dev.mandate.console.client.Model;
+import dev.mandate.console.fx.Handover;
+import dev.mandate.console.fx.Tasks;
+
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A main view built, styled and laid out once, off the FX thread and never shown, while the operator types
+ * the secret. It is thrown away; what it leaves is what makes the real one quick to build: JavaFX's styles
+ * for the same nodes cached, its classes loaded and its code compiled. Its broker is a page of made-up
+ * agents in memory: nothing is sent anywhere.
+ */
+final class Rehearsal {
+
+    private static CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+
+    private Rehearsal() {
+    }
+
+    /**
+     * Starts one in the background, in a scene like {@code scene} (its size and stylesheets). FX thread.
+     * Completes when it is done, or with what went wrong.
+     */
+    static synchronized CompletableFuture<Void> start(javafx.scene.Scene scene, Appearance appearance) {
+        double width = scene.getWidth();
+        double height = scene.getHeight();
+        List<String> stylesheets = List.copyOf(scene.getStylesheets());
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        done = outcome;
+        Thread.ofPlatform().name("console-rehearsal").daemon(true).start(() -> {
+            try {
+                Handover tasks = new Handover(Tasks.javafx());
+                MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
+                MainView.prepare(view, tasks, width, height, stylesheets);
+                outcome.complete(null);
+            } catch (RuntimeException | Error e) {
+                // Nothing lost but time: the real view is built all the same, only more slowly.
+                System.getLogger(Rehearsal.class.getName()).log(System.Logger.Level.WARNING, "the console's rehearsal failed", e);
+                outcome.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                outcome.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+            }
+        });
+        return outcome;
+    }
+
+    /** Waits (a few seconds at most) for a rehearsal under way: the real view is built after it, not beside it. */
+    static void awaitDone() throws InterruptedException {
+        CompletableFuture<Void> rehearsed;
+        synchronized (Rehearsal.class) {
+            rehearsed = done;
+        }
+        try {
+            rehearsed.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // It failed, so there is nothing to wait for (it said why).
+        } catch (TimeoutException e) {
+            // Still going: the real view is built beside it, then.
+        }
+    }
+
+    /** A broker that answers a page of made-up agents, its health and a quiet overview, and nothing else. */
+    private static BrokerApi broker() {
+        Instant now = Instant.now();
+        List<Model.AgentView> agents = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String task = "rehearsal-" + i;
+            Model.TokenView token = new Model.TokenView("%032x".formatted(i), List.of("read:data:*"), now,
+                    now.plusSeconds(60L * (i % 30 + 1)), now.plusSeconds(60L * (i % 30 + 1)), "active", null, 0);
+            agents.add(new Model.AgentView("spiffe://mandate.local/agent/rehearsal/" + task + "/%016x".formatted(i),
+                    "app", "orch", task, "active", List.of(token)));
+        }
+        Model.AgentPage page = new Model.AgentPage(List.copyOf(agents), 100, 0, 100);
+        Model.Overview overview = new Model.Overview(100, Map.of("live", 100L), Map.of(), Map.of(), 0, List.of(), List.of());
+        return (BrokerApi) Proxy.newProxyInstance(BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "agents" -> page;
+                    case "overview" -> overview;
+                    case "health" -> new Model.Health("ok", "ok", true, List.of());
+                    case "base" -> URI.create("http://rehearsal.invalid");
+                    case "toString" -> "a rehearsal's broker";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new BrokerException(503, "a rehearsal asks a broker nothing");
+                });
+    }
+}
