@@ -51,6 +51,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
     /** Each tab's content, built when first shown (or first asked for by a command). */
     private final java.util.Map<Tab, Lazy<? extends javafx.scene.Node>> contents = new java.util.LinkedHashMap<>();
     private final Lazy<AgentsView> agentsView;
+    private final TreesViewModel trees;
+    private final Lazy<ChainsView> chains;
     private final Lazy<KeysView> keys;
     private final Runnable onOverviewShown;
     private final Runnable onChainsShown;
@@ -69,7 +71,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         this.appearance = appearance;
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
         activity = new ActivityViewModel(tasks);
-        TreesViewModel trees = new TreesViewModel(agents, client, tasks);
+        trees = new TreesViewModel(agents, client, tasks);
         keysVm = new KeysViewModel(client, tasks);
         AuditViewModel auditVm = new AuditViewModel(client, tasks);
         AppsViewModel apps = new AppsViewModel(client, tasks);
@@ -80,7 +82,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
         agentsView = new Lazy<>(() -> new AgentsView(agents,
                 new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
-        Lazy<ChainsView> chains = new Lazy<>(() -> new ChainsView(trees));
+        chains = new Lazy<>(() -> new ChainsView(trees));
         // The keys, the audit trail and the apps are first asked for when their tab is: at first show the broker
         // answers the agents page and the status bar's counts, nothing else (the key list walks every token).
         keys = new Lazy<>(() -> {
@@ -329,10 +331,25 @@ public final class MainView extends BorderPane implements AutoCloseable {
     /** How long a new view waits for the broker's first answers before it shows without them. */
     private static final java.time.Duration FIRST_ANSWERS = java.time.Duration.ofSeconds(2);
 
-    /** The broker has answered (or failed to answer) the first page of agents and the status bar's counts. */
+    /** The broker has answered (or failed to answer) what the tab the view opens on shows first. */
     private boolean answered() {
-        return (!agents.pageProperty().get().isEmpty() || !agents.messageProperty().get().isEmpty())
-                && (!overview.summary().get().isEmpty() || !overview.message().get().isEmpty());
+        return switch (tabs.getSelectionModel().getSelectedIndex()) {
+            case OVERVIEW -> !overview.summary().get().isEmpty() || !overview.message().get().isEmpty();
+            case AGENTS -> !agents.pageProperty().get().isEmpty() || !agents.messageProperty().get().isEmpty();
+            default -> true;
+        };
+    }
+
+    /**
+     * For a {@link Rehearsal}, off the FX thread and never shown: shows the delegation trees of the page, as an
+     * operator's first look at that tab would, and lays them out.
+     */
+    void rehearseTrees(Handover tasks) throws InterruptedException {
+        tabs.getSelectionModel().select(CHAINS);
+        chains.get().shown();
+        tasks.runWaitingUntil(() -> !trees.treesProperty().get().isEmpty() || !trees.messageProperty().get().isEmpty(),
+                FIRST_ANSWERS);
+        layOut();
     }
 
     /** Styles and lays out the view where it stands. */

@@ -45,6 +45,7 @@ final class Rehearsal {
                 Handover tasks = new Handover(Tasks.javafx());
                 MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
                 MainView.prepare(view, tasks, width, height, stylesheets);
+                view.rehearseTrees(tasks);
                 outcome.complete(null);
             } catch (RuntimeException | Error e) {
                 // Nothing lost but time: the real view is built all the same, only more slowly.
@@ -73,7 +74,15 @@ final class Rehearsal {
         }
     }
 
-    /** A broker that answers a page of made-up agents, its health and a quiet overview, and nothing else. */
+    /** A made-up delegation tree three deep under {@code holder}. */
+    private static Model.ChainNode tree(String holder, Instant now, int depth) {
+        List<Model.ChainNode> children = depth == 2 ? List.of()
+                : List.of(tree(holder + "/d" + depth + "a", now, depth + 1), tree(holder + "/d" + depth + "b", now, depth + 1));
+        return new Model.ChainNode(holder, "%032x".formatted(holder.hashCode() + depth), List.of("read:data:*"), now,
+                now.plusSeconds(600), "active", children);
+    }
+
+    /** A broker that answers a page of made-up agents and their trees, its health and a quiet overview, and nothing else. */
     private static BrokerApi broker() {
         Instant now = Instant.now();
         List<Model.AgentView> agents = new ArrayList<>();
@@ -91,6 +100,7 @@ final class Rehearsal {
                     case "agents" -> page;
                     case "overview" -> overview;
                     case "health" -> new Model.Health("ok", "ok", true, List.of());
+                    case "chains" -> ((List<?>) args[0]).stream().map(root -> tree((String) root, now, 0)).toList();
                     case "base" -> URI.create("http://rehearsal.invalid");
                     case "toString" -> "a rehearsal's broker";
                     case "hashCode" -> System.identityHashCode(proxy);
