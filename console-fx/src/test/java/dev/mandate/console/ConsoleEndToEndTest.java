@@ -2,10 +2,8 @@ package dev.mandate.console;
 
 import dev.mandate.console.agents.AgentRow;
 import dev.mandate.console.chains.TreesViewModel;
-import dev.mandate.console.ui.ConsoleApp;
 import dev.mandate.console.ui.MainView;
 import dev.mandate.server.TestBroker;
-import javafx.scene.Scene;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeCell;
 import javafx.stage.Stage;
@@ -22,7 +20,6 @@ import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -57,19 +54,13 @@ class ConsoleEndToEndTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Scene scene = new Scene(new javafx.scene.layout.Pane(), 1280, 720);
-        scene.getStylesheets().add(ConsoleApp.CSS);
-        stage.setScene(scene);
-        stage.setTitle("Mandate console");
-        stage.show();
+        Fixture.showEmpty(stage);
     }
 
     /** As the application does once connected: the view built off the FX thread, then shown and started. */
     @org.junit.jupiter.api.BeforeEach
     void open() throws Exception {
-        main = WaitForAsyncUtils.asyncFx(() -> MainView.open(stage, Fixture.client(broker), Clock.systemUTC(),
-                        new dev.mandate.console.ui.Appearance(dir.resolve("console.properties")), MainView.OVERVIEW))
-                .get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+        main = Fixture.open(stage, broker, dir.resolve("console.properties"), MainView.OVERVIEW, view -> view);
     }
 
     @Stop

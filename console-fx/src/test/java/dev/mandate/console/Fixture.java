@@ -24,6 +24,26 @@ final class Fixture {
         return new BrokerClient(URI.create(broker.url()), TestBroker.ADMIN_SECRET, Optional.empty());
     }
 
+    /** Shows {@code stage} as the connect window leaves it for the main view: a 1280×720 scene with the console's stylesheet. FX thread. */
+    static void showEmpty(javafx.stage.Stage stage) {
+        javafx.scene.Scene scene = new javafx.scene.Scene(new javafx.scene.layout.Pane(), 1280, 720);
+        scene.getStylesheets().add(dev.mandate.console.ui.ConsoleApp.CSS);
+        stage.setScene(scene);
+        stage.setTitle("Mandate console");
+        stage.show();
+    }
+
+    /**
+     * Opens the main view on {@code tab} in {@code stage} as the application does (built off the FX thread, then
+     * shown and started), with {@code atShow} run on the FX thread the moment it is shown; waits for it.
+     */
+    static <T> T open(javafx.stage.Stage stage, TestBroker broker, Path settings, int tab,
+                      java.util.function.Function<dev.mandate.console.ui.MainView, T> atShow) throws Exception {
+        return org.testfx.util.WaitForAsyncUtils.asyncFx(() -> dev.mandate.console.ui.MainView.open(stage, client(broker),
+                        java.time.Clock.systemUTC(), new dev.mandate.console.ui.Appearance(settings), tab).thenApply(atShow))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** A fixed port, so a restarted broker is found at the same address. */
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
