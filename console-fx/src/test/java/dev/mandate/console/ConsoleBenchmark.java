@@ -98,7 +98,7 @@ public final class ConsoleBenchmark {
             MainView[] main = new MainView[1];
             long shownAt = System.nanoTime();
             // As the application opens it: built, styled and laid out off the FX thread, then put on the stage.
-            Platform.runLater(() -> MainView.open(stage[0], client, Clock.systemUTC(), appearance, MainView.AGENTS).thenAccept(view -> {
+            Platform.runLater(() -> MainView.open(stage[0], client, Tasks.javafx(), Clock.systemUTC(), appearance, MainView.AGENTS).thenAccept(view -> {
                 main[0] = view;
                 if (firstShowOnly) {
                     System.out.printf("MainView built off the FX thread and shown after %d ms%n", (System.nanoTime() - shownAt) / 1_000_000);

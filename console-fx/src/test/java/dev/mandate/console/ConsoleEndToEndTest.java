@@ -251,14 +251,21 @@ class ConsoleEndToEndTest {
         robot.clickOn("Delegation trees");
         java.util.function.Supplier<java.util.Optional<TreeCell<?>>> middleCell = () -> robot.lookup(".tree-cell")
                 .queryAllAs(TreeCell.class).stream()
-                .filter(cell -> cell.getItem() instanceof TreesViewModel.Branch n && n.holder().equals(b.agentId())
-                        && !n.children().isEmpty())
+                .filter(cell -> cell.isVisible() && cell.getItem() instanceof TreesViewModel.Branch n
+                        && n.holder().equals(b.agentId()) && !n.children().isEmpty())
                 .<TreeCell<?>>map(cell -> cell).findFirst();
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> middleCell.get().isPresent());
-        robot.clickOn(middleCell.get().orElseThrow(() -> new AssertionError("the middle node is not shown")));
         javafx.scene.control.TreeView<?> tree = robot.lookup("#chains-tree").query();
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tree.getSelectionModel().getSelectedItem() != null
-                && tree.getSelectionModel().getSelectedItem().getValue() instanceof TreesViewModel.Branch n && n.holder().equals(b.agentId()));
+        java.util.function.BooleanSupplier middleSelected = () -> tree.getSelectionModel().getSelectedItem() != null
+                && tree.getSelectionModel().getSelectedItem().getValue() instanceof TreesViewModel.Branch n && n.holder().equals(b.agentId());
+        // Clicked until it is selected: the trees are rebuilt as the events of this test's registrations arrive, so a
+        // cell found a moment ago may hold another node by the time the robot clicks it.
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+            if (!middleSelected.getAsBoolean()) {
+                robot.clickOn(middleCell.get().orElseThrow(() -> new AssertionError("the middle node is not shown")));
+            }
+            return middleSelected.getAsBoolean();
+        });
         robot.clickOn("#revoke-chain");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#confirm-revoke").tryQuery().isPresent());
         assertTrue(robot.lookup(".content").queryLabeled().getText().contains("3 live tokens will die"),

@@ -82,6 +82,34 @@ class ConsoleViewTest {
     }
 
     @Test
+    void untilItsFirstPageTheEmptyTableSaysItIsLoadingOrThatLoadingFailedNeverThatThereAreNoAgents() throws Exception {
+        List<String> said = WaitForAsyncUtils.asyncFx(() -> {
+            boolean[] reachable = {false};
+            AgentsViewModel agents = new AgentsViewModel(new StubBroker() {
+                @Override
+                public dev.mandate.console.client.Model.AgentPage agents(dev.mandate.console.client.Model.AgentQuery query,
+                                                                         int offset, int limit) {
+                    if (!reachable[0]) {
+                        throw new dev.mandate.console.client.BrokerException(503, "broker unreachable");
+                    }
+                    return new dev.mandate.console.client.Model.AgentPage(List.of(), 0, offset, limit);
+                }
+            }, Tasks.inline(), Duration.ZERO);
+            AgentsView view = new AgentsView(agents);
+            javafx.scene.control.Label placeholder = (javafx.scene.control.Label)
+                    ((TableView<?>) view.lookup("#agents-table")).getPlaceholder();
+            List<String> texts = new java.util.ArrayList<>(List.of(placeholder.getText()));
+            agents.refresh();
+            texts.add(placeholder.getText());
+            reachable[0] = true;
+            agents.refresh();
+            texts.add(placeholder.getText());
+            return texts;
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("Loading agents…", "Agents could not be loaded", "No agents"), said);
+    }
+
+    @Test
     void countdownBarsChangeColourAsTheClockMoves(FxRobot robot) {
         AgentRow row = robot.lookup("#agents-table").<TableView<AgentRow>>query().getItems().get(rowIndex(robot, a.agentId()));
         var start = row.expiresAt().minusSeconds(a.expiresIn());

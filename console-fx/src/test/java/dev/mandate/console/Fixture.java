@@ -40,7 +40,7 @@ final class Fixture {
     static <T> T open(javafx.stage.Stage stage, TestBroker broker, Path settings, int tab,
                       java.util.function.Function<dev.mandate.console.ui.MainView, T> atShow) throws Exception {
         return org.testfx.util.WaitForAsyncUtils.asyncFx(() -> dev.mandate.console.ui.MainView.open(stage, client(broker),
-                        java.time.Clock.systemUTC(), new dev.mandate.console.ui.Appearance(settings), tab).thenApply(atShow))
+                        dev.mandate.console.fx.Tasks.javafx(), java.time.Clock.systemUTC(), new dev.mandate.console.ui.Appearance(settings), tab).thenApply(atShow))
                 .get(10, java.util.concurrent.TimeUnit.SECONDS).get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 

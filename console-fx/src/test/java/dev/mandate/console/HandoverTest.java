@@ -78,6 +78,49 @@ class HandoverTest {
     }
 
     @Test
+    void anAnswerLaterThanThePatienceGoesToTheFxThreadAtTheHandOver() throws Exception {
+        FxQueue fx = new FxQueue();
+        Handover tasks = new Handover(fx);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        assertFalse(tasks.runWaitingUntil(() -> !ran.isEmpty(), Duration.ofMillis(20)));
+        Thread late = Thread.ofPlatform().start(() -> tasks.fx(() -> ran.add("late page")));
+        late.join();
+        assertTrue(ran.isEmpty());
+        tasks.handOver();
+        fx.sent.forEach(Runnable::run);
+        assertEquals(List.of("late page"), ran, "nothing asked before the hand-over is lost");
+    }
+
+    @Test
+    void uiWorkTheBuilderAsksForWhileRunningAnAnswerRunsAtOnceAndAFailingAnswerDoesNotStopTheRest() throws Exception {
+        FxQueue fx = new FxQueue();
+        Handover tasks = new Handover(fx);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.currentThread().getUncaughtExceptionHandler();
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try {
+            Thread other = Thread.ofPlatform().start(() -> {
+                tasks.fx(() -> {
+                    throw new IllegalStateException("a listener failed");
+                });
+                tasks.fx(() -> {
+                    ran.add("page");
+                    tasks.fx(() -> ran.add("asked by the page"));   // a refresh the page's listeners ask for
+                    ran.add("page done");
+                });
+            });
+            other.join();
+            assertTrue(tasks.runWaitingUntil(() -> ran.contains("page done"), Duration.ofSeconds(30)));
+        } finally {
+            Thread.currentThread().setUncaughtExceptionHandler(before);
+        }
+        assertEquals(List.of("page", "asked by the page", "page done"), ran);
+        assertEquals(1, reported.size(), "the failure is reported, as the FX thread reports one");
+        assertEquals("a listener failed", reported.getFirst().getMessage());
+    }
+
+    @Test
     void onlyTheBuildersThreadMayRunTheViewsWork() throws Exception {
         Handover tasks = new Handover(new FxQueue());
         Throwable[] thrown = new Throwable[1];

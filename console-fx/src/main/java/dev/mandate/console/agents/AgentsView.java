@@ -83,8 +83,11 @@ public final class AgentsView extends BorderPane {
         table.getColumns().add(expiryColumn(vm));
         table.getColumns().add(actions(vm));
         Label empty = new Label();
+        // Until the broker's first answer: loading, or that it failed (the message says why); then "No agents" when none match.
         empty.textProperty().bind(javafx.beans.binding.Bindings.when(vm.pageProperty().isEmpty())
-                .then("Loading agents…").otherwise("No agents"));
+                .then(javafx.beans.binding.Bindings.when(vm.messageProperty().isEmpty())
+                        .then("Loading agents…").otherwise("Agents could not be loaded"))
+                .otherwise("No agents"));
         table.setPlaceholder(empty);
         // A click on a column header sorts at the broker (agent id, or time left); the others do not sort.
         table.getColumns().forEach(c -> c.setSortable(SORTS.containsKey(c.getText())));
@@ -123,20 +126,6 @@ public final class AgentsView extends BorderPane {
             split.setDividerPositions(0.65);
             setCenter(split);
         }
-    }
-
-    /**
-     * Makes the table's cells for a screenful of rows before the view is shown (off the FX thread, with
-     * {@code layOut} styling and laying out the view), then gives the table back its own rows. The cells stay,
-     * hidden, for the first page to fill.
-     */
-    public void makeRowsAhead(Runnable layOut) {
-        int screenful = (int) Math.ceil(table.getHeight() / table.getFixedCellSize()) + 1;
-        table.setItems(javafx.collections.FXCollections.observableList(
-                java.util.stream.Stream.generate(() -> new AgentRow("")).limit(Math.max(screenful, 1)).toList()));
-        layOut.run();
-        table.setItems(vm.rows());
-        layOut.run();
     }
 
     /** The columns the broker sorts by, by title. */

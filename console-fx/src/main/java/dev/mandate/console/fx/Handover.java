@@ -55,7 +55,8 @@ public final class Handover implements Tasks {
 
     /**
      * On the builder's thread, before the hand-over: runs the UI work other threads ask for, as it arrives, until
-     * {@code done} holds or {@code patience} has passed. True if {@code done} held.
+     * {@code done} holds or {@code patience} has passed. True if {@code done} held. Work that throws is reported
+     * to the thread's uncaught-exception handler, as the FX thread reports it, and the rest still runs.
      */
     public boolean runWaitingUntil(BooleanSupplier done, Duration patience) throws InterruptedException {
         if (Thread.currentThread() != builder) {
@@ -74,7 +75,12 @@ public final class Handover implements Tasks {
                 }
                 next = waiting.removeFirst();
             }
-            next.run();
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                // As on the FX thread: the failure is reported, and the next piece of work still runs.
+                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+            }
         }
         return true;
     }

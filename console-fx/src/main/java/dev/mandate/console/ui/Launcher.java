@@ -10,5 +10,6 @@ public final class Launcher {
 
     public static void main(String[] args) {
         Application.launch(ConsoleApp.class, args);
+        System.exit(ConsoleApp.status());      // 1 when it could not show the broker (it logged why)
     }
 }

@@ -229,8 +229,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 });
             }
         }));
-        // The TabPane selects the tab (whose listener above queues its build) before this listener hears of it, so
-        // the hooks below run after the build. (On the selected index, they ran first: the trees were never asked for.)
+        // The hooks run once the selection has settled (runLater); each builds its tab's content itself if the tab's
+        // own listener above has not yet.
         tabs.getSelectionModel().selectedItemProperty().addListener((o, was, tab) -> {
             int index = tabs.getTabs().indexOf(tab);
             shown(index);
@@ -266,13 +266,15 @@ public final class MainView extends BorderPane implements AutoCloseable {
      *
      * <p>The view is built on a thread of its own, in a scene of its own at the stage's size, and styled and laid
      * out there with the broker's first answers in it (see {@link #prepare}). The FX thread then puts that scene
-     * on the stage and starts the view. JavaFX restyles a scene put on a showing window, but from its style
-     * caches, which this build (and the {@link #rehearse rehearsal} before it) filled: tens of milliseconds on
-     * the FX thread, where building there took several hundred. Call on the FX thread; completes there, or with
-     * what went wrong.
+     * on the stage and starts the view. JavaFX restyles the whole tree of a scene put on a showing window, but
+     * from the style caches this build filled for the view's root, with code that the build and the
+     * {@link #rehearse rehearsal} before it compiled: tens of milliseconds on the FX thread, where building there
+     * took several hundred. {@code tasks}: where the view's work runs once it is shown. Call on the FX thread;
+     * completes there, or with what went wrong.
      */
     public static java.util.concurrent.CompletableFuture<MainView> open(javafx.stage.Stage stage, BrokerClient client,
-                                                                       Clock clock, Appearance appearance, int firstTab) {
+                                                                       Tasks tasks, Clock clock, Appearance appearance,
+                                                                       int firstTab) {
         double width = stage.getScene().getWidth();
         double height = stage.getScene().getHeight();
         List<String> stylesheets = List.copyOf(stage.getScene().getStylesheets());
@@ -280,13 +282,13 @@ public final class MainView extends BorderPane implements AutoCloseable {
         Thread.ofPlatform().name("console-build").daemon(true).start(() -> {
             try {
                 Rehearsal.awaitDone();
-                Handover tasks = new Handover(Tasks.javafx());
-                MainView view = new MainView(client, tasks, clock, appearance, firstTab);
-                javafx.scene.Scene scene = prepare(view, tasks, width, height, stylesheets);
+                Handover handover = new Handover(tasks);
+                MainView view = new MainView(client, handover, clock, appearance, firstTab);
+                javafx.scene.Scene scene = prepare(view, handover, width, height, stylesheets);
                 javafx.application.Platform.runLater(() -> {
                     try {
                         stage.setScene(scene);
-                        tasks.handOver();
+                        handover.handOver();
                         view.start();
                         opened.complete(view);
                     } catch (RuntimeException | Error e) {
@@ -315,8 +317,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
     /**
      * Puts {@code view} in a scene of its own and styles and lays it out there, on the thread that built it. The
      * broker's first answers, which wait for up to {@link #FIRST_ANSWERS}, go into it there too, so that the
-     * first page's rows are made and styled off the FX thread; if they are slower, the agents tab gets a
-     * screenful of cells ahead, and the answers fill them on the FX thread when they come.
+     * first page's rows are made and styled off the FX thread; slower ones arrive on the FX thread, as any later
+     * answer does.
      */
     static javafx.scene.Scene prepare(MainView view, Handover tasks, double width, double height, List<String> stylesheets)
             throws InterruptedException {
@@ -324,7 +326,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
         scene.getStylesheets().setAll(stylesheets);
         view.resize(width, height);
         view.layOut();           // the window, while the broker's first answers are on their way
-        view.fill(tasks.runWaitingUntil(view::answered, FIRST_ANSWERS));
+        if (tasks.runWaitingUntil(view::answered, FIRST_ANSWERS)) {
+            view.layOut();       // the rows and text they brought
+        }
         return scene;
     }
 
@@ -332,7 +336,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private static final java.time.Duration FIRST_ANSWERS = java.time.Duration.ofSeconds(2);
 
     /** The broker has answered (or failed to answer) what the tab the view opens on shows first. */
-    private boolean answered() {
+    boolean answered() {
         return switch (tabs.getSelectionModel().getSelectedIndex()) {
             case OVERVIEW -> !overview.summary().get().isEmpty() || !overview.message().get().isEmpty();
             case AGENTS -> !agents.pageProperty().get().isEmpty() || !agents.messageProperty().get().isEmpty();
@@ -342,32 +346,20 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
     /**
      * For a {@link Rehearsal}, off the FX thread and never shown: shows the delegation trees of the page, as an
-     * operator's first look at that tab would, and lays them out.
+     * operator's first look at that tab would, and lays them out. True if there were trees to show.
      */
-    void rehearseTrees(Handover tasks) throws InterruptedException {
+    boolean rehearseTrees(Handover tasks) throws InterruptedException {
         tabs.getSelectionModel().select(CHAINS);
         chains.get().shown();
-        tasks.runWaitingUntil(() -> !trees.treesProperty().get().isEmpty() || !trees.messageProperty().get().isEmpty(),
-                FIRST_ANSWERS);
+        boolean answered = tasks.runWaitingUntil(() -> !trees.treesProperty().get().isEmpty(), FIRST_ANSWERS);
         layOut();
+        return answered;
     }
 
     /** Styles and lays out the view where it stands. */
     private void layOut() {
         applyCss();
         layout();
-    }
-
-    /**
-     * With the broker's first answers in the view ({@code answered}), styles and lays out the first rows they
-     * made. Without them, gives the agents tab a screenful of cells ahead, for the first page to fill when it comes.
-     */
-    private void fill(boolean answered) {
-        if (answered) {
-            layOut();
-        } else if (agentsView.built()) {
-            agentsView.get().makeRowsAhead(this::layOut);
-        }
     }
 
     /** {@code action} on {@code tab}: the tab is selected first, so the operator sees what the action does. */

@@ -19,9 +19,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A main view built, styled and laid out once, off the FX thread and never shown, while the operator types
- * the secret. It is thrown away; what it leaves is what makes the real one quick to build: JavaFX's styles
- * for the same nodes cached, its classes loaded and its code compiled. Its broker is a page of made-up
- * agents in memory: nothing is sent anywhere.
+ * the secret. It is thrown away; what it leaves is what makes the real one quick to build: the classes
+ * loaded and initialised, the stylesheets parsed, and JavaFX's and the console's code for building, styling
+ * and laying out a page of agents and their trees compiled (JavaFX keeps its style caches per scene root,
+ * so those are the real view's own). Its broker is a page of made-up agents in memory: nothing is sent
+ * anywhere.
  */
 final class Rehearsal {
 
@@ -45,7 +47,9 @@ final class Rehearsal {
                 Handover tasks = new Handover(Tasks.javafx());
                 MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
                 MainView.prepare(view, tasks, width, height, stylesheets);
-                view.rehearseTrees(tasks);
+                if (!view.answered() || !view.rehearseTrees(tasks)) {
+                    throw new IllegalStateException("the rehearsal's own made-up page and trees did not reach its view");
+                }
                 outcome.complete(null);
             } catch (RuntimeException | Error e) {
                 // Nothing lost but time: the real view is built all the same, only more slowly.
