@@ -64,7 +64,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
     /**
      * Builds the view open on tab {@code firstTab} and asks the broker for its first answers. It may be built on
      * any thread while it is in no shown window; {@link #start} it on the FX thread once it is. With a
-     * {@link dev.mandate.console.fx.Handover}, answers that arrive meanwhile wait for the FX thread.
+     * {@link Handover}, answers that arrive meanwhile wait for the building thread or the FX thread to run them.
      */
     public MainView(BrokerApi client, Tasks tasks, Clock clock, Appearance appearance, int firstTab) {
         this.client = client;
