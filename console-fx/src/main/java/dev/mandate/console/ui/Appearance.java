@@ -12,7 +12,6 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -89,9 +88,7 @@ public final class Appearance {
     /** Only a change of class restyles the tree, so a root that has the theme's class already is left alone. */
     private static void styleClass(Parent root, Theme t) {
         String wanted = t.name().toLowerCase(java.util.Locale.ROOT);
-        List<String> others = java.util.Arrays.stream(Theme.values()).filter(o -> o != t)
-                .map(o -> o.name().toLowerCase(java.util.Locale.ROOT)).toList();
-        root.getStyleClass().removeAll(others);
+        root.getStyleClass().remove(t.other().name().toLowerCase(java.util.Locale.ROOT));
         if (!root.getStyleClass().contains(wanted)) {
             root.getStyleClass().add(wanted);
         }

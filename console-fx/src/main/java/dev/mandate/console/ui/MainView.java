@@ -50,12 +50,11 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final TabPane tabs;
     /** Each tab's content, built when first shown (or first asked for by a command). */
     private final java.util.Map<Tab, Lazy<? extends javafx.scene.Node>> contents = new java.util.LinkedHashMap<>();
+    private final Lazy<OverviewView> overviewView;
     private final Lazy<AgentsView> agentsView;
     private final TreesViewModel trees;
     private final Lazy<ChainsView> chains;
     private final Lazy<KeysView> keys;
-    private final Runnable onOverviewShown;
-    private final Runnable onChainsShown;
     private final Timeline ticker;
     private final Timeline healthPoll;
     private final Commands commands = new Commands();
@@ -78,7 +77,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         statusVm = new StatusViewModel(client, tasks);
         overview = new OverviewViewModel(client, tasks);
         // Each tab's controls are built when it is first shown: the first show styles and lays out one tab, not seven.
-        Lazy<OverviewView> overviewView = new Lazy<>(() -> new OverviewView(overview,
+        overviewView = new Lazy<>(() -> new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
         agentsView = new Lazy<>(() -> new AgentsView(agents,
                 new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
@@ -108,8 +107,6 @@ public final class MainView extends BorderPane implements AutoCloseable {
         tabs.setId("tabs");
         tabs.getSelectionModel().select(firstTab);
         contents.get(tabs.getSelectionModel().getSelectedItem()).get();
-        onOverviewShown = () -> overviewView.get().shown();
-        onChainsShown = () -> chains.get().shown();
         Label broker = new Label();
         broker.textProperty().bind(statusVm.health());
         Label hsm = new Label();
@@ -255,9 +252,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
     /** Tab {@code index} is on screen: the overview redraws what changed meanwhile, the trees ask for the page's. */
     private void shown(int index) {
         if (index == OVERVIEW) {
-            javafx.application.Platform.runLater(onOverviewShown);
+            javafx.application.Platform.runLater(() -> overviewView.get().shown());
         } else if (index == CHAINS) {
-            javafx.application.Platform.runLater(onChainsShown);   // after the tab's region is visible
+            javafx.application.Platform.runLater(() -> chains.get().shown());   // after the tab's region is visible
         }
     }
 
@@ -284,7 +281,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 Rehearsal.awaitDone();
                 Handover handover = new Handover(tasks);
                 MainView view = new MainView(client, handover, clock, appearance, firstTab);
-                javafx.scene.Scene scene = prepare(view, handover, width, height, stylesheets);
+                javafx.scene.Scene scene = view.prepare(handover, width, height, stylesheets);
                 javafx.application.Platform.runLater(() -> {
                     try {
                         stage.setScene(scene);
@@ -315,19 +312,18 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /**
-     * Puts {@code view} in a scene of its own and styles and lays it out there, on the thread that built it. The
+     * Puts this view in a scene of its own and styles and lays it out there, on the thread that built it. The
      * broker's first answers, which wait for up to {@link #FIRST_ANSWERS}, go into it there too, so that the
      * first page's rows are made and styled off the FX thread; slower ones arrive on the FX thread, as any later
      * answer does.
      */
-    static javafx.scene.Scene prepare(MainView view, Handover tasks, double width, double height, List<String> stylesheets)
+    javafx.scene.Scene prepare(Handover tasks, double width, double height, List<String> stylesheets)
             throws InterruptedException {
-        javafx.scene.Scene scene = new javafx.scene.Scene(view, width, height);
+        javafx.scene.Scene scene = new javafx.scene.Scene(this, width, height);
         scene.getStylesheets().setAll(stylesheets);
-        view.resize(width, height);
-        view.layOut();           // the window, while the broker's first answers are on their way
-        if (tasks.runWaitingUntil(view::answered, FIRST_ANSWERS)) {
-            view.layOut();       // the rows and text they brought
+        layOut();           // the window, while the broker's first answers are on their way
+        if (tasks.runWaitingUntil(this::answered, FIRST_ANSWERS)) {
+            layOut();       // the rows and text they brought
         }
         return scene;
     }

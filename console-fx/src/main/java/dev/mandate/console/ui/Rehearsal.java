@@ -46,7 +46,7 @@ final class Rehearsal {
             try {
                 Handover tasks = new Handover(Tasks.javafx());
                 MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
-                MainView.prepare(view, tasks, width, height, stylesheets);
+                view.prepare(tasks, width, height, stylesheets);
                 if (!view.answered() || !view.rehearseTrees(tasks)) {
                     throw new IllegalStateException("the rehearsal's own made-up page and trees did not reach its view");
                 }
