@@ -59,6 +59,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
     private final Timeline healthPoll;
     private final Commands commands = new Commands();
     private EventFeed feed;
+    private boolean live;
+    private boolean closed;
 
     /**
      * Builds the view open on tab {@code firstTab} and asks the broker for its first answers. It may be built on
@@ -211,10 +213,16 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /**
-     * Starts what runs while the view is shown: the countdowns, the health poll, the event stream, the theme,
-     * each tab built when first selected. On the FX thread, once the view is in a shown window.
+     * Starts what runs while the view is shown: {@link #listen} and {@link #goLive}, at once. On the FX thread,
+     * once the view is in a shown window.
      */
     public void start() {
+        listen();
+        goLive();
+    }
+
+    /** Follows the theme and the operator's choice of tab (each tab built when first selected). FX thread. */
+    private void listen() {
         appearance.follow(this);
         contents.forEach((t, content) -> t.selectedProperty().addListener((o, was, selected) -> {
             // Built once the selection has settled: a tab selected and left within one event is never built.
@@ -236,6 +244,17 @@ public final class MainView extends BorderPane implements AutoCloseable {
             }
         });
         shown(tabs.getSelectionModel().getSelectedIndex());   // the overview asked the broker as it was built
+    }
+
+    /**
+     * Starts what changes the view by itself: the countdowns, the health poll and the event stream. FX thread;
+     * nothing once the view is {@link #close closed}.
+     */
+    private void goLive() {
+        if (closed) {
+            return;
+        }
+        live = true;
         ticker.play();
         healthPoll.play();
         if (client instanceof BrokerClient broker) {     // a broker over HTTP: its events stream in
@@ -263,7 +282,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
      *
      * <p>The view is built on a thread of its own, in a scene of its own at the stage's size, and styled and laid
      * out there with the broker's first answers in it (see {@link #prepare}). The FX thread then puts that scene
-     * on the stage and starts the view. JavaFX restyles the whole tree of a scene put on a showing window, but
+     * on the stage; the view follows the operator at once, and what changes it by itself (answers that waited,
+     * countdowns, health poll, event stream) starts {@link #FIRST_FRAME} later. JavaFX restyles the whole tree of a scene put on a showing window, but
      * from the style caches this build filled for the view's root, with code that the build and the
      * {@link #rehearse rehearsal} before it compiled: tens of milliseconds on the FX thread, where building there
      * took several hundred. {@code tasks}: where the view's work runs once it is shown. Call on the FX thread;
@@ -285,9 +305,16 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 javafx.application.Platform.runLater(() -> {
                     try {
                         stage.setScene(scene);
-                        handover.handOver();
-                        view.start();
+                        view.listen();
                         opened.complete(view);
+                        // The first frame is painted undisturbed: on the render thread, which the FX thread waits
+                        // for at the next change on screen. What changes the view by itself starts after it.
+                        javafx.animation.PauseTransition painted = new javafx.animation.PauseTransition(FIRST_FRAME);
+                        painted.setOnFinished(e -> {
+                            handover.handOver();
+                            view.goLive();
+                        });
+                        painted.play();
                     } catch (RuntimeException | Error e) {
                         opened.completeExceptionally(e);
                     }
@@ -330,6 +357,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
     /** How long a new view waits for the broker's first answers before it shows without them. */
     private static final java.time.Duration FIRST_ANSWERS = java.time.Duration.ofSeconds(2);
+
+    /**
+     * How long the first frame is given before the answers waiting for the FX thread and the view's live parts
+     * (countdowns, health, events) may change it: painting a whole window in software took 40–100 ms here.
+     */
+    private static final Duration FIRST_FRAME = Duration.millis(200);
 
     /** The broker has answered (or failed to answer) what the tab the view opens on shows first. */
     boolean answered() {
@@ -416,8 +449,15 @@ public final class MainView extends BorderPane implements AutoCloseable {
         }
     }
 
+    /** True while the countdowns, the health poll and the event stream run. FX thread. */
+    public boolean live() {
+        return live;
+    }
+
     @Override
     public void close() {
+        closed = true;
+        live = false;
         ticker.stop();
         healthPoll.stop();
         if (feed != null) {
