@@ -10,6 +10,8 @@ import dev.mandate.console.fx.Tasks;
 import dev.mandate.server.TestBroker;
 import javafx.scene.Scene;
 import dev.mandate.console.agents.TtlBar;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -166,6 +168,8 @@ class ConsoleViewTest {
         TestBroker.Agent c = broker.registerAgent(admin, "view", "view-c", "[\"read:data:*\"]");
         robot.interact(vm::refresh);
         int index = rowIndex(robot, c.agentId());
+        TableView<AgentRow> rows = robot.lookup("#agents-table").queryTableView();
+        robot.interact(() -> rows.getSelectionModel().clearAndSelect(index));   // a selected row shows its buttons
         var buttons = robot.lookup(".revoke-agent").queryAllAs(javafx.scene.control.Button.class).stream()
                 .filter(btn -> btn.getParent().getParent() instanceof javafx.scene.control.TableCell<?, ?> cell
                         && cell.getIndex() == index).toList();
@@ -190,6 +194,33 @@ class ConsoleViewTest {
         assertEquals(0.0, table.getItems().get(rowIndex(robot, c.agentId())).remaining(java.time.Instant.now()),
                 "and its TTL bar is empty");
         assertTrue(cellText(robot, "Effective expiry", rowIndex(robot, a.agentId())).startsWith("in "), "a live row counts down");
+        robot.interact(() -> rows.getSelectionModel().clearSelection());
+    }
+
+    @Test
+    void revokeButtonsShowOnTheRowUnderTheMouseAndOnSelectedRowsOnly(FxRobot robot) {
+        broker.registerAgent(admin, "view", "view-m", "[\"read:data:*\"]");
+        broker.registerAgent(admin, "view", "view-n", "[\"read:data:*\"]");
+        robot.interact(vm::refresh);
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().clearSelection());
+        robot.moveTo("#agents-filter");
+        assertEquals(java.util.Map.of(), revokeButtonsByRow(robot), "no row hovered or selected: no buttons");
+
+        robot.moveTo(robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.getIndex() == 1).queryAs(TableRow.class));
+        assertEquals(java.util.Map.of(1, 4L), revokeButtonsByRow(robot), "the four buttons of the row under the mouse");
+
+        robot.interact(() -> table.getSelectionModel().select(0));
+        robot.moveTo("#agents-filter");
+        assertEquals(java.util.Map.of(0, 4L), revokeButtonsByRow(robot), "the selected row's, once the mouse has left the other");
+        robot.interact(() -> table.getSelectionModel().clearSelection());
+    }
+
+    /** The revoke buttons on screen, counted by the index of their row. */
+    private static java.util.Map<Integer, Long> revokeButtonsByRow(FxRobot robot) {
+        return robot.lookup(".revoke").queryAll().stream().filter(ConsoleViewTest::shown)
+                .collect(java.util.stream.Collectors.groupingBy(b -> ((TableCell<?, ?>) b.getParent().getParent()).getIndex(),
+                        java.util.stream.Collectors.counting()));
     }
 
     @Test
@@ -241,11 +272,10 @@ class ConsoleViewTest {
             window.show();
         });
         AgentsView view = shown[0];
-        // The TTL bars and revoke buttons on screen: each time one leaves the scene and comes back, JavaFX builds
-        // its styles again, which is what made each streamed page cost the FX thread tens of milliseconds.
+        // The TTL bars on screen: each time one leaves the scene and comes back, JavaFX builds its styles again,
+        // which is what made each streamed page cost the FX thread tens of milliseconds.
         List<javafx.scene.Node> controls = new java.util.ArrayList<>(robot.from(view).lookup("." + TtlBar.STYLE).queryAll());
-        controls.addAll(robot.from(view).lookup(".revoke").queryAll());
-        assertEquals(3 * 5, controls.stream().filter(ConsoleViewTest::shown).count(), "a bar and four buttons a row");
+        assertEquals(3, controls.stream().filter(ConsoleViewTest::shown).count(), "a bar a row");
         java.util.concurrent.atomic.AtomicInteger moves = new java.util.concurrent.atomic.AtomicInteger();
         controls.forEach(n -> n.sceneProperty().addListener((o, was, now) -> moves.incrementAndGet()));
         List<String> before = paged.rows().stream().map(AgentRow::agentId).toList();
@@ -253,7 +283,7 @@ class ConsoleViewTest {
         broker.registerAgent(admin, "view", "view-j", "[\"read:data:*\"]");   // newest first: every row moves down
         robot.interact(paged::refresh);
         assertEquals(before.subList(0, 2), paged.rows().stream().map(AgentRow::agentId).toList().subList(1, 3), "the page moved down one");
-        assertEquals(0, moves.get(), "bars and buttons taken out of the scene and put back");
+        assertEquals(0, moves.get(), "bars taken out of the scene and put back");
         robot.interact(() -> view.getScene().getWindow().hide());
     }
 

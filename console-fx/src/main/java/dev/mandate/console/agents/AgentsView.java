@@ -20,9 +20,11 @@ import java.util.List;
 /**
  * The agents table. Builds and binds controls; all logic is in {@link AgentsViewModel}.
  *
- * <p>A cell's controls (TTL bar, revoke buttons) are its graphic for good and hidden while the cell is empty:
- * a new page empties and refills cells, and a control taken out of the scene and put back has its styles
- * built again, which cost the FX thread tens of milliseconds for each page while registrations streamed in.
+ * <p>A cell's TTL bar is its graphic for good and hidden while the cell is empty: a new page empties and refills
+ * cells, and a control taken out of the scene and put back has its styles built again, which cost the FX thread
+ * tens of milliseconds for each page while registrations streamed in. The revoke buttons are on the row under
+ * the mouse and on the selected rows only: four on every row were a third of the table's nodes, which JavaFX
+ * styles, lays out and copies to its render thread at first show and again for each page.
  */
 public final class AgentsView extends BorderPane {
 
@@ -273,26 +275,52 @@ public final class AgentsView extends BorderPane {
         c.setPrefWidth(250);
         c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         c.setCellFactory(col -> new TableCell<>() {
-            private final HBox buttons = new HBox(4);
+            private HBox buttons;      // made when first shown
+            private final javafx.beans.InvalidationListener rowChanged = o -> showButtons();
+
             {
-                for (String level : List.of("token", "agent", "task", "chain")) {
-                    Button b = new Button(level);
-                    b.getStyleClass().addAll("revoke", "revoke-" + level);
-                    b.setOnAction(e -> {
-                        AgentRow row = getItem();
-                        if (row != null) {
-                            vm.prepare(List.of(row), level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
-                        }
-                    });
-                    buttons.getChildren().add(b);
-                }
-                setGraphic(buttons);   // for good, hidden while the cell is empty: see the class comment
+                // A cell stays in one row for its life; the row is hovered or selected, or not.
+                tableRowProperty().addListener((o, was, row) -> {
+                    if (was != null) {
+                        was.hoverProperty().removeListener(rowChanged);
+                        was.selectedProperty().removeListener(rowChanged);
+                    }
+                    if (row != null) {
+                        row.hoverProperty().addListener(rowChanged);
+                        row.selectedProperty().addListener(rowChanged);
+                    }
+                    showButtons();
+                });
             }
 
             @Override
             protected void updateItem(AgentRow row, boolean empty) {
                 super.updateItem(row, empty);
-                buttons.setVisible(!empty && row != null);
+                showButtons();
+            }
+
+            /** The buttons on a filled row under the mouse or selected, nothing elsewhere: see the class comment. */
+            private void showButtons() {
+                var row = getTableRow();
+                boolean shown = !isEmpty() && getItem() != null && row != null && (row.isHover() || row.isSelected());
+                if (shown && buttons == null) {
+                    buttons = new HBox(4);
+                    for (String level : List.of("token", "agent", "task", "chain")) {
+                        Button b = new Button(level);
+                        b.getStyleClass().addAll("revoke", "revoke-" + level);
+                        b.setOnAction(e -> {
+                            AgentRow agent = getItem();
+                            if (agent != null) {
+                                vm.prepare(List.of(agent), level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
+                            }
+                        });
+                        buttons.getChildren().add(b);
+                    }
+                }
+                javafx.scene.Node wanted = shown ? buttons : null;
+                if (getGraphic() != wanted) {
+                    setGraphic(wanted);
+                }
             }
         });
         return c;
