@@ -207,8 +207,19 @@ class ConsoleViewTest {
         robot.moveTo("#agents-filter");
         assertEquals(java.util.Map.of(), revokeButtonsByRow(robot), "no row hovered or selected: no buttons");
 
-        robot.moveTo(robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.getIndex() == 1).queryAs(TableRow.class));
+        robot.moveTo(robot.lookup(".table-row-cell").match((TableRow<?> r) -> r.isVisible() && !r.isEmpty() && r.getIndex() == 1)
+                .queryAs(TableRow.class));
         assertEquals(java.util.Map.of(1, 4L), revokeButtonsByRow(robot), "the four buttons of the row under the mouse");
+
+        // Clicked there, a button selects its row, so that its buttons stay while the mouse is on the confirmation.
+        robot.clickOn(robot.lookup(".revoke-agent").match(javafx.scene.Node::isVisible).queryButton());
+        assertTrue(robot.lookup("#confirm-revoke").tryQuery().isPresent(), "a confirmation is shown");
+        assertEquals(List.of(1), List.copyOf(table.getSelectionModel().getSelectedIndices()));
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query())
+                .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        robot.moveTo("#agents-filter");
+        assertEquals(java.util.Map.of(1, 4L), revokeButtonsByRow(robot), "the acted-on row keeps its buttons, selected");
+        robot.interact(() -> table.getSelectionModel().clearSelection());
 
         robot.interact(() -> table.getSelectionModel().select(0));
         robot.moveTo("#agents-filter");

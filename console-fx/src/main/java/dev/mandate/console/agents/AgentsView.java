@@ -277,17 +277,19 @@ public final class AgentsView extends BorderPane {
         c.setCellFactory(col -> new TableCell<>() {
             private HBox buttons;      // made when first shown
             private final javafx.beans.InvalidationListener rowChanged = o -> showButtons();
+            // Held by the cell, weakly by its row: a cell dropped by its row's skin goes, as ClockCell's listeners do.
+            private final javafx.beans.WeakInvalidationListener weakRowChanged = new javafx.beans.WeakInvalidationListener(rowChanged);
 
             {
                 // A cell stays in one row for its life; the row is hovered or selected, or not.
                 tableRowProperty().addListener((o, was, row) -> {
                     if (was != null) {
-                        was.hoverProperty().removeListener(rowChanged);
-                        was.selectedProperty().removeListener(rowChanged);
+                        was.hoverProperty().removeListener(weakRowChanged);
+                        was.selectedProperty().removeListener(weakRowChanged);
                     }
                     if (row != null) {
-                        row.hoverProperty().addListener(rowChanged);
-                        row.selectedProperty().addListener(rowChanged);
+                        row.hoverProperty().addListener(weakRowChanged);
+                        row.selectedProperty().addListener(weakRowChanged);
                     }
                     showButtons();
                 });
@@ -311,6 +313,9 @@ public final class AgentsView extends BorderPane {
                         b.setOnAction(e -> {
                             AgentRow agent = getItem();
                             if (agent != null) {
+                                // The row acted on becomes the selected one: its buttons (and the focus on this one)
+                                // stay while the confirmation is up, though the mouse leaves the row for it.
+                                getTableView().getSelectionModel().clearAndSelect(getIndex());
                                 vm.prepare(List.of(agent), level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
                             }
                         });

@@ -311,8 +311,17 @@ public final class MainView extends BorderPane implements AutoCloseable {
                         // for at the next change on screen. What changes the view by itself starts after it.
                         javafx.animation.PauseTransition painted = new javafx.animation.PauseTransition(FIRST_FRAME);
                         painted.setOnFinished(e -> {
-                            handover.handOver();
-                            view.goLive();
+                            try {
+                                try {
+                                    handover.handOver();
+                                } finally {
+                                    view.goLive();
+                                }
+                            } catch (RuntimeException | Error failure) {
+                                // Shown, but not following the broker: the status bar says so; the log says why.
+                                System.getLogger(MainView.class.getName()).log(System.Logger.Level.ERROR,
+                                        "the console's live updates did not start", failure);
+                            }
                         });
                         painted.play();
                     } catch (RuntimeException | Error e) {
