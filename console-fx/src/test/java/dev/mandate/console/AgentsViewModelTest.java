@@ -75,24 +75,6 @@ class AgentsViewModelTest {
         }
     }
 
-    /** While events stream in, the table changes once a second, with the countdowns; the operator's own asks show at once. */
-    @Test
-    void pagesAskedForByEventsWaitForTheClocksTickAndTheOperatorsDoNot() {
-        AgentsViewModel vm = vm();
-        vm.showEventPagesOnTicks();
-        var first = broker.registerAgent(admin, "vm-orch", "tick-1", "[\"read:data:*\"]");
-        vm.onEvent(new Model.LiveEvent(1, "agent_registered", Instant.now(), first.agentId(), null, null, null, null, null, null, null));
-        assertTrue(vm.rows().stream().noneMatch(r -> r.agentId().equals(first.agentId())), "its page waits for the tick");
-        Instant at = Instant.now().plusSeconds(1);
-        vm.tick(at);
-        assertTrue(vm.rows().stream().anyMatch(r -> r.agentId().equals(first.agentId())), "shown at the tick");
-        assertEquals(at, vm.nowProperty().get(), "with the countdowns");
-
-        var second = broker.registerAgent(admin, "vm-orch", "tick-2", "[\"read:data:*\"]");
-        vm.refresh();
-        assertTrue(vm.rows().stream().anyMatch(r -> r.agentId().equals(second.agentId())), "the operator's refresh shows at once");
-    }
-
     @Test
     void countdownColoursFollowTheDrivenClock() {
         String launch = broker.launchToken(admin, "[\"read:data:*\"]", "\"max_ttl\":100");

@@ -89,10 +89,6 @@ public final class AgentsViewModel {
     private long shown;
     /** The message says the last load failed. */
     private boolean loadFailed;
-    /** Pages the events ask for are shown at the clock's next {@link #tick}, not as they arrive. */
-    private boolean pagesOnTicks;
-    /** Such a page, waiting for that tick (FX thread). */
-    private Runnable atNextTick;
 
     public AgentsViewModel(BrokerApi client, Tasks tasks, Duration refreshDelay) {
         this(client, tasks, refreshDelay, 100);
@@ -126,30 +122,9 @@ public final class AgentsViewModel {
         return filter;
     }
 
-    /** The one clock every countdown binds to; the view's single timeline moves it ({@link #tick}). */
+    /** The one clock every countdown binds to; the view's single timeline moves it. */
     public ObjectProperty<Instant> nowProperty() {
         return now;
-    }
-
-    /**
-     * From now on, a page asked for because of events is shown at the clock's next {@link #tick}, together with
-     * the countdowns that tick moves, instead of whenever its answer arrives: one change to the table a second
-     * while events stream in. The FX thread waits at each change on screen for the render thread to finish the
-     * last one (a page of rows took it 20–100 ms in software), so two changes close together stalled it.
-     * An operator's own paging, sorting, filtering and refreshing are shown at once, as before.
-     */
-    public void showEventPagesOnTicks() {
-        pagesOnTicks = true;
-    }
-
-    /** The clock moves to {@code at}: the page that events asked for meanwhile is shown, and every countdown moves. FX thread. */
-    public void tick(Instant at) {
-        Runnable page = atNextTick;
-        atNextTick = null;
-        if (page != null) {
-            page.run();
-        }
-        now.set(at);
     }
 
     /** The tokens of the agents shown, as delegation trees as far as they reach within the page. */
@@ -197,15 +172,10 @@ public final class AgentsViewModel {
 
     /** Asks the broker for the page shown (in the background) and shows its answer on the FX thread. */
     public void refresh() {
-        refresh(false);
-    }
-
-    /** {@code byEvents}: asked because of events, not by the operator (see {@link #showEventPagesOnTicks}). */
-    private void refresh(boolean byEvents) {
         tasks.fx(() -> {
             Request request = request();
             long seq = ++asked;
-            tasks.background(() -> load(request, seq, byEvents));
+            tasks.background(() -> load(request, seq));
         });
     }
 
@@ -214,12 +184,12 @@ public final class AgentsViewModel {
                 offset, pageSize);
     }
 
-    private void load(Request request, long seq, boolean byEvents) {
+    private void load(Request request, long seq) {
         try {
             Model.AgentPage answer = client.agents(request.query(), request.offset(), request.limit());
             Forest f = new Forest(answer.agents());          // built off the FX thread
             List<RowData> data = answer.agents().stream().map(a -> RowData.of(a, f)).toList();
-            Runnable showAnswer = () -> {
+            tasks.fx(() -> {
                 if (!request.equals(request()) || seq < shown) {
                     return;                   // the operator moved on, or a later answer is shown already
                 }
@@ -230,13 +200,6 @@ public final class AgentsViewModel {
                     return;
                 }
                 show(data, f, answer.total());
-            };
-            tasks.fx(() -> {
-                if (byEvents && pagesOnTicks) {
-                    atNextTick = showAnswer;  // a later one replaces it: it is newer
-                } else {
-                    showAnswer.run();
-                }
             });
         } catch (BrokerException e) {
             tasks.fx(() -> {
@@ -286,7 +249,7 @@ public final class AgentsViewModel {
         if (refreshPending.compareAndSet(false, true)) {
             tasks.later(refreshDelay, () -> {
                 refreshPending.set(false);
-                refresh(true);
+                refresh();
             });
         }
     }

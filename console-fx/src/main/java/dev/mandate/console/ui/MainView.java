@@ -71,7 +71,6 @@ public final class MainView extends BorderPane implements AutoCloseable {
         this.client = client;
         this.appearance = appearance;
         agents = new AgentsViewModel(client, tasks, java.time.Duration.ofSeconds(1));
-        agents.showEventPagesOnTicks();    // with the countdowns, once a second, while events stream in
         activity = new ActivityViewModel(tasks);
         trees = new TreesViewModel(agents, client, tasks);
         keysVm = new KeysViewModel(client, tasks);
@@ -197,7 +196,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
         // One timeline drives every countdown: each visible TTL cell is bound to this one clock.
         agents.nowProperty().set(clock.instant());
-        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.tick(clock.instant())));
+        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         int[] polls = {0};
         healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
