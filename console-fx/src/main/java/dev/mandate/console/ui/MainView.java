@@ -283,10 +283,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
      * <p>The view is built on a thread of its own, in a scene of its own at the stage's size, and styled and laid
      * out there with the broker's first answers in it (see {@link #prepare}). The FX thread then puts that scene
      * on the stage; the view follows the operator at once, and what changes it by itself (answers that waited,
-     * countdowns, health poll, event stream) starts {@link #FIRST_FRAME} later. JavaFX restyles the whole tree of a scene put on a showing window, but
-     * from the style caches this build filled for the view's root, with code that the build and the
-     * {@link #rehearse rehearsal} before it compiled: tens of milliseconds on the FX thread, where building there
-     * took several hundred. {@code tasks}: where the view's work runs once it is shown. Call on the FX thread;
+     * countdowns, health poll, event stream) starts {@link #FIRST_FRAME} later. JavaFX restyles the whole tree of
+     * a scene put on a showing window, but from the style caches this build filled for the view's root, with
+     * code that the build and the {@link #rehearse rehearsal} before it compiled: tens of milliseconds on the FX
+     * thread, where building there took several hundred. {@code tasks}: where the view's work runs once it is shown. Call on the FX thread;
      * completes there, or with what went wrong.
      */
     public static java.util.concurrent.CompletableFuture<MainView> open(javafx.stage.Stage stage, BrokerClient client,
@@ -318,7 +318,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
                                     view.goLive();
                                 }
                             } catch (RuntimeException | Error failure) {
-                                // Shown, but not following the broker: the status bar says so; the log says why.
+                                // Shown, but not following the broker; the log says why.
                                 System.getLogger(MainView.class.getName()).log(System.Logger.Level.ERROR,
                                         "the console's live updates did not start", failure);
                             }
