@@ -56,6 +56,12 @@ public final class ConsoleScreenshots {
                 return m;
             });
             pause(4_000);   // the first loads, the event stream, an overview sample
+            fx(() -> {
+                // The pointer off the window: a row under it would show its revoke buttons, as an operator's would.
+                var screen = javafx.stage.Screen.getPrimary().getBounds();
+                new javafx.scene.robot.Robot().mouseMove(screen.getMaxX() - 1, screen.getMaxY() - 1);
+                return null;
+            });
             TabPane tabs = fx(() -> (TabPane) main.lookup("#tabs"));
             for (Appearance.Theme theme : Appearance.Theme.values()) {
                 fx(() -> {
