@@ -286,8 +286,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
      * countdowns, health poll, event stream) starts {@link #FIRST_FRAME} later. JavaFX restyles the whole tree of
      * a scene put on a showing window, but from the style caches this build filled for the view's root, with
      * code that the build and the {@link #rehearse rehearsal} before it compiled: tens of milliseconds on the FX
-     * thread, where building there took several hundred. {@code tasks}: where the view's work runs once it is shown. Call on the FX thread;
-     * completes there, or with what went wrong.
+     * thread, where building there took several hundred. {@code tasks}: where the view's work runs once it is
+     * shown. Call on the FX thread; completes there, or with what went wrong.
      */
     public static java.util.concurrent.CompletableFuture<MainView> open(javafx.stage.Stage stage, BrokerClient client,
                                                                        Tasks tasks, Clock clock, Appearance appearance,
@@ -312,11 +312,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
                         javafx.animation.PauseTransition painted = new javafx.animation.PauseTransition(FIRST_FRAME);
                         painted.setOnFinished(e -> {
                             try {
-                                try {
-                                    handover.handOver();
-                                } finally {
-                                    view.goLive();
-                                }
+                                handover.handOver();
+                                view.goLive();
                             } catch (RuntimeException | Error failure) {
                                 // Shown, but not following the broker; the log says why.
                                 System.getLogger(MainView.class.getName()).log(System.Logger.Level.ERROR,
