@@ -196,7 +196,9 @@ public final class ConsoleBenchmark {
 
     private static String report(String phase, Phase measured) {
         String verdict = phase + ": " + measured.worstMs() + " ms " + (measured.worstMs() < TARGET_MS ? "MET" : "NOT MET")
-                + " (" + measured.over() + " of " + measured.posts() + " probes waited " + TARGET_MS + " ms or more)";
+                + " (" + measured.over() + " of " + measured.posts() + " probes waited " + TARGET_MS + " ms or more"
+                + (measured.when().isEmpty() ? "" : ", at " + String.join(", ", measured.when().stream().limit(10).toList())
+                        + (measured.when().size() > 10 ? ", …" : "")) + ")";
         System.out.println("worst FX-thread block " + verdict);
         return verdict;
     }
@@ -328,7 +330,8 @@ public final class ConsoleBenchmark {
      */
     static final class Probe {
         private final AtomicLong worstNanos = new AtomicLong();
-        private final List<Long> latenesses = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<long[]> latenesses = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile long phaseStart = System.nanoTime();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -340,7 +343,7 @@ public final class ConsoleBenchmark {
                     Platform.runLater(() -> {
                         long late = System.nanoTime() - posted;
                         worstNanos.accumulateAndGet(late, Math::max);
-                        latenesses.add(late);
+                        latenesses.add(new long[] {posted, late});
                         ran.countDown();
                     });
                     try {
@@ -355,17 +358,20 @@ public final class ConsoleBenchmark {
 
         long worstAndReset() {
             latenesses.clear();
+            phaseStart = System.nanoTime();
             return worstNanos.getAndSet(0) / 1_000_000;
         }
 
-        /** The phase since the last reset: its worst block, how many posts waited the target or longer, of how many. */
+        /** The phase since the last reset: its worst block, the posts that waited the target or longer and when, of how many. */
         Phase phaseAndReset() {
-            List<Long> phase;
+            List<long[]> phase;
             synchronized (latenesses) {
                 phase = new ArrayList<>(latenesses);
             }
-            long over = phase.stream().filter(n -> n >= TARGET_MS * 1_000_000).count();
-            return new Phase(worstAndReset(), over, phase.size());
+            long start = phaseStart;
+            List<String> when = phase.stream().filter(p -> p[1] >= TARGET_MS * 1_000_000)
+                    .map(p -> String.format("%.2f s: %d ms", (p[0] - start) / 1e9, p[1] / 1_000_000)).toList();
+            return new Phase(worstAndReset(), when.size(), phase.size(), when);
         }
 
         void stop() {
@@ -374,7 +380,10 @@ public final class ConsoleBenchmark {
         }
     }
 
-    /** A phase's worst FX-thread block, and how many of its {@code posts} waited {@link #TARGET_MS} or longer. */
-    record Phase(long worstMs, long over, int posts) {
+    /**
+     * A phase's worst FX-thread block, how many of its {@code posts} waited {@link #TARGET_MS} or longer, and
+     * {@code when} they were posted into the phase, with how long each waited ("8.38 s: 61 ms").
+     */
+    record Phase(long worstMs, long over, int posts, List<String> when) {
     }
 }

@@ -126,6 +126,75 @@ class ConsoleViewTest {
     }
 
     @Test
+    void aTickRedrawsTheCountdownsAndLaysOutNoRowAgain(FxRobot robot) throws Exception {
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        AgentRow row = table.getItems().get(rowIndex(robot, a.agentId()));
+        robot.interact(() -> table.scrollTo(row));
+        javafx.scene.control.TableCell<?, ?> expiry = cell(robot, "Effective expiry", rowIndex(robot, a.agentId()));
+        javafx.scene.layout.Region fill = (javafx.scene.layout.Region)
+                cell(robot, "TTL", rowIndex(robot, a.agentId())).getGraphic().lookup(".ttl-fill");
+        var rows = robot.lookup(".table-row-cell").queryAllAs(TableRow.class);
+        // On the FX thread, between two pulses: the first tick's answer laid out, then what a second tick changes,
+        // and whether it asks for rows to be laid out again (every second, every row on screen: most of a tick's
+        // cost when it did).
+        List<Object> seen = WaitForAsyncUtils.asyncFx(() -> {
+            vm.nowProperty().set(row.expiresAt().minusSeconds(100));
+            table.getScene().getRoot().layout();
+            List<Object> at = new java.util.ArrayList<>(List.of(rows.stream().filter(TableRow::isNeedsLayout).count(),
+                    text(expiry), fill.getWidth()));
+            vm.nowProperty().set(row.expiresAt().minusSeconds(40));
+            at.addAll(List.of(rows.stream().filter(TableRow::isNeedsLayout).count(), text(expiry), fill.getWidth()));
+            return at;
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        robot.interact(() -> vm.nowProperty().set(java.time.Instant.now()));
+        assertTrue(rows.size() > 2, "rows on screen: " + rows.size());
+        assertEquals(List.of(0L, "in 1m 40s"), seen.subList(0, 2), "laid out, counting down");
+        assertEquals("in 0m 40s", seen.get(4), "the tick redrew the time left");
+        assertTrue((double) seen.get(5) < (double) seen.get(2), "and shortened the bar at once: " + seen);
+        assertEquals(0L, seen.get(3), "without asking for any row to be laid out again");
+    }
+
+    @Test
+    void overASecondOfTicksEachCountdownMovesOnceAtItsOwnMoment(FxRobot robot) throws Exception {
+        java.time.Instant base = java.time.Instant.now();
+        // On the FX thread, with no pulse between the ticks (so no cell changes rows): the clock set, then ten
+        // ticks; after each, what every live row's countdown on screen shows.
+        record Seen(List<AgentRow> rows, List<List<String>> texts) {
+        }
+        Seen seen = WaitForAsyncUtils.asyncFx(() -> {
+            vm.nowProperty().set(base);
+            List<javafx.scene.control.TableCell<?, ?>> cells = robot.lookup(".table-cell")
+                    .queryAllAs(javafx.scene.control.TableCell.class).stream()
+                    .filter(c -> c.getTableColumn() != null && c.getTableColumn().getText().equals("Effective expiry")
+                            && c.getItem() instanceof AgentRow row && row.state().equals("active"))
+                    .<javafx.scene.control.TableCell<?, ?>>map(c -> c).toList();
+            List<List<String>> texts = new java.util.ArrayList<>();
+            for (int k = 0; k <= 10; k++) {
+                vm.nowProperty().set(base.plus(dev.mandate.console.agents.Ticks.PERIOD.multipliedBy(k)));
+                texts.add(cells.stream().map(ConsoleViewTest::text).toList());
+            }
+            return new Seen(cells.stream().map(c -> (AgentRow) c.getItem()).toList(), texts);
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        robot.interact(() -> vm.nowProperty().set(java.time.Instant.now()));
+        assertTrue(seen.rows().size() >= 2, "live rows on screen: " + seen.rows().size());
+        for (int i = 0; i < seen.rows().size(); i++) {
+            AgentRow row = seen.rows().get(i);
+            int moment = 0;     // the tick at which this row's countdown moves
+            for (int k = 1; k <= 10; k++) {
+                var period = dev.mandate.console.agents.Ticks.PERIOD;
+                if (dev.mandate.console.agents.Ticks.due(row.agentId(), base.plus(period.multipliedBy(k - 1)), base.plus(period.multipliedBy(k)))) {
+                    moment = k;
+                }
+            }
+            assertTrue(moment > 0, "a second of ticks moves every countdown once");
+            for (int k = 0; k <= 10; k++) {
+                java.time.Instant drawnAt = base.plus(dev.mandate.console.agents.Ticks.PERIOD.multipliedBy(k < moment ? 0 : moment));
+                assertEquals(row.timeLeft(drawnAt), seen.texts().get(k).get(i), row.agentId() + " after tick " + k);
+            }
+        }
+    }
+
+    @Test
     void theFilterNarrowsTheTable(FxRobot robot) {
         robot.clickOn("#agents-filter").write("view-b");
         WaitForAsyncUtils.waitForFxEvents();
@@ -346,9 +415,19 @@ class ConsoleViewTest {
 
     /** The text a column's cell shows for row {@code index}. */
     private static String cellText(FxRobot robot, String column, int index) {
+        return text(cell(robot, column, index));
+    }
+
+    /** A column's cell for row {@code index}. */
+    private static javafx.scene.control.TableCell<?, ?> cell(FxRobot robot, String column, int index) {
         return robot.lookup(".table-cell").queryAllAs(javafx.scene.control.TableCell.class).stream()
                 .filter(cell -> cell.getIndex() == index && cell.getTableColumn() != null
                         && column.equals(cell.getTableColumn().getText()))
-                .map(javafx.scene.control.TableCell::getText).findFirst().orElseThrow(() -> new AssertionError("no cell"));
+                .findFirst().orElseThrow(() -> new AssertionError("no cell"));
+    }
+
+    /** The text {@code cell} shows: its own, or its countdown's. */
+    private static String text(javafx.scene.control.TableCell<?, ?> cell) {
+        return cell.getGraphic() instanceof dev.mandate.console.agents.Countdown countdown ? countdown.shown() : cell.getText();
     }
 }

@@ -215,9 +215,15 @@ public final class AgentsView extends BorderPane {
     /** "in 4m 52s" while the token lives; its state ("revoked", "released", "expired") once it does not. */
     private static TableColumn<AgentRow, AgentRow> expiryColumn(AgentsViewModel vm) {
         return clockColumn("Effective expiry", 110, vm, () -> new ClockCell(vm) {
+            private final Countdown countdown = new Countdown();   // not the cell's text: see Countdown
+            {
+                setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+                setGraphic(countdown);
+            }
+
             @Override
             void show(AgentRow row, Instant now) {
-                setText(row == null ? null : row.timeLeft(now));
+                countdown.show(row == null ? null : row.timeLeft(now));
             }
         });
     }
@@ -232,16 +238,21 @@ public final class AgentsView extends BorderPane {
     }
 
     /**
-     * A cell drawn from its row and the shared clock, again whenever either moves: the row's state changes in
-     * place (the table sees the same row), so the cell follows it as well as the clock. Both listeners are
-     * held by the cell and weakly by what they observe, so they go when the cell does.
+     * A cell drawn from its row and the shared clock, again whenever its row's state changes or its row's moment
+     * of a second passes ({@link Ticks}): the row's state changes in place (the table sees the same row), so the
+     * cell follows it as well as the clock. Both listeners are held by the cell and weakly by what they observe,
+     * so they go when the cell does.
      */
     private abstract static class ClockCell extends TableCell<AgentRow, AgentRow> {
         private final AgentsViewModel vm;
-        private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
+        private AgentRow watched;
+        private final ChangeListener<Instant> tick = (o, was, now) -> {
+            if (watched != null && Ticks.due(watched.agentId(), was, now)) {
+                show(watched, now);
+            }
+        };
         private final ChangeListener<String> stateChanged;
         private final WeakChangeListener<String> weakState;
-        private AgentRow watched;
 
         ClockCell(AgentsViewModel vm) {
             this.vm = vm;

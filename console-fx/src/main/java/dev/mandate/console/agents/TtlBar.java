@@ -19,14 +19,19 @@ public final class TtlBar extends Region {
     public TtlBar() {
         getStyleClass().add(STYLE);
         fill.getStyleClass().add("ttl-fill");
+        fill.setManaged(false);   // placed by the bar: a resized fill asks nothing above it to be laid out
         getChildren().add(fill);
     }
 
-    /** Shows {@code newShare} (0 to 1) of the lifetime left, at {@code level} ({@link AgentRow#TTL_LEVELS}). */
+    /**
+     * Shows {@code newShare} (0 to 1) of the lifetime left, at {@code level} ({@link AgentRow#TTL_LEVELS}). The
+     * fill is resized at once, nothing laid out: the bar keeps its size, so its row and table need no new layout
+     * (asked every second for every bar on screen, that layout was most of a countdown tick).
+     */
     public void show(double newShare, String level) {
         if (newShare != share) {
             share = newShare;
-            requestLayout();
+            placeFill();
         }
         for (String l : AgentRow.TTL_LEVELS) {
             pseudoClassStateChanged(PseudoClass.getPseudoClass(l), l.equals(level));
@@ -39,6 +44,10 @@ public final class TtlBar extends Region {
 
     @Override
     protected void layoutChildren() {
+        placeFill();
+    }
+
+    private void placeFill() {
         Insets in = getInsets();
         double width = Math.max(0, getWidth() - in.getLeft() - in.getRight());
         fill.resizeRelocate(in.getLeft(), in.getTop(), width * share, Math.max(0, getHeight() - in.getTop() - in.getBottom()));

@@ -1,5 +1,6 @@
 package dev.mandate.console.chains;
 
+import dev.mandate.console.agents.Ticks;
 import dev.mandate.console.agents.TtlBar;
 import dev.mandate.console.agents.Confirm;
 import javafx.beans.value.ChangeListener;
@@ -111,11 +112,15 @@ public final class ChainsView extends BorderPane {
         return item;
     }
 
-    /** A node's line and TTL bar, drawn again on every tick of the shared clock. */
+    /** A node's line and TTL bar, drawn again when its moment of a second passes on the shared clock ({@link Ticks}). */
     private static final class BranchCell extends TreeCell<TreesViewModel.Branch> {
         private final TreesViewModel vm;
         // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
-        private final ChangeListener<Instant> tick = (o, was, now) -> show(getItem(), now);
+        private final ChangeListener<Instant> tick = (o, was, now) -> {
+            if (!isEmpty() && getItem() != null && Ticks.due(getItem().jti(), was, now)) {
+                show(getItem(), now);
+            }
+        };
         private final TtlBar bar = new TtlBar();
 
         BranchCell(TreesViewModel vm) {

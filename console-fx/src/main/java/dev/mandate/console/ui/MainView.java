@@ -6,6 +6,7 @@ import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.activity.ActivityViewModel;
 import dev.mandate.console.agents.AgentsView;
 import dev.mandate.console.agents.AgentsViewModel;
+import dev.mandate.console.agents.Ticks;
 import dev.mandate.console.apps.AppsView;
 import dev.mandate.console.apps.AppsViewModel;
 import dev.mandate.console.audit.AuditView;
@@ -194,9 +195,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
             }
         });
 
-        // One timeline drives every countdown: each visible TTL cell is bound to this one clock.
+        // One timeline drives every countdown: each visible TTL cell follows this one clock, and moves once a
+        // second at a moment of its own (Ticks), so that each tick redraws a few rows, not all at once.
         agents.nowProperty().set(clock.instant());
-        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> agents.nowProperty().set(clock.instant())));
+        ticker = new Timeline(new KeyFrame(Duration.millis(Ticks.PERIOD.toMillis()), e -> agents.nowProperty().set(clock.instant())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         int[] polls = {0};
         healthPoll = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
