@@ -89,7 +89,10 @@ public final class ConsoleBenchmark {
                 scene.getStylesheets().add(ConsoleApp.CSS);
                 stage[0].setScene(scene);
                 stage[0].show();
-                MainView.rehearse(scene, appearance);     // as the application does, while the operator types
+                long rehearsing = System.nanoTime();
+                MainView.rehearse(scene, appearance)      // as the application does, while the operator types
+                        .whenComplete((done, failed) -> System.out.printf("the rehearsal took %d ms%s%n",
+                                (System.nanoTime() - rehearsing) / 1_000_000, failed == null ? "" : " and failed: " + failed));
             });
             observe(3, "the operator types the secret: Warmup loads the main view's classes meanwhile");
             System.out.printf("connect window shown: worst FX-thread block %d ms (start-up, not measured)%n", probe.worstAndReset());

@@ -162,7 +162,8 @@ class ConsoleViewTest {
         record Seen(List<AgentRow> rows, List<List<String>> texts) {
         }
         Seen seen = WaitForAsyncUtils.asyncFx(() -> {
-            vm.nowProperty().set(base);
+            vm.nowProperty().set(base.minusSeconds(1));
+            vm.nowProperty().set(base);       // a second later: every countdown drawn as of base
             List<javafx.scene.control.TableCell<?, ?>> cells = robot.lookup(".table-cell")
                     .queryAllAs(javafx.scene.control.TableCell.class).stream()
                     .filter(c -> c.getTableColumn() != null && c.getTableColumn().getText().equals("Effective expiry")
@@ -212,8 +213,9 @@ class ConsoleViewTest {
         assertTrue(rootA.getChildren().getFirst().getValue().toString().contains(b.agentId()));
         var cells = robot.lookup("#chains-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
                 .filter(c -> c.getItem() != null).toList();
-        assertTrue(cells.stream().allMatch(c -> c.getGraphic() instanceof TtlBar), "each node has its TTL bar");
-        assertTrue(cells.stream().anyMatch(c -> c.getText().contains("· dropped read:data:*")),
+        assertTrue(cells.stream().allMatch(c -> c.getGraphic().lookup(".ttl") instanceof TtlBar), "each node has its TTL bar");
+        assertTrue(cells.stream().anyMatch(c -> ((dev.mandate.console.agents.Countdown) c.getGraphic().lookup(".countdown"))
+                        .shown().contains("· dropped read:data:*")),
                 "the hop from A to B dropped read:data:* for read:data:x");
     }
 

@@ -23,13 +23,13 @@ public final class AgentRow {
 
     void update(String orch, String task, String scopeText, String stateText, String tokenJti, Instant issued,
                 Instant expires) {
-        orchId.set(orch);
-        taskId.set(task);
-        scope.set(scopeText);
-        state.set(stateText);
         jti = tokenJti;
         issuedAt = issued;
         expiresAt = expires;
+        orchId.set(orch);
+        taskId.set(task);
+        scope.set(scopeText);
+        state.set(stateText);      // last: a cell that redraws on the state draws it with this token's times
     }
 
     void markState(String newState) {

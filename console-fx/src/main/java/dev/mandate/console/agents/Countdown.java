@@ -1,14 +1,17 @@
 package dev.mandate.console.agents;
 
 import javafx.geometry.VPos;
+import javafx.scene.AccessibleAttribute;
+import javafx.scene.AccessibleRole;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Text;
 
 /**
- * A token's time left as text ("in 4m 52s", or why it is not live), redrawn every second without laying out
+ * A line that changes every second ("in 4m 52s", or why the token is not live), redrawn without laying out
  * anything around it. A label's new text asks its row, the table and the window to be laid out again; this
- * text is not managed by its parent, so a new one is only drawn again. Styled by {@code .countdown-text}.
+ * text is not managed by its parent, so a new one is only drawn again. It is as wide as its cell makes it
+ * and cut at its edge; styled by {@code .countdown-text}.
  */
 public final class Countdown extends Region {
 
@@ -22,10 +25,14 @@ public final class Countdown extends Region {
         text.setTextOrigin(VPos.TOP);
         text.setManaged(false);
         getChildren().add(text);
-        Rectangle clip = new Rectangle();   // a narrowed column cuts the text instead of drawing over the next one
+        // A narrowed column cuts the text instead of drawing over the next one. Only its width: a cell lower than
+        // the line (a tree's) lets it overflow above and below, as a label's text does.
+        Rectangle clip = new Rectangle();
         clip.widthProperty().bind(widthProperty());
-        clip.heightProperty().bind(heightProperty());
+        clip.yProperty().bind(heightProperty().negate());
+        clip.heightProperty().bind(heightProperty().multiply(3));
         setClip(clip);
+        setAccessibleRole(AccessibleRole.TEXT);
     }
 
     /** Shows {@code s}: drawn again if it differs from what is shown, nothing laid out. */
@@ -42,21 +49,41 @@ public final class Countdown extends Region {
 
     @Override
     protected void layoutChildren() {
-        text.relocate(snappedLeftInset(), snappedTopInset());
+        text.relocate(snappedLeftInset(), textTop());
+    }
+
+    /** Where the line's top is: centred in the height it is given. */
+    private double textTop() {
+        double inner = getHeight() - snappedTopInset() - snappedBottomInset();
+        return snapPositionY(snappedTopInset() + Math.max(0, (inner - lineHeight()) / 2));
+    }
+
+    private double lineHeight() {
+        return text.getLayoutBounds().getHeight();
     }
 
     @Override
     public double getBaselineOffset() {
-        return snappedTopInset() + text.getBaselineOffset();
+        return textTop() + text.getBaselineOffset();
     }
 
     @Override
     protected double computePrefWidth(double height) {
-        return 0;   // as wide as its column makes it
+        return snappedLeftInset() + text.getLayoutBounds().getWidth() + snappedRightInset();
+    }
+
+    @Override
+    protected double computeMinWidth(double height) {
+        return 0;
     }
 
     @Override
     protected double computePrefHeight(double width) {
-        return snappedTopInset() + text.getLayoutBounds().getHeight() + snappedBottomInset();
+        return snappedTopInset() + lineHeight() + snappedBottomInset();
+    }
+
+    @Override
+    public Object queryAccessibleAttribute(AccessibleAttribute attribute, Object... parameters) {
+        return attribute == AccessibleAttribute.TEXT ? text.getText() : super.queryAccessibleAttribute(attribute, parameters);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mandate.console.chains;
 
+import dev.mandate.console.agents.Countdown;
 import dev.mandate.console.agents.Ticks;
 import dev.mandate.console.agents.TtlBar;
 import dev.mandate.console.agents.Confirm;
@@ -112,7 +113,10 @@ public final class ChainsView extends BorderPane {
         return item;
     }
 
-    /** A node's line and TTL bar, drawn again when its moment of a second passes on the shared clock ({@link Ticks}). */
+    /**
+     * A node's TTL bar and line, drawn again when its moment of a second passes on the shared clock
+     * ({@link Ticks}); the line is a {@link Countdown}, so that a tick lays out nothing.
+     */
     private static final class BranchCell extends TreeCell<TreesViewModel.Branch> {
         private final TreesViewModel vm;
         // Held by the cell, weakly by the shared clock: the listener goes when the cell does.
@@ -122,12 +126,18 @@ public final class ChainsView extends BorderPane {
             }
         };
         private final TtlBar bar = new TtlBar();
+        private final Countdown line = new Countdown();
 
         BranchCell(TreesViewModel vm) {
             this.vm = vm;
             vm.nowProperty().addListener(new WeakChangeListener<>(tick));
             // For good, hidden while the cell is empty: a bar taken out of the scene and put back is styled again.
-            setGraphic(bar);
+            HBox graphic = new HBox(4, bar, line);
+            graphic.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            HBox.setHgrow(line, javafx.scene.layout.Priority.ALWAYS);
+            line.setMaxWidth(Double.MAX_VALUE);
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+            setGraphic(graphic);
         }
 
         @Override
@@ -139,10 +149,10 @@ public final class ChainsView extends BorderPane {
         private void show(TreesViewModel.Branch node, Instant now) {
             bar.setVisible(node != null);
             if (node == null) {
-                setText(null);
+                line.show(null);
                 return;
             }
-            setText(TreesViewModel.line(node, now));
+            line.show(TreesViewModel.line(node, now));
             bar.show(TreesViewModel.remaining(node, now), TreesViewModel.ttlLevel(node, now));
         }
     }

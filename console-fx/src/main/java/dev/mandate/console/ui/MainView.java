@@ -382,6 +382,24 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /**
+     * For a {@link Rehearsal}, off the FX thread and never shown: the agents' page replaced {@code pages} times
+     * over, each new page styled and laid out, as registrations streaming in replace it. True if every new page
+     * arrived.
+     */
+    boolean rehearsePages(Handover tasks, int pages) throws InterruptedException {
+        tabs.getSelectionModel().select(AGENTS);
+        for (int i = 0; i < pages; i++) {
+            String before = agents.pageProperty().get();
+            agents.refresh();
+            if (!tasks.runWaitingUntil(() -> !agents.pageProperty().get().equals(before), FIRST_ANSWERS)) {
+                return false;
+            }
+            layOut();
+        }
+        return true;
+    }
+
+    /**
      * For a {@link Rehearsal}, off the FX thread and never shown: shows the delegation trees of the page, as an
      * operator's first look at that tab would, and lays them out. True if there were trees to show.
      */

@@ -19,15 +19,21 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A main view built, styled and laid out once, off the FX thread and never shown, while the operator types
- * the secret. It is thrown away; what it leaves is what makes the real one quick to build: the classes
- * loaded and initialised, the stylesheets parsed, and JavaFX's and the console's code for building, styling
- * and laying out a page of agents and their trees compiled (JavaFX keeps its style caches per scene root,
- * so those are the real view's own). Its broker is a page of made-up agents in memory: nothing is sent
- * anywhere.
+ * the secret. It is thrown away; what it leaves is what makes the real one quick to build and quick to follow
+ * a stream of registrations: the classes loaded and initialised, the stylesheets parsed, and JavaFX's and the
+ * console's code for building, styling and laying out a page of agents, a new page in its place, and their
+ * trees compiled (JavaFX keeps its style caches per scene root, so those are the real view's own). Its broker
+ * is pages of made-up agents in memory: nothing is sent anywhere.
  */
 final class Rehearsal {
 
     private static CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+
+    /**
+     * How many new pages it shows, as registrations streaming in would bring them: showing a new page took
+     * 40–60 ms of the FX thread at first and under 12 ms after 20–30 pages, once compiled.
+     */
+    private static final int PAGES = 30;
 
     private Rehearsal() {
     }
@@ -47,8 +53,8 @@ final class Rehearsal {
                 Handover tasks = new Handover(Tasks.javafx());
                 MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
                 view.prepare(tasks, width, height, stylesheets);
-                if (!view.answered() || !view.rehearseTrees(tasks)) {
-                    throw new IllegalStateException("the rehearsal's own made-up page and trees did not reach its view");
+                if (!view.answered() || !view.rehearsePages(tasks, PAGES) || !view.rehearseTrees(tasks)) {
+                    throw new IllegalStateException("the rehearsal's own made-up pages and trees did not reach its view");
                 }
                 outcome.complete(null);
             } catch (RuntimeException | Error e) {
@@ -86,22 +92,30 @@ final class Rehearsal {
                 now.plusSeconds(600), "active", children);
     }
 
-    /** A broker that answers a page of made-up agents and their trees, its health and a quiet overview, and nothing else. */
-    private static BrokerApi broker() {
-        Instant now = Instant.now();
+    /** The newest 100 of {@code registered} made-up agents, newest first. */
+    private static Model.AgentPage page(int registered, Instant now) {
         List<Model.AgentView> agents = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        for (int i = registered - 1; i >= Math.max(0, registered - 100); i--) {
             String task = "rehearsal-" + i;
             Model.TokenView token = new Model.TokenView("%032x".formatted(i), List.of("read:data:*"), now,
                     now.plusSeconds(60L * (i % 30 + 1)), now.plusSeconds(60L * (i % 30 + 1)), "active", null, 0);
             agents.add(new Model.AgentView("spiffe://mandate.local/agent/rehearsal/" + task + "/%016x".formatted(i),
-                    "app", "orch", task, "active", List.of(token)));
+                    "app", "orch-" + i % 7, task, "active", List.of(token)));
         }
-        Model.AgentPage page = new Model.AgentPage(List.copyOf(agents), 100, 0, 100);
+        return new Model.AgentPage(List.copyOf(agents), registered, 0, 100);
+    }
+
+    /**
+     * A broker that answers pages of made-up agents (each page asked for has one agent more, as if registered
+     * meanwhile) and their trees, its health and a quiet overview, and nothing else.
+     */
+    private static BrokerApi broker() {
+        Instant now = Instant.now();
+        java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger(100);
         Model.Overview overview = new Model.Overview(100, Map.of("live", 100L), Map.of(), Map.of(), 0, List.of(), List.of());
         return (BrokerApi) Proxy.newProxyInstance(BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "agents" -> page;
+                    case "agents" -> page(registered.getAndIncrement(), now);
                     case "overview" -> overview;
                     case "health" -> new Model.Health("ok", "ok", true, List.of());
                     case "chains" -> ((List<?>) args[0]).stream().map(root -> tree((String) root, now, 0)).toList();
