@@ -383,12 +383,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
 
     /**
      * For a {@link Rehearsal}, off the FX thread and never shown: the agents' page replaced {@code pages} times
-     * over, each new page styled and laid out, as registrations streaming in replace it. True if every new page
-     * arrived.
+     * over (fewer once {@code enough} holds), each new page styled and laid out, as registrations streaming in
+     * replace it. True if every new page asked for arrived.
      */
-    boolean rehearsePages(Handover tasks, int pages) throws InterruptedException {
+    boolean rehearsePages(Handover tasks, int pages, java.util.function.BooleanSupplier enough) throws InterruptedException {
         tabs.getSelectionModel().select(AGENTS);
-        for (int i = 0; i < pages; i++) {
+        for (int i = 0; i < pages && !enough.getAsBoolean(); i++) {
             String before = agents.pageProperty().get();
             agents.refresh();
             if (!tasks.runWaitingUntil(() -> !agents.pageProperty().get().equals(before), FIRST_ANSWERS)) {

@@ -35,6 +35,9 @@ final class Rehearsal {
      */
     private static final int PAGES = 30;
 
+    /** Set when the real view is about to be built: the pages not yet shown are left out, the real view comes first. */
+    private static volatile boolean hurry;
+
     private Rehearsal() {
     }
 
@@ -48,12 +51,13 @@ final class Rehearsal {
         List<String> stylesheets = List.copyOf(scene.getStylesheets());
         CompletableFuture<Void> outcome = new CompletableFuture<>();
         done = outcome;
+        hurry = false;
         Thread.ofPlatform().name("console-rehearsal").daemon(true).start(() -> {
             try {
                 Handover tasks = new Handover(Tasks.javafx());
                 MainView view = new MainView(broker(), tasks, Clock.systemUTC(), appearance, MainView.AGENTS);
                 view.prepare(tasks, width, height, stylesheets);
-                if (!view.answered() || !view.rehearsePages(tasks, PAGES) || !view.rehearseTrees(tasks)) {
+                if (!view.answered() || !view.rehearsePages(tasks, PAGES, () -> hurry) || !view.rehearseTrees(tasks)) {
                     throw new IllegalStateException("the rehearsal's own made-up pages and trees did not reach its view");
                 }
                 outcome.complete(null);
@@ -69,12 +73,16 @@ final class Rehearsal {
         return outcome;
     }
 
-    /** Waits (a few seconds at most) for a rehearsal under way: the real view is built after it, not beside it. */
+    /**
+     * Waits (a few seconds at most) for a rehearsal under way, cut short: the real view is built after it, not
+     * beside it.
+     */
     static void awaitDone() throws InterruptedException {
         CompletableFuture<Void> rehearsed;
         synchronized (Rehearsal.class) {
             rehearsed = done;
         }
+        hurry = true;
         try {
             rehearsed.get(5, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
