@@ -79,7 +79,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
         AppsViewModel apps = new AppsViewModel(client, tasks);
         statusVm = new StatusViewModel(client, tasks);
         overview = new OverviewViewModel(client, tasks);
-        // Each tab's controls are built when it is first shown: the first show styles and lays out one tab, not seven.
+        // Each tab's controls are built when it is first shown (the trees' also when the view is prepared): the first
+        // show styles and lays out one tab and an empty tree, not seven tabs.
         overviewView = new Lazy<>(() -> new OverviewView(overview,
                 List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
         agentsView = new Lazy<>(() -> new AgentsView(agents,
@@ -356,6 +357,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
             throws InterruptedException {
         javafx.scene.Scene scene = new javafx.scene.Scene(this, width, height);
         scene.getStylesheets().setAll(stylesheets);
+        // The trees' tab too (an empty tree until it is shown and asks): built on the FX thread at its first
+        // showing, with its styling and layout, it blocked that thread 50 ms.
+        chains.get();
         layOut();           // the window, while the broker's first answers are on their way
         if (tasks.runWaitingUntil(this::answered, FIRST_ANSWERS)) {
             layOut();       // the rows and text they brought
