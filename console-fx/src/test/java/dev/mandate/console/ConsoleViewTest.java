@@ -214,9 +214,38 @@ class ConsoleViewTest {
         var cells = robot.lookup("#chains-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
                 .filter(c -> c.getItem() != null).toList();
         assertTrue(cells.stream().allMatch(c -> c.getGraphic().lookup(".ttl") instanceof TtlBar), "each node has its TTL bar");
-        assertTrue(cells.stream().anyMatch(c -> ((dev.mandate.console.agents.Countdown) c.getGraphic().lookup(".countdown"))
-                        .shown().contains("· dropped read:data:*")),
+        assertTrue(cells.stream().anyMatch(c -> line(c).shown().contains("· dropped read:data:*")),
                 "the hop from A to B dropped read:data:* for read:data:x");
+        assertTrue(cells.stream().allMatch(c -> line(c).shown().equals(c.queryAccessibleAttribute(javafx.scene.AccessibleAttribute.TEXT))),
+                "a screen reader reads each node's line");
+    }
+
+    @Test
+    void aTreeCellShowingAnotherNodeIsAsWideAsItsNewLine(FxRobot robot) throws Exception {
+        // Two cells whose lines differ in length (the hop to B names what it dropped); the first made to show the
+        // second's node, as scrolling or a refresh would: its preferred width (the tree's scroll width) follows.
+        List<Double> widths = WaitForAsyncUtils.asyncFx(() -> {
+            var cells = robot.lookup("#chains-tree .tree-cell").queryAllAs(javafx.scene.control.TreeCell.class).stream()
+                    .filter(c -> c.getItem() != null).sorted(java.util.Comparator.comparingInt(c -> line(c).shown().length())).toList();
+            var shorter = cells.getFirst();
+            var longer = cells.getLast();
+            int was = shorter.getIndex();
+            shorter.getTreeView().getScene().getRoot().layout();
+            double before = line(shorter).prefWidth(-1);
+            double longest = line(longer).prefWidth(-1);
+            shorter.updateIndex(longer.getIndex());
+            line(shorter).getParent().layout();     // the cell's own graphic, as its next layout does
+            List<Double> measured = List.of(before, line(shorter).prefWidth(-1), longest);
+            shorter.updateIndex(was);
+            return measured;
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(widths.get(0) < widths.get(2), "the lines differ: " + widths);
+        assertEquals(widths.get(2), widths.get(1), 0.5, "the cell measures its new line: " + widths);
+    }
+
+    /** A tree cell's line. */
+    private static dev.mandate.console.agents.Countdown line(javafx.scene.control.TreeCell<?> cell) {
+        return (dev.mandate.console.agents.Countdown) cell.getGraphic().lookup(".countdown");
     }
 
     @Test

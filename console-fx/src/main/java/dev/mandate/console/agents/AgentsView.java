@@ -222,6 +222,12 @@ public final class AgentsView extends BorderPane {
             }
 
             @Override
+            protected void updateItem(AgentRow row, boolean empty) {
+                super.updateItem(row, empty);
+                countdown.requestLayout();   // another row's text: its width (for fitting the column) is measured again
+            }
+
+            @Override
             void show(AgentRow row, Instant now) {
                 countdown.show(row == null ? null : row.timeLeft(now));
             }

@@ -35,10 +35,14 @@ public final class Countdown extends Region {
         setAccessibleRole(AccessibleRole.TEXT);
     }
 
-    /** Shows {@code s}: drawn again if it differs from what is shown, nothing laid out. */
+    /**
+     * Shows {@code s} (null: nothing): drawn again if it differs from what is shown, nothing laid out. Its
+     * preferred width follows only when it is laid out again: a cell showing another row asks for that.
+     */
     public void show(String s) {
-        if (!java.util.Objects.equals(s, text.getText())) {
-            text.setText(s);
+        String shown = s == null ? "" : s;
+        if (!shown.equals(text.getText())) {
+            text.setText(shown);
         }
     }
 
@@ -52,10 +56,10 @@ public final class Countdown extends Region {
         text.relocate(snappedLeftInset(), textTop());
     }
 
-    /** Where the line's top is: centred in the height it is given. */
+    /** Where the line's top is: centred in the height it is given (over its edges when that is lower than the line). */
     private double textTop() {
         double inner = getHeight() - snappedTopInset() - snappedBottomInset();
-        return snapPositionY(snappedTopInset() + Math.max(0, (inner - lineHeight()) / 2));
+        return snapPositionY(snappedTopInset() + (inner - lineHeight()) / 2);
     }
 
     private double lineHeight() {

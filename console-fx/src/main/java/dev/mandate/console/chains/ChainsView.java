@@ -144,6 +144,13 @@ public final class ChainsView extends BorderPane {
         protected void updateItem(TreesViewModel.Branch node, boolean empty) {
             super.updateItem(node, empty);
             show(empty ? null : node, vm.nowProperty().get());
+            line.requestLayout();      // another node's line: its width (the tree's scroll width) is measured again
+        }
+
+        /** Read as its line, which the graphic alone would not give. */
+        @Override
+        public Object queryAccessibleAttribute(javafx.scene.AccessibleAttribute attribute, Object... parameters) {
+            return attribute == javafx.scene.AccessibleAttribute.TEXT ? line.shown() : super.queryAccessibleAttribute(attribute, parameters);
         }
 
         private void show(TreesViewModel.Branch node, Instant now) {

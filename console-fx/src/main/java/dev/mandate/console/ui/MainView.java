@@ -307,6 +307,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 javafx.scene.Scene scene = view.prepare(handover, width, height, stylesheets);
                 javafx.application.Platform.runLater(() -> {
                     try {
+                        // The countdowns as of now, drawn in the first frame: the build took a second or more, and
+                        // the first tick after it would otherwise redraw every row at once (a whole-table repaint).
+                        view.agents.nowProperty().set(clock.instant());
                         stage.setScene(scene);
                         view.listen();
                         opened.complete(view);
