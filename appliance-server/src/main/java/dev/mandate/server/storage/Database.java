@@ -816,13 +816,27 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a read connection, concurrently with other reads and the writer. */
     public <T> T read(Work<T> work) {
-        try (Connection c = pooledConnection()) {
-            c.setReadOnly(true);
-            return work.run(new Tx(c));
-        } catch (SQLException e) {
-            throw new StorageException(e);
+        for (int stale = 0; ; stale++) {
+            long started = System.nanoTime();
+            try (Connection c = pooledConnection()) {
+                c.setReadOnly(true);
+                return work.run(new Tx(c));
+            } catch (SQLException | StorageException e) {
+                String state = e instanceof SQLException sql ? sql.getSQLState() : ((StorageException) e).sqlState();
+                // A connection that sat in the pool through a server restart fails at its first use, at once: a read
+                // changes nothing, so it is run again on the next one (as many as the pool holds). A failure that
+                // took its time (a server gone silent, a refused connection's timeout) is not tried again.
+                boolean staleConnection = lostConnection(state) && System.nanoTime() - started < STALE_FAILS_WITHIN
+                        && stale < pool.getMaxConnections();
+                if (!staleConnection) {
+                    throw e instanceof StorageException storage ? storage : new StorageException((SQLException) e);
+                }
+            }
         }
     }
+
+    /** How fast a connection that died in the pool fails at its first use (it fails at once, on its closed socket). */
+    private static final long STALE_FAILS_WITHIN = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     /**
      * A connection from the pool. One the driver closed while it sat there (it failed on its last use,
@@ -842,7 +856,10 @@ public final class Database implements AutoCloseable {
 
     /** A connection failure (SQLSTATE class 08) or a server that shut down or ended the session (57P0x). */
     private static boolean lostConnection(SQLException e) {
-        String state = e.getSQLState();
+        return lostConnection(e.getSQLState());
+    }
+
+    private static boolean lostConnection(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 

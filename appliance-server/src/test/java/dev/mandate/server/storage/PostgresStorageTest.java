@@ -97,6 +97,36 @@ class PostgresStorageTest {
      * memory, the frozen node writes again once it runs.
      */
     @Test
+    void afterARestartOfTheServerEveryReadSucceedsThoughThePoolHeldConnectionsFromBeforeIt() throws Exception {
+        try (TestPostgres server = TestPostgres.start(dir)) {
+            Database db = Database.openPostgres(server.url(), server.user(), "", new SimpleMeterRegistry());
+            try {
+                // Four reads at once, each holding its connection until all four have one: four connections, idle in
+                // the pool afterwards, whose server sessions the restart ends.
+                CountDownLatch holding = new CountDownLatch(4);
+                try (var readers = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                    List<CompletableFuture<Optional<String>>> reads = new ArrayList<>();
+                    for (int i = 0; i < 4; i++) {
+                        reads.add(CompletableFuture.supplyAsync(() -> db.read(tx -> {
+                            holding.countDown();
+                            await(holding);
+                            return get(tx, "a");
+                        }), readers));
+                    }
+                    reads.forEach(CompletableFuture::join);
+                }
+                server.crash();
+                server.resume();
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(Optional.empty(), db.read(tx -> get(tx, "a")), "read " + (i + 1) + " after the restart");
+                }
+            } finally {
+                db.close();
+            }
+        }
+    }
+
+    @Test
     void aWriterFrozenInsideItsBatchLosesTheClusterLockWithinTheLimit() throws Exception {
         try (TestPostgres server = TestPostgres.start(dir)) {
             CountDownLatch halted = new CountDownLatch(1);
