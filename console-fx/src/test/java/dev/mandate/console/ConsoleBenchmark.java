@@ -329,28 +329,43 @@ public final class ConsoleBenchmark {
 
     /**
      * Posts to the FX thread every 10 ms; the worst lateness of a post is the longest the thread was busy. It also
-     * keeps every lateness of the phase, for how often the thread was busy longer than the target.
+     * keeps every lateness of the phase, for how often the thread was busy longer than the target, and, for a post
+     * still waiting after {@link #SAMPLE_AT_MS}, where the FX thread was then (its stack's top frames, sampled).
      */
     static final class Probe {
+        /** When a waiting post looks at what the FX thread is doing. */
+        private static final long SAMPLE_AT_MS = 35;
         private final AtomicLong worstNanos = new AtomicLong();
-        private final List<long[]> latenesses = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Post> posts = java.util.Collections.synchronizedList(new ArrayList<>());
         private volatile long phaseStart = System.nanoTime();
+        private volatile Thread fx;
         private final Thread thread;
         private volatile boolean running = true;
+
+        /** One post: when, how late it ran, and where the FX thread was while it waited (null: not sampled). */
+        private record Post(long posted, long late, String where) {
+        }
 
         Probe() {
             thread = Thread.ofPlatform().daemon().start(() -> {
                 while (running) {
                     long posted = System.nanoTime();
                     CountDownLatch ran = new CountDownLatch(1);
+                    long[] late = new long[1];
                     Platform.runLater(() -> {
-                        long late = System.nanoTime() - posted;
-                        worstNanos.accumulateAndGet(late, Math::max);
-                        latenesses.add(new long[] {posted, late});
+                        late[0] = System.nanoTime() - posted;
+                        fx = Thread.currentThread();
                         ran.countDown();
                     });
                     try {
-                        ran.await();
+                        String where = null;
+                        Thread sampled = fx;
+                        if (!ran.await(SAMPLE_AT_MS, TimeUnit.MILLISECONDS) && sampled != null) {
+                            where = where(sampled.getStackTrace());
+                            ran.await();
+                        }
+                        worstNanos.accumulateAndGet(late[0], Math::max);
+                        posts.add(new Post(posted, late[0], where));
                         Thread.sleep(10);
                     } catch (InterruptedException e) {
                         return;
@@ -359,21 +374,37 @@ public final class ConsoleBenchmark {
             });
         }
 
+        /** The top frames of a stack, and the console's own frame nearest the top when it is not among them. */
+        private static String where(StackTraceElement[] stack) {
+            List<String> frames = new ArrayList<>();
+            for (int i = 0; i < Math.min(4, stack.length); i++) {
+                frames.add(frame(stack[i]));
+            }
+            java.util.Arrays.stream(stack).skip(4).filter(f -> f.getClassName().startsWith("dev.mandate")).findFirst()
+                    .ifPresent(f -> frames.add("… " + frame(f)));
+            return String.join(" < ", frames);
+        }
+
+        private static String frame(StackTraceElement f) {
+            return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName();
+        }
+
         long worstAndReset() {
-            latenesses.clear();
+            posts.clear();
             phaseStart = System.nanoTime();
             return worstNanos.getAndSet(0) / 1_000_000;
         }
 
         /** The phase since the last reset: its worst block, the posts that waited the target or longer and when, of how many. */
         Phase phaseAndReset() {
-            List<long[]> phase;
-            synchronized (latenesses) {
-                phase = new ArrayList<>(latenesses);
+            List<Post> phase;
+            synchronized (posts) {
+                phase = new ArrayList<>(posts);
             }
             long start = phaseStart;
-            List<String> when = phase.stream().filter(p -> p[1] >= TARGET_MS * 1_000_000)
-                    .map(p -> String.format("%.2f s: %d ms", (p[0] - start) / 1e9, p[1] / 1_000_000)).toList();
+            List<String> when = phase.stream().filter(p -> p.late() >= TARGET_MS * 1_000_000)
+                    .map(p -> String.format("%.2f s: %d ms%s", (p.posted() - start) / 1e9, p.late() / 1_000_000,
+                            p.where() == null ? "" : " (FX thread in " + p.where() + ")")).toList();
             return new Phase(worstAndReset(), when.size(), phase.size(), when);
         }
 
