@@ -817,15 +817,21 @@ public final class Database implements AutoCloseable {
     /** Runs {@code work} on a read connection, concurrently with other reads and the writer. */
     public <T> T read(Work<T> work) {
         for (int stale = 0; ; stale++) {
+            Connection c;
+            try {
+                c = pooledConnection();      // no connection to be had (the server down): failed at once, not again
+            } catch (SQLException e) {
+                throw new StorageException(e);
+            }
             long started = System.nanoTime();
-            try (Connection c = pooledConnection()) {
+            try (c) {
                 c.setReadOnly(true);
                 return work.run(new Tx(c));
             } catch (SQLException | StorageException e) {
                 String state = e instanceof SQLException sql ? sql.getSQLState() : ((StorageException) e).sqlState();
                 // A connection that sat in the pool through a server restart fails at its first use, at once: a read
                 // changes nothing, so it is run again on the next one (as many as the pool holds). A failure that
-                // took its time (a server gone silent, a refused connection's timeout) is not tried again.
+                // took its time (a server gone silent) is not tried again.
                 boolean staleConnection = lostConnection(state) && System.nanoTime() - started < STALE_FAILS_WITHIN
                         && stale < pool.getMaxConnections();
                 if (!staleConnection) {
