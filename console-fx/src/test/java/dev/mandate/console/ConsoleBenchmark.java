@@ -106,6 +106,19 @@ public final class ConsoleBenchmark {
                 main[0] = view;
                 if (firstShowOnly) {
                     System.out.printf("MainView built off the FX thread and shown after %d ms%n", (System.nanoTime() - shownAt) / 1_000_000);
+                    // What the first frame copies to the render graph: the visible nodes, by class.
+                    java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+                    java.util.ArrayDeque<javafx.scene.Node> todo = new java.util.ArrayDeque<>(List.of(view));
+                    while (!todo.isEmpty()) {
+                        javafx.scene.Node n = todo.pop();
+                        if (n.isVisible()) {
+                            kinds.merge(n.getClass().getSimpleName(), 1, Integer::sum);
+                            if (n instanceof javafx.scene.Parent p) {
+                                todo.addAll(p.getChildrenUnmodifiable());
+                            }
+                        }
+                    }
+                    System.out.printf("visible nodes: %d %s%n", kinds.values().stream().mapToInt(Integer::intValue).sum(), kinds);
                     Scene scene = view.getScene();
                     long[] pre = new long[1];
                     AtomicInteger pulses = new AtomicInteger();
@@ -201,7 +214,7 @@ public final class ConsoleBenchmark {
         String verdict = phase + ": " + measured.worstMs() + " ms " + (measured.worstMs() < TARGET_MS ? "MET" : "NOT MET")
                 + " (" + measured.over() + " of " + measured.posts() + " probes waited " + TARGET_MS + " ms or more"
                 + (measured.when().isEmpty() ? "" : ", at " + String.join(", ", measured.when().stream().limit(10).toList())
-                        + (measured.when().size() > 10 ? ", …" : "")) + ")";
+                        + (measured.when().size() > 10 ? ", …" : "")) + "; the longest at " + measured.worst() + ")";
         System.out.println("worst FX-thread block " + verdict);
         return verdict;
     }
@@ -334,7 +347,7 @@ public final class ConsoleBenchmark {
      */
     static final class Probe {
         /** When a waiting post looks at what the FX thread is doing. */
-        private static final long SAMPLE_AT_MS = 35;
+        private static final long SAMPLE_AT_MS = 25;
         private final AtomicLong worstNanos = new AtomicLong();
         private final List<Post> posts = java.util.Collections.synchronizedList(new ArrayList<>());
         private volatile long phaseStart = System.nanoTime();
@@ -402,10 +415,11 @@ public final class ConsoleBenchmark {
                 phase = new ArrayList<>(posts);
             }
             long start = phaseStart;
-            List<String> when = phase.stream().filter(p -> p.late() >= TARGET_MS * 1_000_000)
-                    .map(p -> String.format("%.2f s: %d ms%s", (p.posted() - start) / 1e9, p.late() / 1_000_000,
-                            p.where() == null ? "" : " (FX thread in " + p.where() + ")")).toList();
-            return new Phase(worstAndReset(), when.size(), phase.size(), when);
+            java.util.function.Function<Post, String> at = p -> String.format("%.2f s: %d ms%s", (p.posted() - start) / 1e9,
+                    p.late() / 1_000_000, p.where() == null ? "" : " (FX thread in " + p.where() + ")");
+            List<String> when = phase.stream().filter(p -> p.late() >= TARGET_MS * 1_000_000).map(at).toList();
+            String worst = phase.stream().max(java.util.Comparator.comparingLong(Post::late)).map(at).orElse("none");
+            return new Phase(worstAndReset(), when.size(), phase.size(), when, worst);
         }
 
         void stop() {
@@ -416,8 +430,9 @@ public final class ConsoleBenchmark {
 
     /**
      * A phase's worst FX-thread block, how many of its {@code posts} waited {@link #TARGET_MS} or longer, and
-     * {@code when} they were posted into the phase, with how long each waited ("8.38 s: 61 ms").
+     * {@code when} they were posted into the phase, with how long each waited ("8.38 s: 61 ms"); {@code worst}: the
+     * longest wait, told alike.
      */
-    record Phase(long worstMs, long over, int posts, List<String> when) {
+    record Phase(long worstMs, long over, int posts, List<String> when, String worst) {
     }
 }
