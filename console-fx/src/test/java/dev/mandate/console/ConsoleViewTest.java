@@ -126,6 +126,28 @@ class ConsoleViewTest {
     }
 
     @Test
+    void aScreenReaderMeetsEachCountdownsLineOnceAsItsText(FxRobot robot) {
+        var countdowns = robot.lookup("#agents-table .countdown").queryAllAs(dev.mandate.console.agents.Countdown.class).stream()
+                .filter(c -> !c.shown().isEmpty()).toList();
+        assertFalse(countdowns.isEmpty(), "rows with countdowns on screen");
+        for (var countdown : countdowns) {
+            assertEquals(countdown.shown(), countdown.queryAccessibleAttribute(javafx.scene.AccessibleAttribute.TEXT));
+            List<javafx.scene.Node> texts = new java.util.ArrayList<>();
+            java.util.ArrayDeque<javafx.scene.Node> todo = new java.util.ArrayDeque<>(List.of(countdown));
+            while (!todo.isEmpty()) {
+                javafx.scene.Node n = todo.pop();
+                if (n.getAccessibleRole() == javafx.scene.AccessibleRole.TEXT) {
+                    texts.add(n);
+                }
+                if (n instanceof javafx.scene.Parent parent) {
+                    todo.addAll(parent.getChildrenUnmodifiable());
+                }
+            }
+            assertEquals(List.of(countdown), texts, "one text node for the line, not also the text drawn inside it");
+        }
+    }
+
+    @Test
     void aTickRedrawsTheCountdownsAndLaysOutNoRowAgain(FxRobot robot) throws Exception {
         TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
         AgentRow row = table.getItems().get(rowIndex(robot, a.agentId()));

@@ -24,6 +24,7 @@ public final class Countdown extends Region {
         text.getStyleClass().add("countdown-text");
         text.setTextOrigin(VPos.TOP);
         text.setManaged(false);
+        text.setAccessibleRole(AccessibleRole.NODE);   // a screen reader reads the line once, as this region's TEXT
         getChildren().add(text);
         // A narrowed column cuts the text instead of drawing over the next one. Only its width: a cell lower than
         // the line (a tree's) lets it overflow above and below, as a label's text does.
@@ -43,6 +44,7 @@ public final class Countdown extends Region {
         String shown = s == null ? "" : s;
         if (!shown.equals(text.getText())) {
             text.setText(shown);
+            notifyAccessibleAttributeChanged(AccessibleAttribute.TEXT);   // nothing to do unless a reader is listening
         }
     }
 
