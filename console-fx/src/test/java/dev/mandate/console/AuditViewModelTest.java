@@ -36,7 +36,7 @@ class AuditViewModelTest {
             vm.export(csv);
             assertEquals("Exported " + vm.rows().size() + " event" + (vm.rows().size() == 1 ? "" : "s") + " to " + csv, vm.verdict().get());
             var records = csvRecords(csv);
-            assertEquals(vm.rows().size(), records.size(), "the filtered events, all of them");
+            assertEquals(vm.rows().size(), records.size(), "the filtered events, all of them (fewer than a page here)");
             assertTrue(records.stream().allMatch(r -> r.get("event_type").equals("agent_registered")));
             assertEquals(vm.rows().getFirst().detail(), records.getFirst().get("detail"));
         }
@@ -82,6 +82,56 @@ class AuditViewModelTest {
             assertEquals("no events match", vm.pageText().get());
             assertTrue(vm.rows().isEmpty());
         }
+    }
+
+    @Test
+    void anExportWritesEveryEventTheFiltersMatchNotOnlyThePageShown() throws Exception {
+        try (TestBroker broker = Fixture.broker(dir)) {
+            String admin = broker.adminToken();
+            for (int i = 0; i < AuditViewModel.PAGE_SIZE + 1; i++) {
+                broker.launchToken(admin, "[\"read:data:*\"]", "");
+            }
+            AuditViewModel vm = new AuditViewModel(Fixture.client(broker), Tasks.inline());
+            vm.eventType().set("launch_token_issued");
+            vm.refresh();
+            assertEquals("events 1–200 of 201, newest first", vm.pageText().get());
+            broker.launchToken(admin, "[\"read:data:*\"]", "");   // logged after the count shown: not exported
+
+            Path csv = dir.resolve("all.csv");
+            vm.export(csv);
+            assertEquals("Exported 201 events to " + csv, vm.verdict().get());
+            var ids = csvRecords(csv).stream().map(r -> Long.parseLong(r.get("id"))).toList();
+            assertEquals(201, ids.size());
+            assertEquals(vm.rows().getFirst().id(), ids.getFirst(), "newest first, from the newest shown");
+            assertEquals(ids.stream().sorted(java.util.Comparator.reverseOrder()).toList(), ids, "newest first, each once");
+
+            Path json = dir.resolve("all.json");
+            vm.export(json);
+            try (var reader = jakarta.json.Json.createReader(java.nio.file.Files.newBufferedReader(json))) {
+                var array = reader.readArray();
+                assertEquals(201, array.size());
+                assertTrue(array.stream().allMatch(e -> e.asJsonObject().getString("event_type").equals("launch_token_issued")));
+            }
+        }
+    }
+
+    @Test
+    void anExportCutShortByTheBrokerLeavesNoHalfFileBehind() {
+        var row = new Model.AuditRow(1, "2026-12-01T00:00:00Z", "token_revoked", "", "", "level=task", "success");
+        AuditViewModel vm = new AuditViewModel(new StubBroker() {
+            @Override
+            public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal) {
+                if (page > 0) {
+                    throw new dev.mandate.console.client.BrokerException(503, "the broker went away");
+                }
+                return new Model.AuditPage(java.util.List.of(row), 1500, 0, pageSize);   // more than one export request holds
+            }
+        }, Tasks.inline());
+        vm.refresh();
+        Path csv = dir.resolve("cut.csv");
+        vm.export(csv);
+        assertTrue(vm.verdict().get().startsWith("Export failed: "), vm.verdict().get());
+        assertFalse(java.nio.file.Files.exists(csv), "a file holding part of the events would pass for all of them");
     }
 
     @Test

@@ -118,6 +118,67 @@ class ConsoleEndToEndTest {
     }
 
     @Test
+    void thePaletteReachesTheSortTheTreesTheAppsAndTheAuditPages(FxRobot robot) throws Exception {
+        String admin = broker.adminToken();
+        var agent = broker.registerAgent(admin, "palette", "reached", "[\"read:data:*\"]");
+        assertEquals(201, broker.post("/v1/admin/apps", "{\"name\":\"palette-app\",\"scopes\":[\"read:data:*\"]}", admin).status());
+        for (int i = 0; i <= dev.mandate.console.audit.AuditViewModel.PAGE_SIZE; i++) {
+            broker.launchToken(admin, "[\"read:data:*\"]", "");   // more than one page of audit events
+        }
+
+        // Sorting by time left, and back, as the TTL header's clicks do.
+        palette(robot, "sort time left");
+        TableView<AgentRow> table = robot.lookup("#agents-table").queryTableView();
+        assertEquals(List.of("TTL"), table.getSortOrder().stream().map(c -> c.getText()).toList());
+        assertEquals(javafx.scene.control.TableColumn.SortType.ASCENDING, table.getSortOrder().getFirst().getSortType());
+        palette(robot, "sort newest first");
+        assertTrue(table.getSortOrder().isEmpty());
+
+        // A tree's node and its whole chain: each asks first; cancelled, nothing is sent.
+        palette(robot, "go to delegation trees");
+        javafx.scene.control.TreeView<Object> tree = robot.lookup("#chains-tree").query();
+        java.util.function.Supplier<java.util.Optional<javafx.scene.control.TreeItem<Object>>> agentsTree = () -> tree.getRoot()
+                .getChildren().stream().filter(i -> i.getValue() instanceof TreesViewModel.Branch n && n.holder().equals(agent.agentId()))
+                .findFirst();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> agentsTree.get().isPresent());
+        robot.interact(() -> tree.getSelectionModel().select(agentsTree.get().orElseThrow()));
+        for (String query : List.of("revoke tree node", "tree whole chain")) {
+            palette(robot, query);
+            cancel(robot, "#confirm-revoke");
+        }
+        assertTrue(broker.valid(agent.token()), "nothing was sent");
+
+        // The selected app: edit and deactivate, each behind a dialog (what a cancel sends is AppsViewTest's).
+        palette(robot, "go to apps");
+        TableView<dev.mandate.console.client.Model.AppView> apps = robot.lookup("#apps-table").queryTableView();
+        java.util.function.Supplier<java.util.Optional<dev.mandate.console.client.Model.AppView>> app = () -> apps.getItems().stream()
+                .filter(a -> a.name().equals("palette-app")).findFirst();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.get().isPresent());
+        robot.interact(() -> apps.getSelectionModel().select(app.get().orElseThrow()));
+        palette(robot, "edit selected app");
+        cancel(robot, "#app-edit");
+        palette(robot, "deactivate selected app");
+        cancel(robot, "#confirm-deactivate");
+
+        // The audit trail's pages, older and newer.
+        palette(robot, "go to audit");
+        javafx.scene.control.Labeled page = robot.lookup("#audit-page").queryLabeled();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> page.getText().startsWith("events 1–200 of "));
+        palette(robot, "older audit");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> page.getText().startsWith("events 201–"));
+        palette(robot, "newer audit");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> page.getText().startsWith("events 1–200 of "));
+    }
+
+    /** Waits for the dialog {@code id} and clicks its Cancel. */
+    private static void cancel(FxRobot robot, String id) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(id).tryQuery().isPresent());
+        robot.clickOn(((javafx.scene.control.DialogPane) robot.lookup(id).query()).lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(id).tryQuery().isEmpty(), id + " closed");
+    }
+
+    @Test
     void selectingAnAgentShowsItsTokensChainAndAuditTrail(FxRobot robot) throws Exception {
         String admin = broker.adminToken();
         var detailed = broker.registerAgent(admin, "detail", "shown", "[\"read:data:*\"]");

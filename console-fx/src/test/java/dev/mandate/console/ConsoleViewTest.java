@@ -126,6 +126,19 @@ class ConsoleViewTest {
     }
 
     @Test
+    void aRowWhoseTokenRanOutSaysExpiredInEveryColumnBeforeTheBrokerSaysSo(FxRobot robot) {
+        int index = rowIndex(robot, a.agentId());
+        AgentRow row = robot.lookup("#agents-table").<TableView<AgentRow>>query().getItems().get(index);
+        assertEquals("active", cellText(robot, "State", index));
+        robot.interact(() -> vm.nowProperty().set(row.expiresAt().plusSeconds(2)));
+        assertEquals("expired", cellText(robot, "State", index));
+        assertEquals("expired", cellText(robot, "Effective expiry", index));
+        assertEquals("active", row.state(), "the broker has not said so: the row's clock has");
+        robot.interact(() -> vm.nowProperty().set(java.time.Instant.now()));
+        assertEquals("active", cellText(robot, "State", index));
+    }
+
+    @Test
     void aScreenReaderMeetsEachCountdownsLineOnceAsItsText(FxRobot robot) {
         var countdowns = robot.lookup("#agents-table .countdown").queryAllAs(dev.mandate.console.agents.Countdown.class).stream()
                 .filter(c -> !c.shown().isEmpty()).toList();

@@ -87,8 +87,8 @@ class TreesViewModelTest {
         assertEquals(A + "  [read:data:* write:reports:*]  active  300 s left", TreesViewModel.label(a, NOW));
         TreesViewModel.Branch c = a.children().getFirst().children().getFirst();
         assertEquals(C + "  [read:data:x]  revoked", TreesViewModel.label(c, NOW), "revoked: no countdown");
-        assertEquals(A + "  [read:data:* write:reports:*]  active", TreesViewModel.label(a, NOW.plusSeconds(301)),
-                "past its expiry: no negative countdown");
+        assertEquals(A + "  [read:data:* write:reports:*]  expired", TreesViewModel.label(a, NOW.plusSeconds(301)),
+                "past its expiry: expired, before the broker says so, and no negative countdown");
     }
 
     @Test

@@ -99,14 +99,25 @@ public final class AgentRow {
         if (expiresAt == null) {
             return "";
         }
-        if (!"active".equals(state())) {
-            return state();
+        String shown = state(now);
+        if (!"active".equals(shown)) {
+            return shown;
         }
-        long left = java.time.Duration.between(now, expiresAt).toSeconds();
-        if (left <= 0) {
-            return "expired";
-        }
+        long left = secondsLeft(now);
         return left >= 3600 ? "in " + left / 3600 + "h " + left % 3600 / 60 + "m" : "in " + left / 60 + "m " + left % 60 + "s";
+    }
+
+    /**
+     * What the state column shows at {@code now}: the broker's word, except that a token it last called active
+     * is expired from the second its time is up (the broker's event saying so comes up to seconds later).
+     */
+    public String state(Instant now) {
+        String known = state();
+        return "active".equals(known) && expiresAt != null && secondsLeft(now) <= 0 ? "expired" : known;
+    }
+
+    private long secondsLeft(Instant now) {
+        return java.time.Duration.between(now, expiresAt).toSeconds();
     }
 
     /** {@code ok}, {@code amber} (under 30 % left), {@code red} (under 10 %), or {@code expired}. */

@@ -80,7 +80,7 @@ public final class AgentsView extends BorderPane {
         table.getColumns().add(text("Orch", 110, AgentRow::orchIdProperty));
         table.getColumns().add(text("Task", 110, AgentRow::taskIdProperty));
         table.getColumns().add(text("Scope", 170, AgentRow::scopeProperty));
-        table.getColumns().add(text("State", 80, AgentRow::stateProperty));
+        table.getColumns().add(stateColumn(vm));
         table.getColumns().add(ttlColumn(vm));
         table.getColumns().add(expiryColumn(vm));
         table.getColumns().add(actions(vm));
@@ -177,6 +177,20 @@ public final class AgentsView extends BorderPane {
         return c;
     }
 
+    /**
+     * Sorts by time left, least first ({@code byTimeLeft}), as a click on the TTL header does; else newest first,
+     * the order with no header chosen.
+     */
+    public void sortByTimeLeft(boolean byTimeLeft) {
+        if (byTimeLeft) {
+            TableColumn<AgentRow, ?> ttl = table.getColumns().stream().filter(c -> c.getText().equals("TTL")).findFirst().orElseThrow();
+            ttl.setSortType(TableColumn.SortType.ASCENDING);
+            table.getSortOrder().setAll(List.of(ttl));
+        } else {
+            table.getSortOrder().clear();
+        }
+    }
+
     /** Puts the caret in the filter (Ctrl+F). */
     public void focusFilter() {
         filter.requestFocus();
@@ -190,6 +204,16 @@ public final class AgentsView extends BorderPane {
     public void revokeSelected(String level) {
         List<AgentRow> rows = List.copyOf(table.getSelectionModel().getSelectedItems());
         vm.prepare(rows, level, c -> Confirm.ask(getScene().getWindow(), c).ifPresent(vm::confirm));
+    }
+
+    /** The row's state as of the shared clock: "expired" once its token's time is up, before the broker says so. */
+    private static TableColumn<AgentRow, AgentRow> stateColumn(AgentsViewModel vm) {
+        return clockColumn("State", 80, vm, () -> new ClockCell(vm) {
+            @Override
+            void show(AgentRow row, Instant now) {
+                setText(row == null ? null : row.state(now));   // the same text again lays out nothing
+            }
+        });
     }
 
     /** TTL bars: each visible cell follows the shared clock and its row's state. */

@@ -29,10 +29,11 @@ public final class AppsView extends BorderPane {
     public static final ButtonType REGISTER = new ButtonType("Register", ButtonBar.ButtonData.OK_DONE);
     public static final ButtonType SAVE = new ButtonType("Save", ButtonBar.ButtonData.OK_DONE);
     private final AppsViewModel vm;
+    private final TableView<Model.AppView> table;
 
     public AppsView(AppsViewModel vm) {
         this.vm = vm;
-        TableView<Model.AppView> table = new TableView<>(vm.apps());
+        table = new TableView<>(vm.apps());
         table.setId("apps-table");
         table.getColumns().add(Columns.text("name", 150, Model.AppView::name));
         table.getColumns().add(Columns.text("client id", 200, Model.AppView::clientId));
@@ -56,7 +57,7 @@ public final class AppsView extends BorderPane {
                     return;
                 }
                 edit.setOnAction(e -> edit(app));
-                button.setOnAction(e -> confirm(app).ifPresent(revokeAgents -> vm.deactivate(app, revokeAgents)));
+                button.setOnAction(e -> deactivate(app));
                 setGraphic(buttons);
             }
         });
@@ -79,6 +80,24 @@ public final class AppsView extends BorderPane {
     public void create() {
         form("Register an app", "app-form", "", "", "", true, REGISTER)
                 .ifPresent(f -> vm.create(f[0], f[1], f[2], this::showSecretOnce));
+    }
+
+    /** Edits the selected app, if it is active (the keyboard's way to a row's Edit… button). */
+    public void editSelected() {
+        selectedActive().ifPresent(this::edit);
+    }
+
+    /** Asks to deactivate the selected app, if it is active (the keyboard's way to a row's Deactivate… button). */
+    public void deactivateSelected() {
+        selectedActive().ifPresent(this::deactivate);
+    }
+
+    private java.util.Optional<Model.AppView> selectedActive() {
+        return java.util.Optional.ofNullable(table.getSelectionModel().getSelectedItem()).filter(Model.AppView::active);
+    }
+
+    private void deactivate(Model.AppView app) {
+        confirm(app).ifPresent(revokeAgents -> vm.deactivate(app, revokeAgents));
     }
 
     private void edit(Model.AppView app) {

@@ -2,7 +2,6 @@ package dev.mandate.console.audit;
 
 import dev.mandate.console.client.Model;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.stream.JsonGenerator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -12,7 +11,10 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 
-/** Audit events as a file an auditor opens elsewhere: CSV (RFC 4180) or a JSON array. Plain Java, no toolkit. */
+/**
+ * Audit events as a file an auditor opens elsewhere: CSV (RFC 4180) or a JSON array, written a page at a time.
+ * Plain Java, no toolkit.
+ */
 public final class AuditExport {
 
     /** The columns, in the order of the table and of the CSV header. */
@@ -26,26 +28,56 @@ public final class AuditExport {
         return fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
     }
 
-    public static void csv(List<Model.AuditRow> rows, Writer out) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader(COLUMNS.toArray(String[]::new)).get();
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (Model.AuditRow r : rows) {
-                printer.printRecord(r.id(), cell(r.timestamp()), cell(r.type()), cell(r.outcome()), cell(r.agentId()),
-                        cell(r.taskId()), cell(r.detail()));
-            }
-        }
+    /** Where exported events go, a page at a time: an export larger than memory is written as it is read. */
+    public interface Sink extends java.io.Closeable {
+        void write(List<Model.AuditRow> rows) throws IOException;
     }
 
-    public static void json(List<Model.AuditRow> rows, Writer out) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
-        for (Model.AuditRow r : rows) {
-            array.add(Json.createObjectBuilder().add("id", r.id()).add("timestamp", r.timestamp())
-                    .add("event_type", r.type()).add("outcome", r.outcome()).add("agent_id", r.agentId())
-                    .add("task_id", r.taskId()).add("detail", r.detail()));
-        }
-        try (var writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
-            writer.writeArray(array.build());
-        }
+    /**
+     * A sink writing to {@code out} in the format {@code fileName} asks for ({@link #isJson}). Closing it ends
+     * the file and closes {@code out}.
+     */
+    public static Sink open(String fileName, Writer out) throws IOException {
+        return isJson(fileName) ? json(out) : csv(out);
+    }
+
+    private static Sink csv(Writer out) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(COLUMNS.toArray(String[]::new)).get());
+        return new Sink() {
+            @Override
+            public void write(List<Model.AuditRow> rows) throws IOException {
+                for (Model.AuditRow r : rows) {
+                    printer.printRecord(r.id(), cell(r.timestamp()), cell(r.type()), cell(r.outcome()), cell(r.agentId()),
+                            cell(r.taskId()), cell(r.detail()));
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                printer.close();
+            }
+        };
+    }
+
+    private static Sink json(Writer out) {
+        JsonGenerator array = Json.createGeneratorFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createGenerator(out);
+        array.writeStartArray();
+        return new Sink() {
+            @Override
+            public void write(List<Model.AuditRow> rows) {
+                for (Model.AuditRow r : rows) {
+                    array.writeStartObject().write("id", r.id()).write("timestamp", r.timestamp())
+                            .write("event_type", r.type()).write("outcome", r.outcome()).write("agent_id", r.agentId())
+                            .write("task_id", r.taskId()).write("detail", r.detail()).writeEnd();
+                }
+            }
+
+            @Override
+            public void close() {
+                array.writeEnd();
+                array.close();
+            }
+        };
     }
 
     /**

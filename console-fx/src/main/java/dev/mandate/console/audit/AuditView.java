@@ -14,7 +14,7 @@ import javafx.stage.FileChooser;
 
 /**
  * The audit tab: events filtered by type, agent, task and outcome, 200 a page newest first; the hash chain
- * check (naming the first broken event); export of what is shown. Bound to {@link AuditViewModel}.
+ * check (naming the first broken event); export of every event the filters match. Bound to {@link AuditViewModel}.
  */
 public final class AuditView extends BorderPane {
 
@@ -84,13 +84,13 @@ public final class AuditView extends BorderPane {
         return f;
     }
 
-    /** Asks where, then writes the events shown: CSV, or JSON for a .json name. */
+    /** Asks where, then writes every event the filters match: CSV, or JSON for a .json name. */
     public void export() {
         if (!vm.canExport()) {
             return;   // no file asked for: the verdict line says the events are still loading
         }
         FileChooser chooser = new FileChooser();
-        chooser.setTitle("Export the events shown");
+        chooser.setTitle("Export every event the filters match");
         chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("CSV", "*.csv"),
                 new FileChooser.ExtensionFilter("JSON", "*.json"));
         chooser.setInitialFileName("mandate-audit.csv");

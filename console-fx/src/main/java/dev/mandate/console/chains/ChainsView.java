@@ -49,16 +49,26 @@ public final class ChainsView extends BorderPane {
 
         Button revokeNode = new Button("Revoke node");
         revokeNode.setId("revoke-node");
-        revokeNode.setOnAction(e -> selected().ifPresent(n -> vm.revokeNode(n, this::ask)));
+        revokeNode.setOnAction(e -> revokeSelectedNode());
         Button revokeChain = new Button("Revoke chain");
         revokeChain.setId("revoke-chain");
-        revokeChain.setOnAction(e -> selected().ifPresent(n -> vm.revokeChain(n, this::ask)));
+        revokeChain.setOnAction(e -> revokeSelectedChain());
         Label message = new Label();
         message.textProperty().bind(vm.messageProperty());
         HBox bar = new HBox(8, revokeNode, revokeChain, message);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(tree);
+    }
+
+    /** Asks to revoke the selected node's token and all delegated from it; sends only what the operator confirms. */
+    public void revokeSelectedNode() {
+        selected().ifPresent(n -> vm.revokeNode(n, this::ask));
+    }
+
+    /** Asks to revoke the whole chain the selected node belongs to; sends only what the operator confirms. */
+    public void revokeSelectedChain() {
+        selected().ifPresent(n -> vm.revokeChain(n, this::ask));
     }
 
     private void ask(dev.mandate.console.agents.AgentsViewModel.Confirmation c) {

@@ -119,10 +119,14 @@ public final class TreesViewModel {
         return new Branch(node.agentId(), node.jti(), node.scope(), node.issuedAt(), effective, node.state(), dropped, children);
     }
 
-    /** What a node's line says at {@code now}: a countdown only for a live token with time left, never for a dead one. */
+    /**
+     * What a node's line says at {@code now}: a countdown only for a live token with time left, never for a dead
+     * one; a token the broker called active is expired once its time is up.
+     */
     public static String label(Branch node, Instant now) {
         long left = Duration.between(now, node.expiresAt()).toSeconds();
-        return node.holder() + "  [" + String.join(" ", node.scope()) + "]  " + node.state()
+        String state = node.alive() && left <= 0 ? "expired" : node.state();
+        return node.holder() + "  [" + String.join(" ", node.scope()) + "]  " + state
                 + (node.alive() && left > 0 ? "  " + left + " s left" : "");
     }
 
