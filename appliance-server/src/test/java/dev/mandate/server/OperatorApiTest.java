@@ -112,11 +112,12 @@ class OperatorApiTest {
             }
         }
 
-        boolean sawComment(Duration within) throws InterruptedException {
+        /** True once the comment line {@code comment} came (within {@code within}); what came before it is skipped. */
+        boolean sawComment(String comment, Duration within) throws InterruptedException {
             long deadline = System.nanoTime() + within.toNanos();
             while (System.nanoTime() < deadline) {
                 String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null && line.startsWith(": heartbeat")) {
+                if (comment.equals(line)) {
                     return true;
                 }
             }
@@ -365,7 +366,7 @@ class OperatorApiTest {
                 assertEquals(java.util.Set.of(a.agentId(), b.agentId()),
                         java.util.Set.of(first.getString("agent_id"), second.getString("agent_id")));
                 lastId = second.getJsonNumber("seq").longValue();
-                assertTrue(stream.sawComment(Duration.ofSeconds(3)), "a heartbeat comment while idle");
+                assertTrue(stream.sawComment(": heartbeat", Duration.ofSeconds(3)), "a heartbeat comment while idle");
             }
 
             admin = broker.adminToken();
@@ -382,6 +383,9 @@ class OperatorApiTest {
                 String[] second = resumed.next();
                 assertEquals("token_issued", second[1]);
                 assertEquals(lastId + 2, Long.parseLong(second[0]), "no gap, no duplicate");
+                assertTrue(resumed.sawComment(": live", Duration.ofSeconds(3)), "the replay ends with a comment saying so");
+                var d = broker.registerAgent(admin, "orch", "after-replay", "[\"read:data:*\"]");
+                assertTrue(resumed.nextOf("agent_registered")[2].contains(d.agentId()), "new events after it");
             }
             assertProblem(broker.get("/v1/admin/events", null), 401, "unauthorized", "/v1/admin/events");
         }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /v1/admin/events}: Server-Sent Events. Replays retained events after {@code Last-Event-ID}
- * (or {@code ?since=}), then streams new ones; a comment every {@code heartbeat}. The token that opened
+ * (or {@code ?since=}), then says so (the comment {@code : live}) and streams new ones; a comment every
+ * {@code heartbeat}. The token that opened
  * the stream is checked again before every event and heartbeat, and the stream ends when it expires or
  * is revoked (a revocation is itself an event, so that is at once); the client re-authenticates and resumes.
  *
@@ -62,6 +63,8 @@ public record EventStream(EventLog log, Bearer bearer, Duration heartbeat, int q
                         break;
                     }
                 }
+                // Caught up: what follows is new. A comment, which SSE clients skip; the console shows "live" on it.
+                write(out, ": live\n\n");
                 while (!subscriber.overflowed()) {
                     long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
                     Event.Recorded e = subscriber.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)));

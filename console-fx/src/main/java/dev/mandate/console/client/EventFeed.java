@@ -20,8 +20,11 @@ import java.util.function.Consumer;
  */
 public final class EventFeed implements AutoCloseable {
 
-    /** Connection state, for the status bar. */
-    public enum State { CONNECTING, CONNECTED, RECONNECTING, CLOSED }
+    /**
+     * Connection state, for the status bar: {@code CONNECTED} while the broker replays what the feed missed,
+     * {@code LIVE} once it has caught up (the broker's {@code : live} comment, or a heartbeat).
+     */
+    public enum State { CONNECTING, CONNECTED, LIVE, RECONNECTING, CLOSED }
 
     private final BrokerClient client;
     private final Consumer<Model.LiveEvent> listener;
@@ -83,6 +86,7 @@ public final class EventFeed implements AutoCloseable {
     }
 
     private void read(InputStream body) throws IOException {
+        boolean[] live = {false};
         try (var reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
             new ServerSentEvents().read(reader, message -> {
                 JsonObject d = BrokerClient.parse(message.data());
@@ -94,6 +98,12 @@ public final class EventFeed implements AutoCloseable {
                 if (e.seq() > lastSeq) {
                     lastSeq = e.seq();
                     listener.accept(e);
+                }
+            }, comment -> {
+                // The replay is over (a heartbeat, too, comes only when nothing waits to be sent).
+                if (!live[0] && (comment.equals("live") || comment.equals("heartbeat"))) {
+                    live[0] = true;
+                    states.accept(State.LIVE);
                 }
             }, () -> closed);
         }

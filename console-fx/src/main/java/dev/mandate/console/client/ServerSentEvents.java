@@ -29,8 +29,16 @@ public final class ServerSentEvents {
 
     /** Reads {@code in} to its end (or until {@code stop} says so), handing each dispatched message to {@code messages}. */
     public void read(Reader in, Consumer<Message> messages, BooleanSupplier stop) throws IOException {
+        read(in, messages, comment -> { }, stop);
+    }
+
+    /** As {@link #read(Reader, Consumer, BooleanSupplier)}, handing each comment's text (after the colon, trimmed) to {@code comments}. */
+    public void read(Reader in, Consumer<Message> messages, Consumer<String> comments, BooleanSupplier stop) throws IOException {
         BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
         for (String line = lines.readLine(); line != null && !stop.getAsBoolean(); line = lines.readLine()) {
+            if (line.startsWith(":")) {
+                comments.accept(line.substring(1).strip());
+            }
             Message m = line(line);
             if (m != null) {
                 messages.accept(m);

@@ -77,12 +77,12 @@ public final class MainView extends BorderPane implements AutoCloseable {
         keysVm = new KeysViewModel(client, tasks);
         AuditViewModel auditVm = new AuditViewModel(client, tasks);
         AppsViewModel apps = new AppsViewModel(client, tasks);
-        statusVm = new StatusViewModel(client, tasks);
+        statusVm = new StatusViewModel(client, tasks, clock);
         overview = new OverviewViewModel(client, tasks);
         // Each tab's controls are built when it is first shown (the trees' also when the view is prepared): the first
         // show styles and lays out one tab and an empty tree, not seven tabs.
         overviewView = new Lazy<>(() -> new OverviewView(overview,
-                List.of(statusVm.health(), statusVm.hsm(), statusVm.connection(), statusVm.nodes())));
+                List.of(statusVm.health(), statusVm.hsm(), statusVm.database(), statusVm.connection(), statusVm.nodes())));
         agentsView = new Lazy<>(() -> new AgentsView(agents,
                 new dev.mandate.console.agents.AgentDetailViewModel(client, tasks, agents.forestProperty()::get)));
         chains = new Lazy<>(() -> new ChainsView(trees));
@@ -115,6 +115,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
         broker.textProperty().bind(statusVm.health());
         Label hsm = new Label();
         hsm.textProperty().bind(statusVm.hsm());
+        Label database = new Label();
+        database.textProperty().bind(statusVm.database());
         Label connection = new Label();
         connection.setId("status-connection");
         connection.textProperty().bind(statusVm.connection());
@@ -131,7 +133,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         theme.setOnAction(e -> appearance.toggle());
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
-        HBox status = new HBox(24, broker, hsm, connection, nodes, counts, gap, theme);
+        HBox status = new HBox(24, broker, hsm, database, connection, nodes, counts, gap, theme);
         status.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         status.getStyleClass().add("status-bar");
         appearance.dress(this);
@@ -270,6 +272,7 @@ public final class MainView extends BorderPane implements AutoCloseable {
         healthPoll.play();
         if (client instanceof BrokerClient broker) {     // a broker over HTTP: its events stream in
             feed = new EventFeed(broker, 0, e -> {
+                statusVm.received(e);
                 agents.onEvent(e);
                 activity.offer(e);
                 if (e.type().startsWith("key_") && keys.built()) {

@@ -25,6 +25,16 @@ class ServerSentEventsTest {
     }
 
     @Test
+    void commentsAreHandedOnTrimmedAndDispatchNothing() throws IOException {
+        List<String> comments = new ArrayList<>();
+        List<ServerSentEvents.Message> messages = new ArrayList<>();
+        new ServerSentEvents().read(new StringReader(": mandate event stream\n\nid: 7\nevent: a\ndata: x\n\n: live\n\n:heartbeat\n\n"),
+                messages::add, comments::add, () -> false);
+        assertEquals(List.of("mandate event stream", "live", "heartbeat"), comments);
+        assertEquals(List.of(new ServerSentEvents.Message("a", "x", "7")), messages);
+    }
+
+    @Test
     void dataLinesJoinWithLineFeedsAndOneLeadingSpaceIsDropped() throws IOException {
         assertEquals(List.of(new ServerSentEvents.Message("message", "first\n second\n\nlast", "")),
                 read("data: first\ndata:  second\ndata\ndata:last\n\n"));
