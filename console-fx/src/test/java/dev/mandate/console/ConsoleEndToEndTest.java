@@ -288,10 +288,25 @@ class ConsoleEndToEndTest {
         assertTrue(main.getStyleClass().contains(now.name().toLowerCase(java.util.Locale.ROOT)));
         assertFalse(main.getStyleClass().contains(start.name().toLowerCase(java.util.Locale.ROOT)));
         assertEquals(now, new dev.mandate.console.ui.Appearance(file).theme().get(), "the choice is remembered");
+        assertEquals(toggleIcon(now), ((org.kordamp.ikonli.javafx.FontIcon) robot.lookup("#theme-toggle").queryButton().getGraphic())
+                .getIconCode(), "the toggle's icon names the theme it switches to");
+        javafx.scene.control.TabPane tabs = robot.lookup("#tabs").query();
+        var tabIcon = (org.kordamp.ikonli.javafx.FontIcon) tabs.getTabs().getFirst().getGraphic();
+        javafx.scene.paint.Paint inNow = tabIcon.getIconColor();
         robot.clickOn("#theme-toggle");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(start.stylesheet(), javafx.application.Application.getUserAgentStylesheet());
         assertEquals(start, new dev.mandate.console.ui.Appearance(file).theme().get());
+        assertEquals(toggleIcon(start), ((org.kordamp.ikonli.javafx.FontIcon) robot.lookup("#theme-toggle").queryButton().getGraphic())
+                .getIconCode());
+        assertFalse(inNow.equals(((org.kordamp.ikonli.javafx.FontIcon) tabs.getTabs().getFirst().getGraphic()).getIconColor()),
+                "the tabs' icons take each theme's text colour: " + inNow);
+    }
+
+    /** The icon of the theme toggle while {@code shown} is on: the theme it switches to. */
+    private static org.kordamp.ikonli.feather.Feather toggleIcon(dev.mandate.console.ui.Appearance.Theme shown) {
+        return shown.other() == dev.mandate.console.ui.Appearance.Theme.DARK ? org.kordamp.ikonli.feather.Feather.MOON
+                : org.kordamp.ikonli.feather.Feather.SUN;
     }
 
     @Test

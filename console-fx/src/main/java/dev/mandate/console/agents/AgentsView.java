@@ -1,5 +1,7 @@
 package dev.mandate.console.agents;
 
+import dev.mandate.console.fx.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
@@ -45,15 +47,17 @@ public final class AgentsView extends BorderPane {
         Label message = new Label();
         message.setId("agents-message");
         message.textProperty().bind(vm.messageProperty());
-        Button revokeSelected = new Button("Revoke selected…");
+        Button revokeSelected = Icons.on(new Button("Revoke selected…"), Feather.X_OCTAGON);
         revokeSelected.setId("revoke-selected");
         revokeSelected.getStyleClass().add("danger");
         revokeSelected.setOnAction(e -> revokeSelected("agent"));
         // One page at a time: the broker filters, sorts and pages; the console never holds every agent.
-        Button previous = new Button("◀");
+        Button previous = Icons.on(new Button(), Feather.CHEVRON_LEFT);
+        previous.setAccessibleText("Previous page");
         previous.setId("agents-previous");
         previous.setOnAction(e -> vm.previousPage());
-        Button next = new Button("▶");
+        Button next = Icons.on(new Button(), Feather.CHEVRON_RIGHT);
+        next.setAccessibleText("Next page");
         next.setId("agents-next");
         next.setOnAction(e -> vm.nextPage());
         Label page = new Label();

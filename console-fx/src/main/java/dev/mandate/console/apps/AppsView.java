@@ -1,5 +1,7 @@
 package dev.mandate.console.apps;
 
+import dev.mandate.console.fx.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -45,8 +47,8 @@ public final class AppsView extends BorderPane {
         action.setPrefWidth(180);
         action.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(f.getValue()));
         action.setCellFactory(c -> new TableCell<>() {
-            private final Button edit = new Button("Edit…");
-            private final Button button = new Button("Deactivate…");
+            private final Button edit = Icons.on(new Button("Edit…"), Feather.EDIT_2);
+            private final Button button = Icons.on(new Button("Deactivate…"), Feather.POWER);
             private final HBox buttons = new HBox(4, edit, button);
 
             @Override
@@ -62,12 +64,12 @@ public final class AppsView extends BorderPane {
             }
         });
         table.getColumns().add(action);
-        Button reload = new Button("Reload");
+        Button reload = Icons.on(new Button("Reload"), Feather.ROTATE_CW);
         reload.setOnAction(e -> vm.refresh());
         Label message = new Label();
         message.setId("apps-message");
         message.textProperty().bind(vm.message());
-        Button create = new Button("New app…");
+        Button create = Icons.on(new Button("New app…"), Feather.PLUS);
         create.setId("new-app");
         create.setOnAction(e -> create());
         HBox bar = new HBox(8, create, reload, message);
@@ -136,7 +138,7 @@ public final class AppsView extends BorderPane {
         javafx.scene.control.TextField secret = new javafx.scene.control.TextField(created.clientSecret());
         secret.setId("client-secret");
         secret.setEditable(false);
-        Button copy = new Button("Copy");
+        Button copy = Icons.on(new Button("Copy"), Feather.COPY);
         copy.setId("copy-secret");
         copy.setOnAction(e -> {
             javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();

@@ -1,5 +1,7 @@
 package dev.mandate.console.audit;
 
+import dev.mandate.console.fx.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.geometry.Insets;
@@ -30,23 +32,24 @@ public final class AuditView extends BorderPane {
         outcome.setId("audit-outcome");
         outcome.setPromptText("outcome");
         outcome.valueProperty().bindBidirectional(vm.outcome());
-        Button query = new Button("Query");
+        Button query = Icons.on(new Button("Query"), Feather.SEARCH);
         query.setId("audit-query");
         query.setDefaultButton(false);
         query.setOnAction(e -> vm.refresh());
         for (TextField f : java.util.List.of(type, agent, task)) {
             f.setOnAction(e -> vm.refresh());   // Enter in a filter queries
         }
-        Button newer = new Button("◀ Newer");
+        Button newer = Icons.on(new Button("Newer"), Feather.CHEVRON_LEFT);
         newer.setId("audit-newer");
         newer.setOnAction(e -> vm.newer());
-        Button older = new Button("Older ▶");
+        Button older = Icons.on(new Button("Older"), Feather.CHEVRON_RIGHT);
+        older.setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
         older.setId("audit-older");
         older.setOnAction(e -> vm.older());
         Label pageText = new Label();
         pageText.setId("audit-page");
         pageText.textProperty().bind(vm.pageText());
-        Button verify = new Button("Verify chain");
+        Button verify = Icons.on(new Button("Verify chain"), Feather.SHIELD);
         verify.setId("verify-chain");
         Label verdict = new Label();
         verdict.setId("verify-result");
@@ -61,7 +64,7 @@ public final class AuditView extends BorderPane {
         table.getColumns().add(Columns.text("agent", 260, Model.AuditRow::agentId));
         table.getColumns().add(Columns.text("task", 120, Model.AuditRow::taskId));
         table.getColumns().add(Columns.text("detail", 400, Model.AuditRow::detail));
-        Button export = new Button("Export…");
+        Button export = Icons.on(new Button("Export…"), Feather.DOWNLOAD);
         export.setId("audit-export");
         export.setOnAction(e -> export());
         HBox filters = new HBox(8, type, agent, task, outcome, query, newer, older, pageText);

@@ -1,5 +1,7 @@
 package dev.mandate.console.chains;
 
+import dev.mandate.console.fx.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.agents.Countdown;
 import dev.mandate.console.agents.Ticks;
 import dev.mandate.console.agents.TtlBar;
@@ -47,10 +49,10 @@ public final class ChainsView extends BorderPane {
         });
         sceneProperty().addListener((o, was, scene) -> shown());
 
-        Button revokeNode = new Button("Revoke node");
+        Button revokeNode = Icons.on(new Button("Revoke node"), Feather.X_CIRCLE);
         revokeNode.setId("revoke-node");
         revokeNode.setOnAction(e -> revokeSelectedNode());
-        Button revokeChain = new Button("Revoke chain");
+        Button revokeChain = Icons.on(new Button("Revoke chain"), Feather.X_OCTAGON);
         revokeChain.setId("revoke-chain");
         revokeChain.setOnAction(e -> revokeSelectedChain());
         Label message = new Label();

@@ -1,5 +1,7 @@
 package dev.mandate.console.keys;
 
+import dev.mandate.console.fx.Icons;
+import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.geometry.Insets;
@@ -26,15 +28,15 @@ public final class KeysView extends BorderPane {
         table.getColumns().add(Columns.text("live tokens", 90, k -> Long.toString(k.liveTokens())));
         table.getColumns().add(Columns.text("timeline (UTC)", 520, KeysViewModel::timeline));
         this.table = table;
-        Button rotate = new Button("Rotate now");
+        Button rotate = Icons.on(new Button("Rotate now"), Feather.REFRESH_CW);
         rotate.setId("rotate-now");
         rotate.setOnAction(e -> vm.rotateNow());
-        Button revoke = new Button("Revoke…");
+        Button revoke = Icons.on(new Button("Revoke…"), Feather.X_OCTAGON);
         revoke.setId("revoke-key");
         revoke.getStyleClass().add("danger");
         revoke.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         revoke.setOnAction(e -> revokeSelected());
-        Button reload = new Button("Reload");
+        Button reload = Icons.on(new Button("Reload"), Feather.ROTATE_CW);
         reload.setOnAction(e -> vm.refresh());
         Label message = new Label();
         message.textProperty().bind(vm.message());

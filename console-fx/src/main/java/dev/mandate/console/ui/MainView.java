@@ -100,13 +100,13 @@ public final class MainView extends BorderPane implements AutoCloseable {
             apps.refresh();
             return new AppsView(apps);
         });
-        Tab overviewTab = tab("Overview", overviewView);
-        Tab agentsTab = tab("Agents", agentsView);
-        Tab chainsTab = tab("Delegation trees", chains);
-        Tab activityTab = tab("Activity", new Lazy<>(() -> new ActivityView(activity)));
-        Tab auditTab = tab("Audit", audit);
-        Tab keysTab = tab("Keys", keys);
-        Tab appsTab = tab("Apps", appsView);
+        Tab overviewTab = tab("Overview", org.kordamp.ikonli.feather.Feather.BAR_CHART_2, overviewView);
+        Tab agentsTab = tab("Agents", org.kordamp.ikonli.feather.Feather.USERS, agentsView);
+        Tab chainsTab = tab("Delegation trees", org.kordamp.ikonli.feather.Feather.GIT_MERGE, chains);
+        Tab activityTab = tab("Activity", org.kordamp.ikonli.feather.Feather.ACTIVITY, new Lazy<>(() -> new ActivityView(activity)));
+        Tab auditTab = tab("Audit", org.kordamp.ikonli.feather.Feather.FILE_TEXT, audit);
+        Tab keysTab = tab("Keys", org.kordamp.ikonli.feather.Feather.KEY, keys);
+        Tab appsTab = tab("Apps", org.kordamp.ikonli.feather.Feather.GRID, appsView);
         tabs = new TabPane(overviewTab, agentsTab, chainsTab, activityTab, auditTab, keysTab, appsTab);
         tabs.setId("tabs");
         tabs.getSelectionModel().select(firstTab);
@@ -130,6 +130,10 @@ public final class MainView extends BorderPane implements AutoCloseable {
         theme.setId("theme-toggle");
         theme.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> appearance.theme().get().other() == Appearance.Theme.DARK ? "Dark theme" : "Light theme", appearance.theme()));
+        // What the button switches to: a moon for the dark theme, a sun for the light one.
+        theme.graphicProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> dev.mandate.console.fx.Icons.of(appearance.theme().get().other() == Appearance.Theme.DARK
+                        ? org.kordamp.ikonli.feather.Feather.MOON : org.kordamp.ikonli.feather.Feather.SUN), appearance.theme()));
         theme.setOnAction(e -> appearance.toggle());
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
@@ -458,8 +462,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /** A tab whose content is built when it is first selected (or first asked for by a command). */
-    private Tab tab(String title, Lazy<? extends javafx.scene.Node> content) {
+    private Tab tab(String title, org.kordamp.ikonli.feather.Feather icon, Lazy<? extends javafx.scene.Node> content) {
         Tab t = new Tab(title);
+        t.setGraphic(dev.mandate.console.fx.Icons.of(icon));
         t.setClosable(false);
         content.whenBuilt(t::setContent);
         contents.put(t, content);
