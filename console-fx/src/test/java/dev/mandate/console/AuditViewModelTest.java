@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,6 +114,58 @@ class AuditViewModelTest {
                 assertTrue(array.stream().allMatch(e -> e.asJsonObject().getString("event_type").equals("launch_token_issued")));
             }
         }
+    }
+
+    @Test
+    void anExportOfManyPagesWritesEachEventOnceNewestFirstAtEveryPageBoundary() throws Exception {
+        for (int counted : new int[]{999, 1000, 1001, 2000, 2001}) {
+            // A broker of `counted` events (ids 1 to counted) paged as BrokerClient pages: from the newest, anchored.
+            List<String> asked = new java.util.ArrayList<>();
+            AuditViewModel vm = new AuditViewModel(new StubBroker() {
+                @Override
+                public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal) {
+                    asked.add(page + "/" + pageSize + "/" + anchorTotal);
+                    long end = Math.max(0, counted - (long) page * pageSize);
+                    long offset = Math.max(0, end - pageSize);
+                    List<Model.AuditRow> rows = new java.util.ArrayList<>();
+                    for (long id = end; id > offset; id--) {
+                        rows.add(new Model.AuditRow(id, "2026-12-01T00:00:00Z", "token_issued", "", "", "", "success"));
+                    }
+                    return new Model.AuditPage(List.copyOf(rows), counted, page, pageSize);
+                }
+            }, Tasks.inline());
+            vm.refresh();
+            Path csv = dir.resolve("paged-" + counted + ".csv");
+            vm.export(csv);
+            assertEquals("Exported " + counted + " events to " + csv, vm.verdict().get());
+            List<Long> ids = csvRecords(csv).stream().map(r -> Long.parseLong(r.get("id"))).toList();
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, counted).boxed().sorted(java.util.Comparator.reverseOrder()).toList(),
+                    ids, counted + " events: each once, newest first");
+            assertEquals((counted + 999) / 1000, asked.stream().filter(a -> a.endsWith("/1000/" + counted)).count(),
+                    "pages of 1000, anchored at the count shown: " + asked);
+        }
+    }
+
+    @Test
+    void afterAFailedQueryNothingIsExportedNotEvenTheEventsOfTheFiltersBefore() {
+        AuditViewModel vm = new AuditViewModel(new StubBroker() {
+            @Override
+            public Model.AuditPage auditPage(Model.AuditQuery query, int page, int pageSize, long anchorTotal) {
+                if ("token_revoked".equals(query.eventType())) {
+                    throw new dev.mandate.console.client.BrokerException(503, "the broker went away");
+                }
+                return new Model.AuditPage(List.of(new Model.AuditRow(1, "2026-12-01T00:00:00Z", "token_issued", "", "", "",
+                        "success")), 1, 0, pageSize);
+            }
+        }, Tasks.inline());
+        vm.refresh();
+        vm.eventType().set("token_revoked");
+        vm.refresh();
+        assertTrue(vm.rows().isEmpty());
+        Path csv = dir.resolve("after-failure.csv");
+        vm.export(csv);
+        assertFalse(java.nio.file.Files.exists(csv), "the filters shown matched nothing that was shown");
+        assertEquals("The query failed: there are no events shown to export.", vm.verdict().get());
     }
 
     @Test

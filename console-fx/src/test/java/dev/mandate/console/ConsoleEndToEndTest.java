@@ -142,8 +142,10 @@ class ConsoleEndToEndTest {
                 .findFirst();
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> agentsTree.get().isPresent());
         robot.interact(() -> tree.getSelectionModel().select(agentsTree.get().orElseThrow()));
-        for (String query : List.of("revoke tree node", "tree whole chain")) {
-            palette(robot, query);
+        for (String[] command : List.of(new String[]{"revoke tree node", "Revoke token?"}, new String[]{"tree whole chain", "Revoke chain?"})) {
+            palette(robot, command[0]);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#confirm-revoke").tryQuery().isPresent());
+            assertEquals(command[1], ((javafx.scene.control.DialogPane) robot.lookup("#confirm-revoke").query()).getHeaderText());
             cancel(robot, "#confirm-revoke");
         }
         assertTrue(broker.valid(agent.token()), "nothing was sent");

@@ -64,7 +64,10 @@ public record EventStream(EventLog log, Bearer bearer, Duration heartbeat, int q
                     }
                 }
                 // Caught up: what follows is new. A comment, which SSE clients skip; the console shows "live" on it.
-                write(out, ": live\n\n");
+                // Not to a subscriber that fell behind meanwhile: its stream ends below, and it resumes.
+                if (!subscriber.overflowed()) {
+                    write(out, ": live\n\n");
+                }
                 while (!subscriber.overflowed()) {
                     long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
                     Event.Recorded e = subscriber.poll(Math.max(1, Math.min(heartbeat.toMillis(), untilExpiry)));

@@ -109,11 +109,11 @@ public final class AgentRow {
 
     /**
      * What the state column shows at {@code now}: the broker's word, except that a token it last called active
-     * is expired from the second its time is up (the broker's event saying so comes up to seconds later).
+     * is expired from the instant its time is up (the broker's event saying so comes up to seconds later).
      */
     public String state(Instant now) {
         String known = state();
-        return "active".equals(known) && expiresAt != null && secondsLeft(now) <= 0 ? "expired" : known;
+        return "active".equals(known) && expiresAt != null && !now.isBefore(expiresAt) ? "expired" : known;
     }
 
     private long secondsLeft(Instant now) {

@@ -54,10 +54,12 @@ public final class AgentsView extends BorderPane {
         // One page at a time: the broker filters, sorts and pages; the console never holds every agent.
         Button previous = Icons.on(new Button(), Feather.CHEVRON_LEFT);
         previous.setAccessibleText("Previous page");
+        previous.setTooltip(new javafx.scene.control.Tooltip("Previous page (Alt+Left)"));
         previous.setId("agents-previous");
         previous.setOnAction(e -> vm.previousPage());
         Button next = Icons.on(new Button(), Feather.CHEVRON_RIGHT);
         next.setAccessibleText("Next page");
+        next.setTooltip(new javafx.scene.control.Tooltip("Next page (Alt+Right)"));
         next.setId("agents-next");
         next.setOnAction(e -> vm.nextPage());
         Label page = new Label();

@@ -31,6 +31,10 @@ public final class AuditViewModel {
     private int page;
     private long total;
     private Model.AuditQuery shownQuery;
+    /** Why there is nothing to export (null: the events of {@link #shownQuery} are shown). FX thread. */
+    private String nothingShown = STILL_LOADING;
+    /** An export is writing: another waits for it to end (two would write one file at once). FX thread. */
+    private boolean exporting;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public AuditViewModel(BrokerApi broker, Tasks tasks) {
@@ -67,16 +71,21 @@ public final class AuditViewModel {
 
     /** What an export asked before the first page is shown says. */
     public static final String STILL_LOADING = "The events are still loading: export them once they are shown.";
+    /** What an export asked after the query failed says. */
+    public static final String QUERY_FAILED = "The query failed: there are no events shown to export.";
 
     /**
-     * Whether there is something to export: a page of events shown. Else the verdict line says they are still
-     * loading (an empty file would read as "no events").
+     * Whether there is something to export: a page of events shown, and no export writing. Else the verdict
+     * line says why (an empty file would read as "no events", and the events of filters no longer shown are not
+     * what the operator asked for).
      */
     public boolean canExport() {
-        if (shownQuery == null) {
-            verdict.set(STILL_LOADING);
+        if (nothingShown != null) {
+            verdict.set(nothingShown);
+        } else if (exporting) {
+            verdict.set("An export is still being written: export again once it is done.");
         }
-        return shownQuery != null;
+        return nothingShown == null && !exporting;
     }
 
     /** The chain check's result, or why a call failed. */
@@ -123,6 +132,7 @@ public final class AuditViewModel {
                         page = p.page();
                         total = p.total();
                         shownQuery = q;
+                        nothingShown = null;
                         rows.setAll(p.rows());
                         pageText.set(text);
                     }
@@ -132,6 +142,8 @@ public final class AuditViewModel {
                     if (requests.get() == request) {
                         rows.clear();   // never the previous query's events under the new filters
                         pageText.set("");
+                        shownQuery = null;   // nor in an export
+                        nothingShown = QUERY_FAILED;
                         verdict.set("Query failed: " + e.getMessage());
                     }
                 });
@@ -154,27 +166,41 @@ public final class AuditViewModel {
         }
         Model.AuditQuery query = shownQuery;
         long counted = total;
+        exporting = true;
+        verdict.set("Exporting " + counted + " events to " + file + "…");
         tasks.background(() -> {
             long written = 0;
+            boolean opened = false;
             try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file);
                  AuditExport.Sink sink = AuditExport.open(file.getFileName().toString(), out)) {
+                opened = true;
                 // Pages count from the oldest event, anchored at the count shown: events logged meanwhile shift nothing.
                 for (int page = 0; (long) page * EXPORT_PAGE < counted; page++) {
                     List<Model.AuditRow> rows = broker.auditPage(query, page, EXPORT_PAGE, counted).rows();
                     sink.write(rows);
                     written += rows.size();
+                    long sofar = written;
+                    tasks.fx(() -> verdict.set("Exporting " + counted + " events to " + file + "… " + sofar + " written"));
                 }
             } catch (java.io.IOException | RuntimeException e) {
-                try {
-                    java.nio.file.Files.deleteIfExists(file);
-                } catch (java.io.IOException | RuntimeException ignored) {
-                    // The verdict below says the export failed; a file that could not be deleted is the operator's to remove.
+                if (opened) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(file);   // ours, half-written; never a file it could not open
+                    } catch (java.io.IOException | RuntimeException ignored) {
+                        // The verdict below says the export failed; a file that could not be deleted is the operator's to remove.
+                    }
                 }
-                tasks.fx(() -> verdict.set("Export failed: " + e.getMessage()));
+                tasks.fx(() -> {
+                    exporting = false;
+                    verdict.set("Export failed: " + e.getMessage());
+                });
                 return;
             }
             long n = written;
-            tasks.fx(() -> verdict.set("Exported " + n + " event" + (n == 1 ? "" : "s") + " to " + file));
+            tasks.fx(() -> {
+                exporting = false;
+                verdict.set("Exported " + n + " event" + (n == 1 ? "" : "s") + " to " + file);
+            });
         });
     }
 

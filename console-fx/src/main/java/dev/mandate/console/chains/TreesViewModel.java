@@ -124,10 +124,10 @@ public final class TreesViewModel {
      * one; a token the broker called active is expired once its time is up.
      */
     public static String label(Branch node, Instant now) {
-        long left = Duration.between(now, node.expiresAt()).toSeconds();
-        String state = node.alive() && left <= 0 ? "expired" : node.state();
+        boolean running = node.alive() && now.isBefore(node.expiresAt());
+        String state = node.alive() && !running ? "expired" : node.state();
         return node.holder() + "  [" + String.join(" ", node.scope()) + "]  " + state
-                + (node.alive() && left > 0 ? "  " + left + " s left" : "");
+                + (running ? "  " + Duration.between(now, node.expiresAt()).toSeconds() + " s left" : "");
     }
 
     /** A node's whole line: {@link #label}, and for a delegated token the scope its delegator held that it does not. */

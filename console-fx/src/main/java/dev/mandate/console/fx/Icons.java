@@ -18,12 +18,14 @@ public final class Icons {
 
     /** The glyph {@code icon}, for what is not a label (a tab). */
     public static FontIcon of(Feather icon) {
-        return FontIcon.of(icon);
+        FontIcon glyph = FontIcon.of(icon);
+        glyph.setAccessibleRole(javafx.scene.AccessibleRole.NODE);   // a glyph, not words: a screen reader reads the label's
+        return glyph;
     }
 
     /** {@code labeled} with {@code icon} before its text; returns it. */
     public static <T extends Labeled> T on(T labeled, Feather icon) {
-        labeled.setGraphic(FontIcon.of(icon));
+        labeled.setGraphic(of(icon));
         return labeled;
     }
 }
