@@ -30,19 +30,34 @@ public final class EventFeed implements AutoCloseable {
     private final Consumer<Model.LiveEvent> listener;
     private final Consumer<State> states;
     private final Duration retry;
+    private final Duration silence;
     private volatile long lastSeq;
     private volatile boolean closed;
     private volatile InputStream current;
+    /** When the current stream last said something (an event or a comment), by {@link System#nanoTime}. */
+    private volatile long heardAt;
     private final Thread thread;
+    private final Thread watchdog;
+
+    /** How long a stream may be silent before it is taken for lost: three of the heartbeats the broker sends every 15 s. */
+    public static final Duration SILENCE = Duration.ofSeconds(45);
 
     public EventFeed(BrokerClient client, long lastSeq, Consumer<Model.LiveEvent> listener, Consumer<State> states,
                      Duration retry) {
+        this(client, lastSeq, listener, states, retry, SILENCE);
+    }
+
+    /** {@code silence}: how long a stream may say nothing (no event, no heartbeat) before it is dropped and resumed. */
+    public EventFeed(BrokerClient client, long lastSeq, Consumer<Model.LiveEvent> listener, Consumer<State> states,
+                     Duration retry, Duration silence) {
         this.client = client;
         this.lastSeq = lastSeq;
         this.listener = listener;
         this.states = states;
         this.retry = retry;
+        this.silence = silence;
         this.thread = Thread.ofVirtual().name("mandate-events").start(this::run);
+        this.watchdog = Thread.ofVirtual().name("mandate-events-watchdog").start(this::watch);
     }
 
     public long lastSeq() {
@@ -65,6 +80,7 @@ public final class EventFeed implements AutoCloseable {
                     }
                     throw new IOException("HTTP " + r.statusCode());
                 }
+                heardAt = System.nanoTime();
                 current = r.body();
                 states.accept(State.CONNECTED);
                 read(r.body());
@@ -89,6 +105,7 @@ public final class EventFeed implements AutoCloseable {
         boolean[] live = {false};
         try (var reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
             new ServerSentEvents().read(reader, message -> {
+                heardAt = System.nanoTime();
                 JsonObject d = BrokerClient.parse(message.data());
                 Model.LiveEvent e = new Model.LiveEvent(d.getJsonNumber("seq").longValue(), message.event(),
                         Instant.parse(d.getString("at")), d.getString("agent_id", null), d.getString("jti", null),
@@ -100,12 +117,38 @@ public final class EventFeed implements AutoCloseable {
                     listener.accept(e);
                 }
             }, comment -> {
+                heardAt = System.nanoTime();
                 // The replay is over (a heartbeat, too, comes only when nothing waits to be sent).
                 if (!live[0] && (comment.equals("live") || comment.equals("heartbeat"))) {
                     live[0] = true;
                     states.accept(State.LIVE);
                 }
             }, () -> closed);
+        }
+    }
+
+    /**
+     * Drops a stream that has said nothing for longer than {@code silence}: a connection that died without a
+     * word (a network lost, a half-open TCP connection) would otherwise show "live" for ever. Its reader then
+     * fails, connects again and resumes from the last event.
+     */
+    private void watch() {
+        long tick = Math.clamp(silence.toMillis() / 4, 10, 1000);
+        while (!closed) {
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return;
+            }
+            InputStream in = current;
+            if (in != null && System.nanoTime() - heardAt > silence.toNanos()) {
+                current = null;
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // dropped anyway
+                }
+            }
         }
     }
 
@@ -121,5 +164,6 @@ public final class EventFeed implements AutoCloseable {
             }
         }
         thread.interrupt();
+        watchdog.interrupt();
     }
 }
