@@ -129,7 +129,7 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
                 integer(c, "rate-limits.max-clients", 1, 10_000_000),
                 optionalPositive(c, "keys.rotation-period"),
                 duration(c, "keys.publish-lead"), retiredAction(text(c, "keys.retired-action")),
-                positive(c, "events.heartbeat"), databaseServer(c, env), positive(c, "cluster.staleness-bound"),
+                heartbeat(c), databaseServer(c, env), positive(c, "cluster.staleness-bound"),
                 env.getOrDefault("MANDATE_NODE_NAME", c.get("cluster.node-name").asString().filter(n -> !n.isBlank())
                         .orElseGet(Settings::defaultNodeName)));
     }
@@ -234,6 +234,18 @@ public record Settings(Path dataDir, String bind, int port, Optional<Path> tlsCe
             return Optional.empty();
         }
         return Optional.of(positive(c, key));
+    }
+
+    /**
+     * The event stream's heartbeat: at most 15 s, as SPEC §2.4 promises its clients (the console takes a stream
+     * silent for three of them for a lost connection).
+     */
+    private static Duration heartbeat(Config c) {
+        Duration d = positive(c, "events.heartbeat");
+        if (d.compareTo(Duration.ofSeconds(15)) > 0) {
+            throw new IllegalArgumentException("setting 'events.heartbeat' must be at most PT15S (SPEC §2.4)");
+        }
+        return d;
     }
 
     private static Duration positive(Config c, String key) {

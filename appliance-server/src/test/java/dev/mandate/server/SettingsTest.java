@@ -50,6 +50,7 @@ class SettingsTest {
         assertEquals("hsm.max-concurrent-signatures must be 1 to 256, not 0",
                 refused("hsm: { max-concurrent-signatures: 0 }"));
         assertEquals("setting 'events.heartbeat' must be positive", refused("events: { heartbeat: PT0S }"));
+        assertEquals("setting 'events.heartbeat' must be at most PT15S (SPEC §2.4)", refused("events: { heartbeat: PT16S }"));
         assertEquals("setting 'keys.rotation-period' must be positive", refused("keys: { rotation-period: -P1D }"));
     }
 

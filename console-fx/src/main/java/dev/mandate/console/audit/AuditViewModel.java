@@ -169,39 +169,43 @@ public final class AuditViewModel {
         exporting = true;
         verdict.set("Exporting " + counted + " events to " + file + "…");
         tasks.background(() -> {
-            long written = 0;
-            boolean opened = false;
-            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file);
-                 AuditExport.Sink sink = AuditExport.open(file.getFileName().toString(), out)) {
-                opened = true;
-                // Pages count from the oldest event, anchored at the count shown: events logged meanwhile shift nothing.
-                for (int page = 0; (long) page * EXPORT_PAGE < counted; page++) {
-                    List<Model.AuditRow> rows = broker.auditPage(query, page, EXPORT_PAGE, counted).rows();
-                    sink.write(rows);
-                    written += rows.size();
-                    long sofar = written;
-                    tasks.fx(() -> verdict.set("Exporting " + counted + " events to " + file + "… " + sofar + " written"));
-                }
+            try {
+                long n = write(file, query, counted);
+                tasks.fx(() -> verdict.set("Exported " + n + " event" + (n == 1 ? "" : "s") + " to " + file));
             } catch (java.io.IOException | RuntimeException e) {
-                if (opened) {
-                    try {
-                        java.nio.file.Files.deleteIfExists(file);   // ours, half-written; never a file it could not open
-                    } catch (java.io.IOException | RuntimeException ignored) {
-                        // The verdict below says the export failed; a file that could not be deleted is the operator's to remove.
-                    }
-                }
-                tasks.fx(() -> {
-                    exporting = false;
-                    verdict.set("Export failed: " + e.getMessage());
-                });
-                return;
+                tasks.fx(() -> verdict.set("Export failed: " + e.getMessage()));
+            } finally {
+                tasks.fx(() -> exporting = false);
             }
-            long n = written;
-            tasks.fx(() -> {
-                exporting = false;
-                verdict.set("Exported " + n + " event" + (n == 1 ? "" : "s") + " to " + file);
-            });
         });
+    }
+
+    /**
+     * Writes the {@code counted} events of {@code query}, a page at a time; how many were written. A file it
+     * opened and could not finish is deleted (a part of the events would pass for all of them); one it could not
+     * open is left as it was.
+     */
+    private long write(java.nio.file.Path file, Model.AuditQuery query, long counted) throws java.io.IOException {
+        java.io.Writer out = java.nio.file.Files.newBufferedWriter(file);
+        long written = 0;
+        try (out; AuditExport.Sink sink = AuditExport.open(file.getFileName().toString(), out)) {
+            // Pages count from the oldest event, anchored at the count shown: events logged meanwhile shift nothing.
+            for (int page = 0; (long) page * EXPORT_PAGE < counted; page++) {
+                List<Model.AuditRow> rows = broker.auditPage(query, page, EXPORT_PAGE, counted).rows();
+                sink.write(rows);
+                written += rows.size();
+                long sofar = written;
+                tasks.fx(() -> verdict.set("Exporting " + counted + " events to " + file + "… " + sofar + " written"));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException | RuntimeException notDeleted) {
+                e.addSuppressed(notDeleted);   // the verdict says the export failed; the file is the operator's to remove
+            }
+            throw e;
+        }
+        return written;
     }
 
     /** Recomputes the hash chain on the broker and says whether it holds, and where it breaks if not. */

@@ -33,13 +33,14 @@ public final class EventFeed implements AutoCloseable {
     private final Duration silence;
     private volatile long lastSeq;
     private volatile boolean closed;
-    private volatile InputStream current;
+    /** The stream being read; null between connections. */
+    private final java.util.concurrent.atomic.AtomicReference<InputStream> current = new java.util.concurrent.atomic.AtomicReference<>();
     /** When the current stream last said something (an event or a comment), by {@link System#nanoTime}. */
     private volatile long heardAt;
     private final Thread thread;
     private final Thread watchdog;
 
-    /** How long a stream may be silent before it is taken for lost: three of the heartbeats the broker sends every 15 s. */
+    /** How long a stream may be silent before it is taken for lost: three of the heartbeats the broker sends at least every 15 s. */
     public static final Duration SILENCE = Duration.ofSeconds(45);
 
     public EventFeed(BrokerClient client, long lastSeq, Consumer<Model.LiveEvent> listener, Consumer<State> states,
@@ -71,7 +72,9 @@ public final class EventFeed implements AutoCloseable {
                 String token = client.token();
                 var request = HttpRequest.newBuilder(client.base().resolve("/v1/admin/events"))
                         .header("Authorization", "Bearer " + token)
-                        .header("Last-Event-ID", Long.toString(lastSeq)).build();
+                        .header("Last-Event-ID", Long.toString(lastSeq))
+                        // Until the answer's headers only: a connection dead without a word fails here, not never.
+                        .timeout(Duration.ofSeconds(30)).build();
                 HttpResponse<InputStream> r = client.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
                     r.body().close();
@@ -81,9 +84,13 @@ public final class EventFeed implements AutoCloseable {
                     throw new IOException("HTTP " + r.statusCode());
                 }
                 heardAt = System.nanoTime();
-                current = r.body();
+                current.set(r.body());
                 states.accept(State.CONNECTED);
-                read(r.body());
+                try {
+                    read(r.body());
+                } finally {
+                    current.set(null);
+                }
             } catch (IOException | RuntimeException e) {
                 // Lost: retry below and resume from lastSeq.
             } catch (InterruptedException e) {
@@ -140,9 +147,9 @@ public final class EventFeed implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            InputStream in = current;
-            if (in != null && System.nanoTime() - heardAt > silence.toNanos()) {
-                current = null;
+            InputStream in = current.get();
+            // The stream it looked at, not one a reconnection has put in its place meanwhile.
+            if (in != null && System.nanoTime() - heardAt > silence.toNanos() && current.compareAndSet(in, null)) {
                 try {
                     in.close();
                 } catch (IOException e) {
@@ -155,7 +162,7 @@ public final class EventFeed implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        InputStream in = current;
+        InputStream in = current.get();
         if (in != null) {
             try {
                 in.close();
