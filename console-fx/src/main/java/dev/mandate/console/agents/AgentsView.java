@@ -1,7 +1,6 @@
 package dev.mandate.console.agents;
 
 import dev.mandate.console.fx.Icons;
-import org.kordamp.ikonli.feather.Feather;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
@@ -15,6 +14,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import org.kordamp.ikonli.feather.Feather;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.mandate.console.apps;
 
 import dev.mandate.console.fx.Icons;
-import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -18,6 +17,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
 
 
 /**

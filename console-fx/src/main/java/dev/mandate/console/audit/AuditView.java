@@ -1,7 +1,6 @@
 package dev.mandate.console.audit;
 
 import dev.mandate.console.fx.Icons;
-import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.geometry.Insets;
@@ -12,6 +11,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.FileChooser;
+import org.kordamp.ikonli.feather.Feather;
 
 
 /**

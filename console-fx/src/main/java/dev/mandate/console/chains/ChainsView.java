@@ -1,7 +1,6 @@
 package dev.mandate.console.chains;
 
 import dev.mandate.console.fx.Icons;
-import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.agents.Countdown;
 import dev.mandate.console.agents.Ticks;
 import dev.mandate.console.agents.TtlBar;
@@ -16,6 +15,7 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import org.kordamp.ikonli.feather.Feather;
 
 import java.time.Instant;
 import java.util.List;

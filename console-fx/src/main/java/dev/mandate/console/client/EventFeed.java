@@ -38,7 +38,9 @@ public final class EventFeed implements AutoCloseable {
     /** When the current stream last said something (an event or a comment), by {@link System#nanoTime}. */
     private volatile long heardAt;
     private final Thread thread;
-    private final Thread watchdog;
+    /** Looks every so often whether the current stream has fallen silent; see {@link #dropIfSilent}. */
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mandate-events-watchdog").factory());
 
     /** How long a stream may be silent before it is taken for lost: three of the heartbeats the broker sends at least every 15 s. */
     public static final Duration SILENCE = Duration.ofSeconds(45);
@@ -58,7 +60,8 @@ public final class EventFeed implements AutoCloseable {
         this.retry = retry;
         this.silence = silence;
         this.thread = Thread.ofVirtual().name("mandate-events").start(this::run);
-        this.watchdog = Thread.ofVirtual().name("mandate-events-watchdog").start(this::watch);
+        long look = Math.clamp(silence.toMillis() / 4, 10, 1000);
+        watchdog.scheduleWithFixedDelay(this::dropIfSilent, look, look, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public long lastSeq() {
@@ -139,22 +142,14 @@ public final class EventFeed implements AutoCloseable {
      * word (a network lost, a half-open TCP connection) would otherwise show "live" for ever. Its reader then
      * fails, connects again and resumes from the last event.
      */
-    private void watch() {
-        long tick = Math.clamp(silence.toMillis() / 4, 10, 1000);
-        while (!closed) {
+    private void dropIfSilent() {
+        InputStream in = current.get();
+        // The stream it looked at, not one a reconnection has put in its place meanwhile.
+        if (in != null && System.nanoTime() - heardAt > silence.toNanos() && current.compareAndSet(in, null)) {
             try {
-                Thread.sleep(tick);
-            } catch (InterruptedException e) {
-                return;
-            }
-            InputStream in = current.get();
-            // The stream it looked at, not one a reconnection has put in its place meanwhile.
-            if (in != null && System.nanoTime() - heardAt > silence.toNanos() && current.compareAndSet(in, null)) {
-                try {
-                    in.close();
-                } catch (IOException e) {
-                    // dropped anyway
-                }
+                in.close();
+            } catch (IOException e) {
+                // dropped anyway
             }
         }
     }
@@ -171,6 +166,6 @@ public final class EventFeed implements AutoCloseable {
             }
         }
         thread.interrupt();
-        watchdog.interrupt();
+        watchdog.shutdownNow();
     }
 }

@@ -1,7 +1,6 @@
 package dev.mandate.console.keys;
 
 import dev.mandate.console.fx.Icons;
-import org.kordamp.ikonli.feather.Feather;
 import dev.mandate.console.fx.Columns;
 import dev.mandate.console.client.Model;
 import javafx.geometry.Insets;
@@ -10,6 +9,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import org.kordamp.ikonli.feather.Feather;
 
 
 /** The keys tab: each key with its live tokens and timeline; rotate now, revoke behind a confirmation. */

@@ -1,6 +1,7 @@
 package dev.mandate.console.ui;
 
 import dev.mandate.console.fx.Handover;
+import dev.mandate.console.fx.Icons;
 import dev.mandate.console.fx.Tasks;
 import dev.mandate.console.activity.ActivityView;
 import dev.mandate.console.activity.ActivityViewModel;
@@ -29,6 +30,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.util.Duration;
+import org.kordamp.ikonli.feather.Feather;
 
 import java.time.Clock;
 import java.util.List;
@@ -100,13 +102,13 @@ public final class MainView extends BorderPane implements AutoCloseable {
             apps.refresh();
             return new AppsView(apps);
         });
-        Tab overviewTab = tab("Overview", org.kordamp.ikonli.feather.Feather.BAR_CHART_2, overviewView);
-        Tab agentsTab = tab("Agents", org.kordamp.ikonli.feather.Feather.USERS, agentsView);
-        Tab chainsTab = tab("Delegation trees", org.kordamp.ikonli.feather.Feather.GIT_MERGE, chains);
-        Tab activityTab = tab("Activity", org.kordamp.ikonli.feather.Feather.ACTIVITY, new Lazy<>(() -> new ActivityView(activity)));
-        Tab auditTab = tab("Audit", org.kordamp.ikonli.feather.Feather.FILE_TEXT, audit);
-        Tab keysTab = tab("Keys", org.kordamp.ikonli.feather.Feather.KEY, keys);
-        Tab appsTab = tab("Apps", org.kordamp.ikonli.feather.Feather.GRID, appsView);
+        Tab overviewTab = tab("Overview", Feather.BAR_CHART_2, overviewView);
+        Tab agentsTab = tab("Agents", Feather.USERS, agentsView);
+        Tab chainsTab = tab("Delegation trees", Feather.GIT_MERGE, chains);
+        Tab activityTab = tab("Activity", Feather.ACTIVITY, new Lazy<>(() -> new ActivityView(activity)));
+        Tab auditTab = tab("Audit", Feather.FILE_TEXT, audit);
+        Tab keysTab = tab("Keys", Feather.KEY, keys);
+        Tab appsTab = tab("Apps", Feather.GRID, appsView);
         tabs = new TabPane(overviewTab, agentsTab, chainsTab, activityTab, auditTab, keysTab, appsTab);
         tabs.setId("tabs");
         tabs.getSelectionModel().select(firstTab);
@@ -132,8 +134,8 @@ public final class MainView extends BorderPane implements AutoCloseable {
                 () -> appearance.theme().get().other() == Appearance.Theme.DARK ? "Dark theme" : "Light theme", appearance.theme()));
         // What the button switches to: a moon for the dark theme, a sun for the light one.
         theme.graphicProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
-                () -> dev.mandate.console.fx.Icons.of(appearance.theme().get().other() == Appearance.Theme.DARK
-                        ? org.kordamp.ikonli.feather.Feather.MOON : org.kordamp.ikonli.feather.Feather.SUN), appearance.theme()));
+                () -> Icons.of(appearance.theme().get().other() == Appearance.Theme.DARK
+                        ? Feather.MOON : Feather.SUN), appearance.theme()));
         theme.setOnAction(e -> appearance.toggle());
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
@@ -462,9 +464,9 @@ public final class MainView extends BorderPane implements AutoCloseable {
     }
 
     /** A tab whose content is built when it is first selected (or first asked for by a command). */
-    private Tab tab(String title, org.kordamp.ikonli.feather.Feather icon, Lazy<? extends javafx.scene.Node> content) {
+    private Tab tab(String title, Feather icon, Lazy<? extends javafx.scene.Node> content) {
         Tab t = new Tab(title);
-        t.setGraphic(dev.mandate.console.fx.Icons.of(icon));
+        t.setGraphic(Icons.of(icon));
         t.setClosable(false);
         content.whenBuilt(t::setContent);
         contents.put(t, content);
